@@ -1,0 +1,2 @@
+//! The `planasonix-codegen` command line.
+fn main() {}

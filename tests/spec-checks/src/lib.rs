@@ -1,0 +1,1 @@
+//! Shape checks on `spec/planasonix.yaml`; the checks live in `tests/`.
