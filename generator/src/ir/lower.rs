@@ -1,0 +1,166 @@
+//! The lowering pass: a loaded [`Document`] → an [`Api`].
+
+use super::operations::lower_operations;
+use super::types::TypeSpace;
+use super::{Api, AuthScheme, ErrorCodeConvention, Group, Status, TypeKind, TypeRef};
+use crate::error::{Diagnostic, push_pointer};
+use crate::load::Document;
+use serde_json::Value;
+
+/// Lowers a document. Diagnostics include the loader's warnings; the caller decides whether the
+/// errors among them stop generation.
+pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
+    let mut diags = doc.diagnostics.clone();
+    let info: Option<openapiv3::Info> = match doc.deserialize("#/info") {
+        Ok(i) => Some(i),
+        Err(mut d) => {
+            if doc.get("#/info").is_none() {
+                d = Diagnostic::error("#/info", "missing `info` object")
+                    .help("add `info: {title: …, version: …}`");
+            }
+            diags.push(d);
+            None
+        }
+    };
+    let servers: Vec<openapiv3::Server> = match doc.get("#/servers") {
+        Some(_) => doc.deserialize("#/servers").unwrap_or_else(|d| {
+            diags.push(d);
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    let rendered: Vec<String> = servers.iter().map(render_server).collect();
+    let default_base_url = rendered
+        .first()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(|u| u.trim_end_matches('/').to_string());
+
+    let auth = security_schemes(doc, &mut diags);
+
+    let mut ts = TypeSpace::new(doc);
+    ts.components();
+    let groups = lower_operations(&mut ts, !auth.is_empty());
+    ts.break_cycles();
+    diags.append(&mut ts.diags);
+
+    let error_code = error_code_convention(&ts, &groups);
+    let mut untyped = ts.untyped;
+    untyped.sort();
+    untyped.dedup();
+
+    let api = Api {
+        title: info.as_ref().map(|i| i.title.clone()).unwrap_or_default(),
+        version: info.as_ref().map(|i| i.version.clone()).unwrap_or_default(),
+        description: info.and_then(|i| i.description),
+        default_base_url,
+        servers: rendered,
+        auth,
+        types: ts.types,
+        groups,
+        error_code,
+        untyped,
+    };
+    (api, diags)
+}
+
+fn render_server(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    url
+}
+
+fn security_schemes(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<AuthScheme> {
+    let names: Vec<String> = doc
+        .raw
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for name in names {
+        let at = push_pointer("#/components/securitySchemes", &name);
+        let scheme: openapiv3::ReferenceOr<openapiv3::SecurityScheme> = match doc.deserialize(&at) {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let scheme = match doc.resolve(&scheme, &at) {
+            Ok((s, _)) => s,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let lowered = match scheme {
+            openapiv3::SecurityScheme::APIKey { location, name, .. } => match location {
+                openapiv3::APIKeyLocation::Header => AuthScheme::ApiKeyHeader(name),
+                openapiv3::APIKeyLocation::Query => AuthScheme::ApiKeyQuery(name),
+                openapiv3::APIKeyLocation::Cookie => AuthScheme::ApiKeyCookie(name),
+            },
+            openapiv3::SecurityScheme::HTTP { scheme, .. } => match scheme.to_ascii_lowercase().as_str() {
+                "basic" => AuthScheme::Basic,
+                "bearer" => AuthScheme::Bearer,
+                other => {
+                    diags.push(Diagnostic::warning(
+                        format!("{at}/scheme"),
+                        format!("HTTP authentication scheme `{other}` is not supported; set the Authorization header yourself with a default header"),
+                    ));
+                    continue;
+                }
+            },
+            // OAuth2 and OpenID Connect both end in a bearer access token; obtaining it is the
+            // caller's business.
+            openapiv3::SecurityScheme::OAuth2 { .. } | openapiv3::SecurityScheme::OpenIDConnect { .. } => AuthScheme::Bearer,
+        };
+        if !out.contains(&lowered) {
+            out.push(lowered);
+        }
+    }
+    out
+}
+
+/// When error responses share an envelope whose `code` (or `error.code`) is a string enum, the
+/// client exposes that code typed.
+fn error_code_convention(ts: &TypeSpace<'_>, groups: &[Group]) -> Option<ErrorCodeConvention> {
+    let named_struct = |ty: &TypeRef| -> Option<&super::StructDef> {
+        match ty {
+            TypeRef::Named(id) => match &ts.types[id.0].kind {
+                TypeKind::Struct(s) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let code_enum = |s: &super::StructDef| -> Option<super::TypeId> {
+        let f = s.fields.iter().find(|f| f.wire == "code")?;
+        match &f.ty {
+            TypeRef::Named(id) if matches!(ts.types[id.0].kind, TypeKind::StringEnum(_)) => Some(*id),
+            _ => None,
+        }
+    };
+    for op in groups.iter().flat_map(|g| &g.operations) {
+        let Some(err) = &op.error else { continue };
+        for case in &err.cases {
+            if matches!(case.status, Status::Code(c) if c < 400) {
+                continue;
+            }
+            let super::Decode::Json(ty) = &case.decode else { continue };
+            let Some(s) = named_struct(ty) else { continue };
+            if let Some(id) = code_enum(s) {
+                return Some(ErrorCodeConvention { ty: id });
+            }
+            if let Some(inner) = s.fields.iter().find(|f| f.wire == "error").and_then(|f| named_struct(&f.ty)) {
+                if let Some(id) = code_enum(inner) {
+                    return Some(ErrorCodeConvention { ty: id });
+                }
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,597 @@
+//! Rewrites a document in place into the OpenAPI 3.0 dialect that `openapiv3` reads.
+//!
+//! The walk is structural: it visits exactly the places where the specification allows a schema
+//! (components, parameters, headers, media types, and the sub-schemas of schemas), so a property
+//! *named* `type` or `const` is never mistaken for a keyword.
+
+use super::SpecVersion;
+use crate::error::{Diagnostic, push_pointer};
+use serde_json::{Map, Value, json};
+
+/// Marks a schema that only admits `null` (`type: "null"`), which OpenAPI 3.0 cannot express.
+pub const NULL_MARKER: &str = "x-codegen-null";
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Normalizes `doc` in place; repairs are reported as warnings, unrepairable shapes as errors.
+pub fn normalize(doc: &mut Value, version: SpecVersion, diags: &mut Vec<Diagnostic>) {
+    let mut n = Normalizer { version, diags };
+    n.document(doc);
+}
+
+struct Normalizer<'a> {
+    version: SpecVersion,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Normalizer<'_> {
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.diags.push(Diagnostic::warning(pointer, message));
+    }
+
+    fn document(&mut self, doc: &mut Value) {
+        let Some(root) = doc.as_object_mut() else { return };
+        // openapiv3 models 3.0; 3.1-only top-level members are dropped here (webhooks are not
+        // called by a client; jsonSchemaDialect only names the default dialect).
+        if self.version == SpecVersion::V31 {
+            root.insert("openapi".into(), json!("3.0.3"));
+            root.remove("webhooks");
+            root.remove("jsonSchemaDialect");
+            if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
+                info.remove("summary");
+                if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) {
+                    license.remove("identifier");
+                }
+            }
+        }
+        match root.get("paths") {
+            None | Some(Value::Null) => {
+                root.insert("paths".into(), json!({}));
+            }
+            Some(Value::Object(_)) => {}
+            Some(_) => {
+                self.diags.push(
+                    Diagnostic::error("#/paths", "`paths` must be an object")
+                        .help("map each path template to a path item"),
+                );
+                return;
+            }
+        }
+        if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+            for (path, item) in paths.iter_mut() {
+                let ptr = push_pointer("#/paths", path);
+                self.path_item(item, &ptr);
+            }
+        }
+        if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+            if self.version == SpecVersion::V31 {
+                components.remove("pathItems");
+            }
+            self.components(components);
+        }
+    }
+
+    fn components(&mut self, components: &mut Map<String, Value>) {
+        for (kind, items) in components.iter_mut() {
+            let Some(items) = items.as_object_mut() else { continue };
+            let base = push_pointer("#/components", kind);
+            for (name, item) in items.iter_mut() {
+                let ptr = push_pointer(&base, name);
+                match kind.as_str() {
+                    "schemas" => self.schema(item, &ptr),
+                    "parameters" | "headers" => self.parameter(item, &ptr),
+                    "responses" => self.response(item, &ptr),
+                    "requestBodies" => self.content_holder(item, &ptr),
+                    "callbacks" => {
+                        if let Some(cb) = item.as_object_mut() {
+                            for (expr, pi) in cb.iter_mut() {
+                                let p = push_pointer(&ptr, expr);
+                                self.path_item(pi, &p);
+                            }
+                        }
+                    }
+                    _ => self.ref_siblings(item, &ptr),
+                }
+            }
+        }
+    }
+
+    fn path_item(&mut self, item: &mut Value, ptr: &str) {
+        self.ref_siblings(item, ptr);
+        let Some(obj) = item.as_object_mut() else { return };
+        if let Some(params) = obj.get_mut("parameters").and_then(Value::as_array_mut) {
+            for (i, p) in params.iter_mut().enumerate() {
+                self.parameter(p, &format!("{ptr}/parameters/{i}"));
+            }
+        }
+        for method in METHODS {
+            let Some(op) = obj.get_mut(method).and_then(Value::as_object_mut) else { continue };
+            let op_ptr = format!("{ptr}/{method}");
+            if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                for (i, p) in params.iter_mut().enumerate() {
+                    self.parameter(p, &format!("{op_ptr}/parameters/{i}"));
+                }
+            }
+            if let Some(body) = op.get_mut("requestBody") {
+                self.content_holder(body, &format!("{op_ptr}/requestBody"));
+            }
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                for (status, r) in responses.iter_mut() {
+                    let p = push_pointer(&format!("{op_ptr}/responses"), status);
+                    self.response(r, &p);
+                }
+            }
+            if let Some(callbacks) = op.get_mut("callbacks").and_then(Value::as_object_mut) {
+                for (name, cb) in callbacks.iter_mut() {
+                    let cb_ptr = push_pointer(&format!("{op_ptr}/callbacks"), name);
+                    self.ref_siblings(cb, &cb_ptr);
+                    if let Some(cb) = cb.as_object_mut() {
+                        for (expr, pi) in cb.iter_mut() {
+                            let p = push_pointer(&cb_ptr, expr);
+                            self.path_item(pi, &p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn parameter(&mut self, p: &mut Value, ptr: &str) {
+        self.ref_siblings(p, ptr);
+        let Some(obj) = p.as_object_mut() else { return };
+        if let Some(schema) = obj.get_mut("schema") {
+            if schema.is_null() {
+                self.warn(&format!("{ptr}/schema"), "`schema: null` is not a schema; the value is treated as untyped JSON");
+                obj.insert("schema".into(), json!({}));
+            } else {
+                self.schema(obj.get_mut("schema").expect("checked above"), &format!("{ptr}/schema"));
+            }
+        }
+        self.content(obj, ptr);
+    }
+
+    fn response(&mut self, r: &mut Value, ptr: &str) {
+        self.content_holder(r, ptr);
+        if let Some(headers) = r.get_mut("headers").and_then(Value::as_object_mut) {
+            for (name, h) in headers.iter_mut() {
+                let p = push_pointer(&format!("{ptr}/headers"), name);
+                self.parameter(h, &p);
+            }
+        }
+        if let Some(obj) = r.as_object_mut() {
+            if !obj.contains_key("$ref") && !obj.contains_key("description") {
+                // Required by 3.0, optional in practice; openapiv3 insists on it.
+                obj.insert("description".into(), json!(""));
+            }
+        }
+    }
+
+    fn content_holder(&mut self, v: &mut Value, ptr: &str) {
+        self.ref_siblings(v, ptr);
+        if let Some(obj) = v.as_object_mut() {
+            self.content(obj, ptr);
+        }
+    }
+
+    fn content(&mut self, obj: &mut Map<String, Value>, ptr: &str) {
+        let Some(content) = obj.get_mut("content").and_then(Value::as_object_mut) else { return };
+        for (media, mt) in content.iter_mut() {
+            let mt_ptr = push_pointer(&format!("{ptr}/content"), media);
+            let Some(mt) = mt.as_object_mut() else { continue };
+            match mt.get("schema") {
+                Some(Value::Null) => {
+                    self.warn(
+                        &format!("{mt_ptr}/schema"),
+                        "`schema: null` is not a schema; the body is treated as untyped JSON",
+                    );
+                    mt.insert("schema".into(), json!({}));
+                }
+                Some(_) => {
+                    let schema = mt.get_mut("schema").expect("checked above");
+                    self.schema(schema, &format!("{mt_ptr}/schema"));
+                }
+                None => {}
+            }
+            if let Some(Value::Array(_)) = mt.get("examples") {
+                // 3.1 allows an examples array here in practice; 3.0 wants a map.
+                mt.remove("examples");
+            }
+        }
+    }
+
+    /// `$ref` objects outside schemas may carry `summary`/`description` in 3.1; openapiv3 ignores
+    /// them, which is what the specification says a consumer should do.
+    fn ref_siblings(&mut self, v: &mut Value, _ptr: &str) {
+        if let Some(obj) = v.as_object_mut() {
+            if obj.contains_key("$ref") && obj.len() > 1 {
+                obj.retain(|k, _| k == "$ref");
+            }
+        }
+    }
+
+    fn schema(&mut self, v: &mut Value, ptr: &str) {
+        // Boolean schemas (3.1): `true` accepts anything, `false` nothing.
+        if let Value::Bool(b) = v {
+            *v = if *b { json!({}) } else { json!({"not": {}}) };
+            return;
+        }
+        let Some(obj) = v.as_object_mut() else {
+            self.diags.push(
+                Diagnostic::error(ptr, format!("a schema must be an object, found {}", kind_of(v)))
+                    .help("write a schema object (e.g. `type: string`) or a `$ref`"),
+            );
+            return;
+        };
+
+        // `$ref` with siblings: 3.0 says siblings are ignored, 3.1 says they apply. Annotations
+        // are dropped; constraints that change the type are kept through `allOf`.
+        if obj.contains_key("$ref") && obj.len() > 1 {
+            let reference = obj.remove("$ref").expect("checked above");
+            obj.retain(|k, _| {
+                !matches!(
+                    k.as_str(),
+                    "description" | "summary" | "title" | "example" | "examples" | "$comment"
+                ) && !k.starts_with("x-")
+                    || k == "nullable"
+            });
+            if obj.is_empty() {
+                obj.insert("$ref".into(), reference);
+                return;
+            }
+            let mut wrapper = Map::new();
+            let mut all_of = vec![json!({ "$ref": reference })];
+            let keep: Vec<_> = ["nullable", "readOnly", "writeOnly", "deprecated", "default"]
+                .into_iter()
+                .filter_map(|k| obj.remove(k).map(|v| (k, v)))
+                .collect();
+            if !obj.is_empty() {
+                all_of.push(Value::Object(std::mem::take(obj)));
+            }
+            wrapper.insert("allOf".into(), Value::Array(all_of));
+            for (k, v) in keep {
+                wrapper.insert(k.into(), v);
+            }
+            *obj = wrapper;
+        }
+
+        // `type` arrays and `type: "null"`.
+        match obj.get("type").cloned() {
+            Some(Value::Array(types)) => {
+                let mut names: Vec<String> = types
+                    .iter()
+                    .filter_map(|t| t.as_str().map(str::to_owned))
+                    .collect();
+                let had_null = names.iter().any(|t| t == "null");
+                names.retain(|t| t != "null");
+                names.dedup();
+                if had_null {
+                    obj.insert("nullable".into(), json!(true));
+                }
+                match names.len() {
+                    0 => {
+                        obj.remove("type");
+                        obj.insert(NULL_MARKER.into(), json!(true));
+                    }
+                    1 => {
+                        obj.insert("type".into(), json!(names[0]));
+                    }
+                    _ => {
+                        obj.remove("type");
+                        let branches: Vec<Value> =
+                            names.iter().map(|t| split_branch(obj, t)).collect();
+                        for k in OBJECT_KEYS.iter().chain(ARRAY_KEYS).chain(SCALAR_KEYS) {
+                            obj.remove(*k);
+                        }
+                        obj.insert("anyOf".into(), Value::Array(branches));
+                    }
+                }
+            }
+            Some(Value::String(t)) if t == "null" => {
+                if self.version == SpecVersion::V30 {
+                    self.warn(
+                        &format!("{ptr}/type"),
+                        "`type: 'null'` is an OpenAPI 3.1 construct in a 3.0 document; read as a null-only schema",
+                    );
+                }
+                obj.remove("type");
+                obj.insert(NULL_MARKER.into(), json!(true));
+            }
+            Some(Value::String(_)) | None => {}
+            Some(other) => {
+                self.warn(
+                    &format!("{ptr}/type"),
+                    format!("`type` must be a string, found {}; ignored", kind_of(&other)),
+                );
+                obj.remove("type");
+            }
+        }
+
+        if let Some(c) = obj.remove("const") {
+            if !obj.contains_key("enum") {
+                obj.insert("enum".into(), json!([c]));
+            }
+        }
+        if let Some(Value::Array(mut examples)) = obj.remove("examples") {
+            if !obj.contains_key("example") && !examples.is_empty() {
+                obj.insert("example".into(), examples.swap_remove(0));
+            }
+        }
+        for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+            if let Some(Value::Number(n)) = obj.get(exclusive).cloned() {
+                obj.insert(bound.into(), Value::Number(n));
+                obj.insert(exclusive.into(), json!(true));
+            }
+        }
+        for key in NUMERIC_KEYWORDS {
+            match obj.get(*key) {
+                None | Some(Value::Number(_)) => {}
+                Some(other) => {
+                    let p = format!("{ptr}/{key}");
+                    let msg = format!("`{key}` must be a number, found {}; ignored", kind_of(other));
+                    obj.remove(*key);
+                    self.warn(&p, msg);
+                }
+            }
+        }
+        for key in COUNT_KEYWORDS {
+            if let Some(v) = obj.get(*key) {
+                if v.as_u64().is_none() {
+                    let p = format!("{ptr}/{key}");
+                    let msg = format!("`{key}` must be a non-negative integer; ignored");
+                    obj.remove(*key);
+                    self.warn(&p, msg);
+                }
+            }
+        }
+        for key in ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems", "nullable", "readOnly", "writeOnly", "deprecated"] {
+            if let Some(v) = obj.get(key) {
+                if !v.is_boolean() {
+                    let p = format!("{ptr}/{key}");
+                    obj.remove(key);
+                    self.warn(&p, format!("`{key}` must be a boolean; ignored"));
+                }
+            }
+        }
+        match obj.get("required") {
+            None => {}
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
+            Some(_) => {
+                self.warn(
+                    &format!("{ptr}/required"),
+                    "`required` must be an array of property names; ignored",
+                );
+                obj.remove("required");
+            }
+        }
+        for key in ["format", "pattern", "title", "description"] {
+            if let Some(v) = obj.get(key) {
+                if !v.is_string() {
+                    let p = format!("{ptr}/{key}");
+                    obj.remove(key);
+                    self.warn(&p, format!("`{key}` must be a string; ignored"));
+                }
+            }
+        }
+        if let Some(e) = obj.get("enum") {
+            if !e.is_array() {
+                self.warn(&format!("{ptr}/enum"), "`enum` must be an array; ignored");
+                obj.remove("enum");
+            }
+        }
+        if let Some(Value::Array(_)) = obj.get("items") {
+            self.warn(
+                &format!("{ptr}/items"),
+                "tuple-style `items` arrays are not supported; items are read as untyped JSON",
+            );
+            obj.insert("items".into(), json!({}));
+        }
+        if let Some(Value::Object(disc)) = obj.get("discriminator") {
+            if !disc.get("propertyName").is_some_and(Value::is_string) {
+                self.warn(
+                    &format!("{ptr}/discriminator"),
+                    "`discriminator` needs a `propertyName`; ignored",
+                );
+                obj.remove("discriminator");
+            }
+        }
+
+        // Recurse into sub-schemas.
+        if let Some(props) = obj.get_mut("properties") {
+            match props.as_object_mut() {
+                Some(props) => {
+                    for (name, s) in props.iter_mut() {
+                        let p = push_pointer(&format!("{ptr}/properties"), name);
+                        self.schema(s, &p);
+                    }
+                }
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(format!("{ptr}/properties"), "`properties` must be an object")
+                            .help("map each property name to its schema"),
+                    );
+                }
+            }
+        }
+        for key in ["items", "not", "additionalProperties", "unevaluatedProperties", "propertyNames", "contains", "if", "then", "else"] {
+            if let Some(s) = obj.get_mut(key) {
+                if key == "additionalProperties" && s.is_boolean() {
+                    continue;
+                }
+                let p = format!("{ptr}/{key}");
+                self.schema(s, &p);
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf", "prefixItems"] {
+            match obj.get_mut(key) {
+                None => {}
+                Some(Value::Array(items)) => {
+                    for (i, s) in items.iter_mut().enumerate() {
+                        self.schema(s, &format!("{ptr}/{key}/{i}"));
+                    }
+                }
+                Some(_) => {
+                    self.diags.push(
+                        Diagnostic::error(format!("{ptr}/{key}"), format!("`{key}` must be an array of schemas"))
+                            .help("list the alternative schemas in an array"),
+                    );
+                }
+            }
+        }
+        for key in ["$defs", "definitions", "patternProperties", "dependentSchemas"] {
+            if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
+                for (name, s) in map.iter_mut() {
+                    let p = push_pointer(&format!("{ptr}/{key}"), name);
+                    self.schema(s, &p);
+                }
+            }
+        }
+    }
+}
+
+const OBJECT_KEYS: &[&str] = &[
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "maxProperties",
+];
+const ARRAY_KEYS: &[&str] = &["items", "minItems", "maxItems", "uniqueItems"];
+const SCALAR_KEYS: &[&str] = &[
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "enum",
+];
+const NUMERIC_KEYWORDS: &[&str] = &["minimum", "maximum", "multipleOf"];
+const COUNT_KEYWORDS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+];
+
+/// One branch of a multi-type schema: the type plus the keywords that apply to it.
+fn split_branch(obj: &Map<String, Value>, ty: &str) -> Value {
+    let keys: &[&str] = match ty {
+        "object" => OBJECT_KEYS,
+        "array" => ARRAY_KEYS,
+        _ => SCALAR_KEYS,
+    };
+    let mut branch = Map::new();
+    branch.insert("type".into(), json!(ty));
+    for k in keys {
+        if let Some(v) = obj.get(*k) {
+            if *k == "enum" {
+                let matching: Vec<Value> = v
+                    .as_array()
+                    .map(|vals| vals.iter().filter(|x| value_has_type(x, ty)).cloned().collect())
+                    .unwrap_or_default();
+                if !matching.is_empty() {
+                    branch.insert("enum".into(), Value::Array(matching));
+                }
+                continue;
+            }
+            branch.insert((*k).into(), v.clone());
+        }
+    }
+    Value::Object(branch)
+}
+
+fn value_has_type(v: &Value, ty: &str) -> bool {
+    match ty {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        _ => false,
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(version: SpecVersion, schema: Value) -> (Value, Vec<Diagnostic>) {
+        let mut doc = json!({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"S": schema}}});
+        let mut diags = Vec::new();
+        normalize(&mut doc, version, &mut diags);
+        (doc["components"]["schemas"]["S"].clone(), diags)
+    }
+
+    #[test]
+    fn type_array_with_null_becomes_nullable() {
+        let (s, _) = norm(SpecVersion::V31, json!({"type": ["string", "null"], "format": "date"}));
+        assert_eq!(s, json!({"type": "string", "nullable": true, "format": "date"}));
+    }
+
+    #[test]
+    fn multi_type_becomes_any_of() {
+        let (s, _) = norm(SpecVersion::V31, json!({"type": ["string", "integer"], "enum": ["a", 1]}));
+        assert_eq!(
+            s,
+            json!({"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "integer", "enum": [1]}]})
+        );
+    }
+
+    #[test]
+    fn const_examples_and_exclusive_bounds() {
+        let (s, _) = norm(
+            SpecVersion::V31,
+            json!({"type": "integer", "const": 3, "examples": [3], "exclusiveMinimum": 0}),
+        );
+        assert_eq!(
+            s,
+            json!({"type": "integer", "enum": [3], "example": 3, "minimum": 0, "exclusiveMinimum": true})
+        );
+    }
+
+    #[test]
+    fn ref_with_nullable_sibling_is_wrapped() {
+        let (s, _) = norm(
+            SpecVersion::V31,
+            json!({"$ref": "#/components/schemas/T", "description": "d", "nullable": true}),
+        );
+        assert_eq!(s, json!({"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true}));
+        let (s, _) = norm(SpecVersion::V31, json!({"$ref": "#/components/schemas/T", "description": "d"}));
+        assert_eq!(s, json!({"$ref": "#/components/schemas/T"}));
+    }
+
+    #[test]
+    fn null_type_in_30_is_repaired_with_a_warning() {
+        let (s, diags) = norm(SpecVersion::V30, json!({"type": "null"}));
+        assert_eq!(s, json!({NULL_MARKER: true}));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].pointer, "#/components/schemas/S/type");
+    }
+
+    #[test]
+    fn properties_named_like_keywords_are_left_alone() {
+        let (s, _) = norm(
+            SpecVersion::V31,
+            json!({"type": "object", "properties": {"const": {"type": "string"}, "type": {"type": ["string", "null"]}}}),
+        );
+        assert_eq!(s["properties"]["const"], json!({"type": "string"}));
+        assert_eq!(s["properties"]["type"], json!({"type": "string", "nullable": true}));
+    }
+}

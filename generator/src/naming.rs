@@ -1,0 +1,227 @@
+//! Every identifier rule in one place: spec names in, valid, idiomatic, collision-free Rust
+//! identifiers out.
+//!
+//! - Casing is `heck`'s (`UpperCamelCase` for types and variants, `snake_case` for fields, methods
+//!   and modules), applied after [`words`] has split the name on anything that is not a letter or a
+//!   digit.
+//! - A leading sign is spelled out (`+1` → `plus_1`, `-1` → `minus_1`); other symbols separate words
+//!   (`@odata.nextLink` → `odata_next_link`, `$id` → `id`).
+//! - A name that would start with a digit gets a prefix: `_` for snake case (`16x16` → `_16x16`),
+//!   `V` for variants and `T` for types (`V16x16`).
+//! - Rust keywords become raw identifiers (`type` → `r#type`); the four that cannot be raw (`self`,
+//!   `Self`, `super`, `crate`) and `_` get a `_` suffix.
+//! - Type names that collide with the prelude or with the client's own items (`Result`, `Option`,
+//!   `String`, `Vec`, `Box`, `Error`, `Client`, …) get a `Model` suffix, so a glob import of the
+//!   models never shadows them.
+//! - Names that still collide (`fooBar` and `foo_bar`) get `2`, `3`, … in declaration order, which
+//!   keeps the result deterministic: the same spec always gives the same names.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Keywords of the 2024 edition (strict, reserved and weak ones that matter in item position).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be written as raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names that would shadow the prelude or the client's own public items.
+const RESERVED_TYPES: &[&str] = &[
+    "Result", "Option", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Self", "Error",
+    "Client", "ClientBuilder", "Response", "Page", "Default", "Clone", "Copy", "Send", "Sync",
+    "Sized", "Iterator", "ToString", "ToOwned", "Into", "From", "Drop", "Fn", "FnMut", "FnOnce",
+];
+
+/// Splits a spec name into words: letters and digits are kept, everything else separates, and a
+/// leading `+`/`-` is spelled out.
+pub fn words(raw: &str) -> String {
+    let trimmed = raw.trim();
+    let mut out = String::with_capacity(trimmed.len() + 6);
+    let rest = if let Some(rest) = trimmed.strip_prefix('+') {
+        out.push_str("plus ");
+        rest
+    } else if let Some(rest) = trimmed.strip_prefix('-') {
+        out.push_str("minus ");
+        rest
+    } else {
+        trimmed
+    };
+    for c in rest.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push(' ');
+        }
+    }
+    // Non-ASCII letters are valid in identifiers but awkward to type; keep ASCII only.
+    let ascii: String = out
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    ascii.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `snake_case` identifier (field, method, module) for a spec name; `fallback` when nothing
+/// usable remains.
+pub fn snake(raw: &str, fallback: &str) -> String {
+    let w = words(raw);
+    let mut s = if w.is_empty() {
+        fallback.to_string()
+    } else {
+        w.to_snake_case()
+    };
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    escape_keyword(s)
+}
+
+/// `UpperCamelCase` identifier for a type.
+pub fn type_name(raw: &str, fallback: &str) -> String {
+    let mut s = camel(raw, fallback, 'T');
+    if RESERVED_TYPES.contains(&s.as_str()) {
+        s.push_str("Model");
+    }
+    s
+}
+
+/// `UpperCamelCase` identifier for an enum variant.
+pub fn variant(raw: &str, fallback: &str) -> String {
+    let s = camel(raw, fallback, 'V');
+    if s == "Self" { "SelfValue".to_string() } else { s }
+}
+
+fn camel(raw: &str, fallback: &str, digit_prefix: char) -> String {
+    let w = words(raw);
+    let mut s = if w.is_empty() {
+        fallback.to_upper_camel_case()
+    } else {
+        w.to_upper_camel_case()
+    };
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, digit_prefix);
+    }
+    s
+}
+
+/// Makes a keyword usable as an identifier: `r#type`, or `self_` where raw is not allowed.
+pub fn escape_keyword(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else if KEYWORDS.contains(&s.as_str()) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// The identifier without a raw prefix (what serde sees as the field's name).
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// Hands out unique names within one scope, in call order.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` names are already taken.
+    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Self {
+            taken: reserved.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    /// Claims `name`, or `name2`, `name3`, … (for snake case `name_2`, …) if it is taken.
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        let raw = unraw(&name).trim_end_matches('_').to_string();
+        let snake = raw.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+        (2..)
+            .map(|i| if snake { format!("{raw}_{i}") } else { format!("{raw}{i}") })
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unused numbered name always exists")
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_become_raw_identifiers() {
+        for kw in ["type", "match", "ref", "move", "async", "gen", "fn", "try", "dyn"] {
+            assert_eq!(snake(kw, "x"), format!("r#{kw}"));
+        }
+        for kw in ["self", "super", "crate"] {
+            assert_eq!(snake(kw, "x"), format!("{kw}_"));
+        }
+    }
+
+    #[test]
+    fn signs_digits_and_symbols() {
+        assert_eq!(snake("+1", "x"), "plus_1");
+        assert_eq!(snake("-1", "x"), "minus_1");
+        assert_eq!(snake("16x16", "x"), "_16x16");
+        assert_eq!(snake("$id", "x"), "id");
+        assert_eq!(snake("@odata.nextLink", "x"), "odata_next_link");
+        assert_eq!(snake("$", "field"), "field");
+        assert_eq!(variant("16x16", "x"), "V16x16");
+        assert_eq!(variant("+1", "x"), "Plus1");
+        assert_eq!(variant("in-progress", "x"), "InProgress");
+        assert_eq!(variant("", "empty"), "Empty");
+        assert_eq!(type_name("3dModel", "x"), "T3dModel");
+    }
+
+    #[test]
+    fn casing_follows_heck() {
+        assert_eq!(snake("pipelineId", "x"), "pipeline_id");
+        assert_eq!(snake("updated_at", "x"), "updated_at");
+        assert_eq!(snake("X-RateLimit-Limit", "x"), "x_rate_limit_limit");
+        assert_eq!(type_name("reverse_etl_sync", "x"), "ReverseEtlSync");
+        assert_eq!(type_name("pipeline.run-request", "x"), "PipelineRunRequest");
+    }
+
+    #[test]
+    fn prelude_and_crate_names_are_suffixed() {
+        for name in ["Result", "Option", "String", "Vec", "Box", "Error", "Client", "Self"] {
+            assert_eq!(type_name(name, "x"), format!("{name}Model"));
+        }
+        assert_eq!(type_name("ErrorCode", "x"), "ErrorCode");
+    }
+
+    #[test]
+    fn collisions_are_numbered_in_order() {
+        let mut scope = Scope::default();
+        assert_eq!(scope.claim(snake("fooBar", "x")), "foo_bar");
+        assert_eq!(scope.claim(snake("foo_bar", "x")), "foo_bar_2");
+        assert_eq!(scope.claim(snake("FOO-BAR", "x")), "foo_bar_3");
+        let mut types = Scope::default();
+        assert_eq!(types.claim(type_name("pet", "x")), "Pet");
+        assert_eq!(types.claim(type_name("Pet", "x")), "Pet2");
+        let mut raw = Scope::default();
+        assert_eq!(raw.claim(snake("type", "x")), "r#type");
+        assert_eq!(raw.claim(snake("Type", "x")), "type_2");
+    }
+
+    #[test]
+    fn reserved_names_are_avoided() {
+        let mut scope = Scope::with_reserved(["send", "options"]);
+        assert_eq!(scope.claim(snake("send", "x")), "send_2");
+    }
+}
