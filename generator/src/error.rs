@@ -91,7 +91,10 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Everything that can make generation fail.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the same human-readable text as `Display`, so a build script or a `main` that
+/// returns this error shows the located diagnostics rather than a struct dump.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The spec file could not be read.
@@ -132,6 +135,12 @@ pub enum Error {
         /// The parser's message.
         message: String,
     },
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 fn render_invalid(diagnostics: &[Diagnostic]) -> String {

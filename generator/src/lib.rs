@@ -1,8 +1,397 @@
 //! Generates typed async Rust clients from OpenAPI 3.0 and 3.1 documents.
+//!
+//! The pipeline is `spec bytes → load → IR → emit → format → write | check`:
+//!
+//! - [`load`] reads YAML or JSON, normalizes OpenAPI 3.1 into the 3.0 dialect `openapiv3` reads,
+//!   and resolves `$ref`s anywhere in the document;
+//! - [`ir`] lowers the document into plain Rust data with every decision made: names, types,
+//!   boxing, parameter encoding, response decoding and the conventions (envelopes, pagination,
+//!   error envelopes, idempotency keys, waiters);
+//! - `emit` turns the IR into token streams, one small function per IR kind, formatted with
+//!   `prettyplease`;
+//! - the output is a whole crate ([`Generated::crate_files`], [`write_crate`], [`check_crate`]) or
+//!   one file for a build script ([`Generated::single_file`], [`build`]).
+//!
+//! # Library use
+//!
+//! ```no_run
+//! let generated = planasonix_codegen::Generator::new("spec/planasonix.yaml").generate()?;
+//! for warning in &generated.warnings {
+//!     eprintln!("{warning}");
+//! }
+//! let files = generated.crate_files(std::path::Path::new("generated-client"))?;
+//! planasonix_codegen::write_crate(&files, std::path::Path::new("generated-client"))?;
+//! # Ok::<(), planasonix_codegen::Error>(())
+//! ```
+//!
+//! # In a build script
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), planasonix_codegen::Error> {
+//!     planasonix_codegen::build("openapi.yaml")?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! and in the crate: `include!(concat!(env!("OUT_DIR"), "/<crate name>.rs"));`. The crate needs the
+//! dependencies listed in [`DEPENDENCIES`].
 
+mod emit;
 pub mod error;
 pub mod ir;
+mod krate;
 pub mod load;
 pub mod naming;
 
 pub use error::{Diagnostic, Error, Result, Severity};
+pub use krate::{DEPENDENCIES, MARKER};
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Where the spec comes from.
+#[derive(Debug, Clone)]
+enum Source {
+    Path(PathBuf),
+    Bytes { label: String, bytes: Vec<u8> },
+}
+
+/// Configures and runs a generation.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    source: Source,
+    crate_name: Option<String>,
+    regenerate: Option<String>,
+}
+
+impl Generator {
+    /// Generates from the spec file at `path` (YAML or JSON).
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self {
+            source: Source::Path(path.into()),
+            crate_name: None,
+            regenerate: None,
+        }
+    }
+
+    /// Generates from spec bytes already in memory; `label` names them in messages.
+    pub fn from_bytes(label: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            source: Source::Bytes {
+                label: label.into(),
+                bytes: bytes.into(),
+            },
+            crate_name: None,
+            regenerate: None,
+        }
+    }
+
+    /// The generated crate's name (default: `info.x-rust-crate.name`, else derived from
+    /// `info.title`).
+    pub fn crate_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.crate_name = Some(name.into());
+        self
+    }
+
+    /// The command written into each file's header as the way to regenerate it.
+    pub fn regenerate_command(&mut self, command: impl Into<String>) -> &mut Self {
+        self.regenerate = Some(command.into());
+        self
+    }
+
+    fn label(&self) -> String {
+        match &self.source {
+            Source::Path(p) => p.display().to_string(),
+            Source::Bytes { label, .. } => label.clone(),
+        }
+    }
+
+    /// Loads, checks and lowers the spec. Errors list every problem found; warnings are in
+    /// [`Generated::warnings`].
+    pub fn generate(&self) -> Result<Generated> {
+        let bytes = match &self.source {
+            Source::Path(p) => std::fs::read(p).map_err(|source| Error::Read {
+                path: p.clone(),
+                source,
+            })?,
+            Source::Bytes { bytes, .. } => bytes.clone(),
+        };
+        let doc = load::parse(&bytes).map_err(|diagnostics| Error::InvalidSpec { diagnostics })?;
+        let (api, mut diagnostics) = ir::lower(&doc);
+        diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.pointer.cmp(&b.pointer)));
+        diagnostics.dedup();
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(Error::InvalidSpec { diagnostics });
+        }
+        let info_ext = doc.raw.pointer("/info/x-rust-crate").cloned().unwrap_or_default();
+        let crate_name = self
+            .crate_name
+            .clone()
+            .or_else(|| info_ext.get("name").and_then(|v| v.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| crate_name_from_title(&api.title));
+        let str_list = |key: &str| -> Vec<String> {
+            info_ext
+                .get(key)
+                .and_then(|v| v.as_array())
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default()
+        };
+        let str_of = |key: &str| info_ext.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let metadata = krate::CrateMetadata {
+            description: str_of("description"),
+            license: str_of("license"),
+            repository: str_of("repository"),
+            documentation: str_of("documentation"),
+            homepage: str_of("homepage"),
+            keywords: str_list("keywords"),
+            categories: str_list("categories"),
+        };
+        Ok(Generated {
+            api,
+            warnings: diagnostics,
+            crate_name,
+            spec_label: self.label(),
+            regenerate: self.regenerate.clone(),
+            metadata,
+        })
+    }
+}
+
+/// `Planasonix REST API` → `planasonix`: the title in kebab case without filler words.
+pub fn crate_name_from_title(title: &str) -> String {
+    const FILLER: &[&str] = &["api", "apis", "rest", "openapi", "spec", "specification", "http", "the", "service"];
+    let words: Vec<String> = naming::words(title)
+        .split(' ')
+        .map(str::to_ascii_lowercase)
+        .filter(|w| !w.is_empty() && !FILLER.contains(&w.as_str()))
+        .collect();
+    let name = words.join("-");
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-client{}", if name.is_empty() { String::new() } else { format!("-{name}") })
+    } else {
+        name
+    }
+}
+
+/// The result of a generation, ready to be written as a crate or a single file.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The lowered API (for reports and tools).
+    pub api: ir::Api,
+    /// Warnings: constructs accepted with a downgrade, each with its location.
+    pub warnings: Vec<Diagnostic>,
+    /// The crate name.
+    pub crate_name: String,
+    spec_label: String,
+    regenerate: Option<String>,
+    metadata: krate::CrateMetadata,
+}
+
+impl Generated {
+    fn regenerate(&self, out: &str) -> String {
+        self.regenerate.clone().unwrap_or_else(|| {
+            format!("planasonix-codegen generate --spec {} --out {out}", self.spec_label)
+        })
+    }
+
+    /// Every file of the crate for output folder `out` (paths relative to it). The folder is
+    /// inspected, not written: an existing generated `Cargo.toml` keeps its version, and a crate
+    /// outside any workspace that lists it gets an empty `[workspace]` so it builds on its own.
+    pub fn crate_files(&self, out: &Path) -> Result<BTreeMap<String, String>> {
+        let version = existing_version(out).unwrap_or_else(|| "0.1.0".to_string());
+        let settings = krate::CrateSettings {
+            name: self.crate_name.clone(),
+            version,
+            regenerate: self.regenerate(&out.display().to_string()),
+            standalone_workspace: !listed_in_workspace(out),
+            metadata: self.metadata.clone(),
+        };
+        krate::crate_files(&self.api, &settings)
+    }
+
+    /// The whole client as one file of inline modules, for `include!` from a build script.
+    pub fn single_file(&self) -> Result<String> {
+        let regenerate = self
+            .regenerate
+            .clone()
+            .unwrap_or_else(|| format!("the build script, from {}", self.spec_label));
+        krate::single_file(&self.api, &self.crate_name, &regenerate)
+    }
+}
+
+fn existing_version(out: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(out.join("Cargo.toml")).ok()?;
+    if !has_marker(&text) {
+        return None;
+    }
+    text.lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .map(|v| v.trim().trim_matches('"').to_string())
+}
+
+/// Whether `out` is a member of the nearest enclosing workspace (so it must not declare its own).
+fn listed_in_workspace(out: &Path) -> bool {
+    let Ok(cwd) = std::env::current_dir() else { return false };
+    let abs = if out.is_absolute() { out.to_path_buf() } else { cwd.join(out) };
+    let mut dir = abs.parent();
+    while let Some(d) = dir {
+        if let Ok(text) = std::fs::read_to_string(d.join("Cargo.toml")) {
+            if text.contains("[workspace]") {
+                let Ok(rel) = abs.strip_prefix(d) else { return false };
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                let rel = rel.trim_end_matches('/');
+                return text.lines().any(|l| {
+                    let l = l.trim().trim_end_matches(',').trim_matches('"');
+                    l == rel || (l.ends_with("/*") && Path::new(rel).parent().map(|p| p.to_string_lossy().replace('\\', "/")) == Some(l.trim_end_matches("/*").to_string()))
+                });
+            }
+        }
+        dir = d.parent();
+    }
+    false
+}
+
+/// Whether a file's first lines carry the generated marker.
+pub fn has_marker(text: &str) -> bool {
+    text.lines().take(3).any(|l| l.contains(MARKER))
+}
+
+/// What [`write_crate`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files created or changed.
+    pub written: Vec<String>,
+    /// Files whose bytes were already right (not touched, so nothing rebuilds for nothing).
+    pub unchanged: Vec<String>,
+    /// Generated files the spec no longer produces, removed.
+    pub removed: Vec<String>,
+}
+
+/// Writes a crate's files into `out`: only files whose bytes changed are written, generated files
+/// that the spec no longer produces are removed, and a file without the generated marker is never
+/// overwritten or removed (nothing is written at all in that case). `tests/` and `examples/` are
+/// never touched.
+pub fn write_crate(files: &BTreeMap<String, String>, out: &Path) -> Result<WriteReport> {
+    let mut report = WriteReport::default();
+    let mut to_write = Vec::new();
+    for (rel, text) in files {
+        let path = out.join(rel);
+        match std::fs::read_to_string(&path) {
+            Ok(existing) if &existing == text => report.unchanged.push(rel.clone()),
+            Ok(existing) if !has_marker(&existing) => return Err(Error::NotGenerated { path }),
+            Ok(_) => to_write.push((rel, path, text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => to_write.push((rel, path, text)),
+            Err(source) => return Err(Error::Write { path, source }),
+        }
+    }
+    let stale = stale_files(files, out);
+    for (rel, path, text) in to_write {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| Error::Write { path: parent.to_path_buf(), source })?;
+        }
+        std::fs::write(&path, text).map_err(|source| Error::Write { path: path.clone(), source })?;
+        report.written.push(rel.clone());
+    }
+    for rel in stale {
+        let path = out.join(&rel);
+        std::fs::remove_file(&path).map_err(|source| Error::Write { path, source })?;
+        report.removed.push(rel);
+    }
+    Ok(report)
+}
+
+/// Generated files under `out/src` that are not in `files`.
+fn stale_files(files: &BTreeMap<String, String>, out: &Path) -> Vec<String> {
+    let mut stale = Vec::new();
+    let mut stack = vec![out.join("src")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(out) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if !files.contains_key(&rel)
+                    && std::fs::read_to_string(&path).is_ok_and(|t| has_marker(&t))
+                {
+                    stale.push(rel);
+                }
+            }
+        }
+    }
+    stale.sort();
+    stale
+}
+
+/// One way a folder differs from what the spec produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drift {
+    /// The file is missing.
+    Missing(String),
+    /// The file's contents differ.
+    Differs(String),
+    /// A generated file the spec no longer produces.
+    Stale(String),
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Drift::Missing(p) => write!(f, "missing: {p}"),
+            Drift::Differs(p) => write!(f, "differs: {p}"),
+            Drift::Stale(p) => write!(f, "stale:   {p}"),
+        }
+    }
+}
+
+/// Compares `out` with `files` without writing anything.
+pub fn check_crate(files: &BTreeMap<String, String>, out: &Path) -> Vec<Drift> {
+    let mut drift = Vec::new();
+    for (rel, text) in files {
+        match std::fs::read_to_string(out.join(rel)) {
+            Ok(existing) if &existing == text => {}
+            Ok(_) => drift.push(Drift::Differs(rel.clone())),
+            Err(_) => drift.push(Drift::Missing(rel.clone())),
+        }
+    }
+    drift.extend(stale_files(files, out).into_iter().map(Drift::Stale));
+    drift
+}
+
+/// Build-script entry point: generates the client for the spec at `spec` into
+/// `$OUT_DIR/<crate name>.rs` (written only when its bytes change, so a no-op rebuild does not
+/// recompile the crate) and tells cargo to rerun when the spec changes. Warnings are printed as
+/// `cargo:warning=` lines.
+pub fn build(spec: impl AsRef<Path>) -> Result<PathBuf> {
+    let spec = spec.as_ref();
+    println!("cargo:rerun-if-changed={}", spec.display());
+    let generated = Generator::new(spec).generate()?;
+    for w in &generated.warnings {
+        println!("cargo:warning={}", w.to_string().replace('\n', " "));
+    }
+    let out_dir = std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| Error::Write {
+        path: PathBuf::from("$OUT_DIR"),
+        source: std::io::Error::new(std::io::ErrorKind::NotFound, "OUT_DIR is not set; call this from a build script"),
+    })?;
+    let path = out_dir.join(format!("{}.rs", generated.crate_name.replace('-', "_")));
+    let text = generated.single_file()?;
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(&path, text).map_err(|source| Error::Write { path: path.clone(), source })?;
+    }
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_from_titles() {
+        assert_eq!(crate_name_from_title("Planasonix API"), "planasonix");
+        assert_eq!(crate_name_from_title("Swagger Petstore - OpenAPI 3.0"), "swagger-petstore-3-0");
+        assert_eq!(crate_name_from_title("The REST API"), "api-client");
+        assert_eq!(crate_name_from_title("3D Models"), "api-client-3d-models");
+    }
+}

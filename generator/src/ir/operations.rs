@@ -55,7 +55,11 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
 
     let mut groups: Vec<Group> = Vec::new();
     let mut group_scopes: Vec<(Scope, Scope)> = Vec::new(); // (module type names, handle methods)
-    let mut module_names = Scope::with_reserved(["runtime", "models", "apis", "prelude"]);
+    // Module names that would shadow the generated tree's own modules or the crates it uses.
+    let mut module_names = Scope::with_reserved([
+        "runtime", "models", "apis", "client", "prelude", "rt", "std", "core", "alloc", "serde",
+        "serde_json", "chrono", "uuid", "reqwest", "bytes", "tokio", "futures_util", "url", "tracing",
+    ]);
     let mut ids: HashMap<String, String> = HashMap::new();
 
     let paths: Vec<String> = doc

@@ -1,0 +1,188 @@
+//! Spec descriptions → rustdoc that builds without warnings.
+//!
+//! Descriptions are CommonMark written for humans reading HTML, not for rustdoc: fenced code
+//! blocks would be compiled as doctests, indented blocks likewise, `[x]` looks like an intra-doc
+//! link, `<T>` like an unclosed HTML tag and a bare URL trips `rustdoc::bare_urls`. Each is
+//! rewritten so the text reads the same and rustdoc stays quiet.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "…"]` attributes for `text` (nothing when empty).
+pub(crate) fn attrs(text: &str) -> TokenStream {
+    let clean = sanitize(text);
+    if clean.is_empty() {
+        return TokenStream::new();
+    }
+    let lines = clean.lines().map(|l| format!(" {l}"));
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Joins optional paragraphs into one doc text.
+pub(crate) fn join(parts: &[Option<&str>]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for p in parts.iter().flatten() {
+        let p = p.trim();
+        if p.is_empty() || out.iter().any(|o| o == p) {
+            continue;
+        }
+        out.push(p.to_string());
+    }
+    out.join("\n\n")
+}
+
+/// Rewrites markdown so rustdoc renders it without warnings or doctests.
+pub(crate) fn sanitize(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = Vec::new();
+    let mut fence: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(marker) = &fence {
+            if trimmed.starts_with(marker.as_str()) {
+                out.push(marker.clone());
+                fence = None;
+            } else {
+                out.push(line.to_string());
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let marker: String = trimmed.chars().take_while(|c| *c == '`' || *c == '~').collect();
+            out.push(format!("{marker}text"));
+            fence = Some(marker);
+            continue;
+        }
+        // No indented code blocks (they would be doctests): drop leading indentation.
+        out.push(escape_inline(trimmed));
+    }
+    if let Some(marker) = fence {
+        out.push(marker);
+    }
+    // Collapse runs of blank lines and trim.
+    let mut result: Vec<String> = Vec::new();
+    for line in out {
+        let line = line.trim_end().to_string();
+        if line.is_empty() && result.last().is_none_or(|l: &String| l.is_empty()) {
+            continue;
+        }
+        result.push(line);
+    }
+    while result.last().is_some_and(String::is_empty) {
+        result.pop();
+    }
+    result.join("\n")
+}
+
+/// Escapes one line outside code blocks: brackets, angle brackets and bare URLs. Inline code
+/// spans are left alone.
+fn escape_inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if in_code {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // Markdown links `[text](http…)` stay links.
+        if c == '[' {
+            if let Some(end) = link_end(&chars, i) {
+                let link: String = chars[i..end].iter().collect();
+                out.push_str(&link);
+                i = end;
+                continue;
+            }
+        }
+        let rest: String = chars[i..].iter().take(8).collect();
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end = chars[i..]
+                .iter()
+                .position(|c| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+                .map_or(chars.len(), |p| i + p);
+            let mut url: String = chars[i..end].iter().collect();
+            let mut trailing = String::new();
+            while url.ends_with(['.', ',', ';', ':', '!', '?']) {
+                trailing.insert(0, url.pop().unwrap_or_default());
+            }
+            out.push('<');
+            out.push_str(&url);
+            out.push('>');
+            out.push_str(&trailing);
+            i = end;
+            continue;
+        }
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' => out.push_str("\\\\"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    if in_code {
+        // An unbalanced backtick would swallow the rest of the doc; escape it instead.
+        return escape_inline(&line.replace('`', "'"));
+    }
+    out
+}
+
+/// The end (exclusive) of a markdown link `[text](http…)` starting at `start`.
+fn link_end(chars: &[char], start: usize) -> Option<usize> {
+    let close = chars[start..].iter().position(|c| *c == ']')? + start;
+    if chars.get(close + 1) != Some(&'(') {
+        return None;
+    }
+    let target_start = close + 2;
+    let rest: String = chars[target_start..].iter().take(8).collect();
+    if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+        return None;
+    }
+    let end = chars[target_start..].iter().position(|c| *c == ')')? + target_start;
+    if chars[start + 1..close].iter().any(|c| matches!(c, '[' | '`')) {
+        return None;
+    }
+    Some(end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_fences_become_text() {
+        assert_eq!(sanitize("Example:\n```json\n{\"a\": 1}\n```"), "Example:\n```text\n{\"a\": 1}\n```");
+        assert_eq!(sanitize("```\nunclosed"), "```text\nunclosed\n```");
+    }
+
+    #[test]
+    fn indentation_is_dropped() {
+        assert_eq!(sanitize("Text\n\n    let x = 1;"), "Text\n\nlet x = 1;");
+    }
+
+    #[test]
+    fn brackets_tags_and_urls_are_escaped() {
+        assert_eq!(sanitize("See [docs] and <T>"), "See \\[docs\\] and &lt;T&gt;");
+        assert_eq!(sanitize("Go to https://example.com/x."), "Go to <https://example.com/x>.");
+        assert_eq!(sanitize("[the docs](https://example.com)"), "[the docs](https://example.com)");
+        assert_eq!(sanitize("use `Vec<T>` here"), "use `Vec<T>` here");
+        assert_eq!(sanitize("odd ` tick [x]"), "odd ' tick \\[x\\]");
+        assert_eq!(sanitize("a\\b"), "a\\\\b");
+    }
+
+    #[test]
+    fn blank_runs_collapse() {
+        assert_eq!(sanitize("\n\na\n\n\n\nb\n\n"), "a\n\nb");
+    }
+}

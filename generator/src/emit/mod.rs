@@ -1,0 +1,128 @@
+//! Emission: the IR → token streams, one small function per IR kind.
+//!
+//! Generated code names everything by a full path (`String`, `serde::Serialize`)
+//! or by a path relative to the generated module tree (`super::super::models`, `rt::`), so it
+//! compiles both as a standalone crate and `include!`d into any module of a user's crate, and a
+//! schema named `String` or `Option` never shadows what the code means.
+
+pub(crate) mod docs;
+mod models;
+mod ops;
+
+pub(crate) use models::models;
+pub(crate) use ops::{group_module, root_items};
+
+use crate::ir::{Api, Prim, TypeRef};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier, raw (`r#type`) when the name says so.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Where the code being emitted lives, which decides how it names models.
+#[derive(Clone, Copy)]
+pub(crate) enum Place {
+    /// In the models module.
+    Models,
+    /// In an operations module (`apis::<tag>`).
+    Apis,
+}
+
+/// Tokens for a type reference.
+pub(crate) fn ty(api: &Api, t: &TypeRef, place: Place) -> TokenStream {
+    match t {
+        TypeRef::Named(id) => {
+            let name = ident(&api.ty(*id).name);
+            match place {
+                Place::Models => quote!(#name),
+                Place::Apis => quote!(models::#name),
+            }
+        }
+        TypeRef::Prim(p) => prim(*p, place),
+        TypeRef::Vec(inner) => {
+            let inner = ty(api, inner, place);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = ty(api, inner, place);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Option(inner) => {
+            let inner = ty(api, inner, place);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+/// The path to the runtime module from `place`.
+pub(crate) fn rt(place: Place) -> TokenStream {
+    match place {
+        Place::Models | Place::Apis => quote!(rt),
+    }
+}
+
+fn prim(p: Prim, place: Place) -> TokenStream {
+    let rt = rt(place);
+    match p {
+        Prim::String => quote!(String),
+        Prim::Bool => quote!(bool),
+        Prim::I32 => quote!(i32),
+        Prim::I64 => quote!(i64),
+        Prim::U32 => quote!(u32),
+        Prim::U64 => quote!(u64),
+        Prim::F32 => quote!(f32),
+        Prim::F64 => quote!(f64),
+        Prim::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Prim::Date => quote!(chrono::NaiveDate),
+        Prim::Uuid => quote!(uuid::Uuid),
+        Prim::Base64 => quote!(#rt::Base64Bytes),
+        Prim::Binary => quote!(#rt::Upload),
+        Prim::Json => quote!(serde_json::Value),
+        Prim::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        Prim::Null => quote!(()),
+    }
+}
+
+/// `use` lines for a module's body: the runtime as `rt` and the models, each only when the
+/// body refers to it (so no import is ever unused).
+pub(crate) fn uses(body: &TokenStream, place: Place) -> TokenStream {
+    let text = body.to_string();
+    let prefix = match place {
+        Place::Models => quote!(super),
+        Place::Apis => quote!(super::super),
+    };
+    let rt = (text.contains("rt ::")).then(|| quote!(use #prefix::runtime as rt;));
+    let models = (matches!(place, Place::Apis) && text.contains("models ::")).then(|| quote!(use #prefix::models;));
+    quote!(#rt #models)
+}
+
+/// Whether a value of this type can be written into a path segment with `Display`.
+pub(crate) fn is_displayable(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Prim(p) => !matches!(p, Prim::Json | Prim::JsonObject | Prim::Null | Prim::Binary | Prim::Base64),
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            crate::ir::TypeKind::StringEnum(_) | crate::ir::TypeKind::IntEnum(_) => true,
+            crate::ir::TypeKind::Alias(inner) => is_displayable(api, inner),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether a parameter or field of this type is best taken as `impl Into<T>`.
+pub(crate) fn takes_into(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Prim(Prim::String) => true,
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            crate::ir::TypeKind::StringEnum(_) => true,
+            crate::ir::TypeKind::Alias(inner) => takes_into(api, inner),
+            _ => false,
+        },
+        _ => false,
+    }
+}

@@ -1,0 +1,406 @@
+//! Named types → structs, enums, unions and aliases.
+
+use super::{Place, docs, ident, rt, ty, uses};
+use crate::ir::{
+    Api, DefaultValue, Field, IntVariant, Presence, StructDef, TypeDef, TypeKind, UnionDef,
+};
+use heck::ToSnakeCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+/// The models module: every named type.
+pub(crate) fn models(api: &Api) -> TokenStream {
+    let items: TokenStream = api.types.iter().map(|t| type_def(api, t)).collect();
+    let uses = uses(&items, Place::Models);
+    quote! {
+        #![doc = " Types of the API's schemas: requests, responses and everything they contain."]
+        #![allow(deprecated, reason = "deprecated schemas are still part of the API")]
+        #uses
+        #items
+    }
+}
+
+fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
+    let fallback = format!("The `{}` schema.", t.pointer.rsplit('/').next().unwrap_or(&t.name));
+    let doc = docs::attrs(t.doc.as_deref().unwrap_or(&fallback));
+    let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&t.name);
+    let body = match &t.kind {
+        TypeKind::Struct(s) => struct_def(api, t, s),
+        TypeKind::StringEnum(variants) => string_enum(&t.name, variants),
+        TypeKind::IntEnum(variants) => int_enum(&t.name, variants),
+        TypeKind::Union(u) => union(api, &t.name, u),
+        TypeKind::Alias(target) => {
+            let target = ty(api, target, Place::Models);
+            quote!(pub type #name = #target;)
+        }
+        TypeKind::Pending => quote!(pub type #name = serde_json::Value;),
+    };
+    quote! {
+        #doc
+        #deprecated
+        #body
+    }
+}
+
+fn field_type(api: &Api, f: &Field) -> TokenStream {
+    let inner = ty(api, &f.ty, Place::Models);
+    let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
+    let rt = rt(Place::Models);
+    match f.presence {
+        Presence::Required | Presence::Defaulted => inner,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#inner>),
+        Presence::OptionalNullable => quote!(#rt::Nullable<#inner>),
+    }
+}
+
+fn default_fn_name(type_name: &str, field: &str) -> proc_macro2::Ident {
+    format_ident!("default_{}_{}", type_name.to_snake_case(), crate::naming::unraw(field).trim_start_matches('_'))
+}
+
+fn default_expr(api: &Api, d: &DefaultValue, f: &Field) -> TokenStream {
+    let value = match d {
+        DefaultValue::Bool(b) => quote!(#b),
+        DefaultValue::Int(i) => {
+            let lit = match f.ty {
+                crate::ir::TypeRef::Prim(crate::ir::Prim::I32) => Literal::i32_suffixed(*i as i32),
+                crate::ir::TypeRef::Prim(crate::ir::Prim::U32) => Literal::u32_suffixed(*i as u32),
+                crate::ir::TypeRef::Prim(crate::ir::Prim::U64) => Literal::u64_suffixed(*i as u64),
+                _ => Literal::i64_suffixed(*i),
+            };
+            quote!(#lit)
+        }
+        DefaultValue::Float(x) => {
+            let lit = match f.ty {
+                crate::ir::TypeRef::Prim(crate::ir::Prim::F32) => Literal::f32_suffixed(*x as f32),
+                _ => Literal::f64_suffixed(*x),
+            };
+            quote!(#lit)
+        }
+        DefaultValue::Str(s) => quote!(String::from(#s)),
+        DefaultValue::Variant(id, variant) => {
+            let e = ident(&api.ty(*id).name);
+            let v = ident(variant);
+            quote!(#e::#v)
+        }
+    };
+    if f.boxed { quote!(Box::new(#value)) } else { value }
+}
+
+fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
+    let name = ident(&t.name);
+    let rt = rt(Place::Models);
+    let mut fields = Vec::new();
+    let mut default_fns = Vec::new();
+    for f in &s.fields {
+        let fname = ident(&f.name);
+        let fty = field_type(api, f);
+        let fallback = format!("`{}`", f.wire);
+        let doc = docs::attrs(f.doc.as_deref().unwrap_or(&fallback));
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        let rename = (crate::naming::unraw(&f.name) != f.wire).then(|| {
+            let wire = &f.wire;
+            quote!(#[serde(rename = #wire)])
+        });
+        let serde = match f.presence {
+            Presence::Required | Presence::RequiredNullable => TokenStream::new(),
+            Presence::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            Presence::OptionalNullable => {
+                let path = format!("{}::Nullable::is_absent", rt.to_string().replace(' ', ""));
+                quote!(#[serde(default, skip_serializing_if = #path)])
+            }
+            Presence::Defaulted => {
+                let fn_name = default_fn_name(&t.name, &f.name);
+                let path = fn_name.to_string();
+                let value = f.default.as_ref().map(|d| default_expr(api, d, f));
+                default_fns.push(quote! {
+                    fn #fn_name() -> #fty { #value }
+                });
+                quote!(#[serde(default = #path)])
+            }
+        };
+        fields.push(quote! {
+            #doc
+            #deprecated
+            #rename
+            #serde
+            pub #fname: #fty,
+        });
+    }
+    let additional = s.additional.as_ref().map(|a| {
+        let a = ty(api, a, Place::Models);
+        quote! {
+            /// Properties beyond the declared ones.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #a>,
+        }
+    });
+
+    // Constructor: required fields as arguments, everything else empty or defaulted.
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+        .collect();
+    let args = required.iter().map(|f| {
+        let n = ident(&f.name);
+        let t = field_type(api, f);
+        quote!(#n: #t)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable => quote!(#n),
+            Presence::Optional => quote!(#n: None),
+            Presence::OptionalNullable => quote!(#n: #rt::Nullable::Absent),
+            Presence::Defaulted => {
+                let fn_name = default_fn_name(&t.name, &f.name);
+                quote!(#n: #fn_name())
+            }
+        }
+    });
+    let additional_init = s.additional.as_ref().map(|_| quote!(additional_properties: std::collections::BTreeMap::new(),));
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field")]));
+    let ctor_doc = if required.is_empty() {
+        format!(" An empty `{}`: every field unset or at its default.", t.name)
+    } else {
+        format!(" A `{}` with its required fields; the others unset or at their defaults.", t.name)
+    };
+    let default_impl = s.all_optional.then(|| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+
+        impl #name {
+            #[doc = #ctor_doc]
+            #many
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits,)*
+                    #additional_init
+                }
+            }
+        }
+
+        #default_impl
+
+        #(#default_fns)*
+    }
+}
+
+fn string_enum(name: &str, variants: &[crate::ir::EnumVariant]) -> TokenStream {
+    let name = ident(name);
+    let decl = variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let doc = format!(" `{}`", v.wire.replace('`', "'"));
+        quote!(#[doc = #doc] #vn,)
+    });
+    let to_str = variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let wire = &v.wire;
+        quote!(Self::#vn => #wire,)
+    });
+    let from_str = variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#wire => Self::#vn,)
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#decl)*
+            /// A value this version of the client does not know; it round-trips unchanged.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}
+
+fn int_enum(name: &str, variants: &[IntVariant]) -> TokenStream {
+    let name = ident(name);
+    let decl = variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let doc = format!(" `{}`", v.value);
+        quote!(#[doc = #doc] #vn,)
+    });
+    let to_int = variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote!(Self::#vn => #value,)
+    });
+    let from_int = variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote!(#value => Self::#vn,)
+    });
+    quote! {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#decl)*
+            /// A value this version of the client does not know; it round-trips unchanged.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#to_int)*
+                    Self::Unknown(other) => *other,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_int)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <i64 as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value))
+            }
+        }
+    }
+}
+
+fn union(api: &Api, name: &str, u: &UnionDef) -> TokenStream {
+    let name_ident = ident(name);
+    let variants: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let vn = ident(&v.name);
+            let t = ty(api, &v.ty, Place::Models);
+            let t = if v.boxed { quote!(Box<#t>) } else { t };
+            let doc = match &v.ty {
+                crate::ir::TypeRef::Named(id) => format!(" A [`{}`].", api.ty(*id).name),
+                _ => format!(" The `{}` alternative.", v.name),
+            };
+            quote!(#[doc = #doc] #vn(#t),)
+        })
+        .collect();
+    match &u.discriminator {
+        None => quote! {
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            #[allow(clippy::large_enum_variant, reason = "variants mirror the schema's alternatives")]
+            pub enum #name_ident {
+                #(#variants)*
+            }
+        },
+        Some(d) => {
+            let property = &d.property;
+            let arms = d.mapping.iter().map(|(tag, idx)| {
+                let v = &u.variants[*idx];
+                let vn = ident(&v.name);
+                let wrap = if v.boxed { quote!(|x| Self::#vn(Box::new(x))) } else { quote!(Self::#vn) };
+                quote! {
+                    Some(#tag) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
+                }
+            });
+            quote! {
+                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+                #[serde(untagged)]
+                #[allow(clippy::large_enum_variant, reason = "variants mirror the schema's alternatives")]
+                pub enum #name_ident {
+                    #(#variants)*
+                    /// A tag value this version of the client does not know, kept as JSON.
+                    Unknown(serde_json::Value),
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name_ident {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        let tag = value.get(#property).and_then(serde_json::Value::as_str).map(ToString::to_string);
+                        match tag.as_deref() {
+                            #(#arms)*
+                            _ => Ok(Self::Unknown(value)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! Assembling output: a whole crate (Cargo.toml, README, src/) or one file for `build.rs`.
+
+use crate::emit;
+use crate::error::{Error, Result};
+use crate::ir::Api;
+use proc_macro2::TokenStream;
+use std::collections::BTreeMap;
+
+/// The runtime sources, embedded at build time from `templates/runtime/`.
+pub(crate) const RUNTIME: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
+
+/// The marker every generated file carries; files without it are never overwritten.
+pub const MARKER: &str = "@generated";
+
+/// Dependencies a generated client needs (also what a `build.rs` user adds to Cargo.toml).
+pub const DEPENDENCIES: &[(&str, &str)] = &[
+    ("bytes", r#"{ version = "1", features = ["serde"] }"#),
+    ("base64", r#""0.22""#),
+    ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#),
+    ("fastrand", r#""2""#),
+    ("futures-core", r#""0.3""#),
+    ("futures-util", r#"{ version = "0.3", default-features = false, features = ["std"] }"#),
+    ("httpdate", r#""1""#),
+    ("percent-encoding", r#""2""#),
+    (
+        "reqwest",
+        r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "http2", "charset", "multipart", "form", "stream"] }"#,
+    ),
+    ("serde", r#"{ version = "1", features = ["derive"] }"#),
+    ("serde_json", r#""1""#),
+    ("serde_path_to_error", r#""0.1""#),
+    ("tokio", r#"{ version = "1", features = ["time"] }"#),
+    ("tracing", r#""0.1""#),
+    ("url", r#""2""#),
+    ("uuid", r#"{ version = "1", features = ["serde", "v4"] }"#),
+];
+
+/// Settings that shape the output crate.
+#[derive(Debug, Clone)]
+pub(crate) struct CrateSettings {
+    pub name: String,
+    pub version: String,
+    pub regenerate: String,
+    pub standalone_workspace: bool,
+    pub metadata: CrateMetadata,
+}
+
+/// Package metadata for the generated Cargo.toml (from the spec's `info.x-rust-crate`, if any).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CrateMetadata {
+    pub description: Option<String>,
+    pub license: Option<String>,
+    pub repository: Option<String>,
+    pub documentation: Option<String>,
+    pub homepage: Option<String>,
+    pub keywords: Vec<String>,
+    pub categories: Vec<String>,
+}
+
+fn header(comment: &str, regenerate: &str) -> String {
+    format!("{comment} {MARKER} by planasonix-codegen. Do not edit by hand; regenerate with:\n{comment}   {regenerate}\n")
+}
+
+/// Formats a token stream as a Rust file. Output that does not parse is a generator bug and is
+/// reported with the file name, never written.
+pub(crate) fn format(file: &str, tokens: TokenStream) -> Result<String> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::InvalidOutput {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(prettyplease::unparse(&parsed))
+}
+
+/// The emitted pieces, formatted.
+pub(crate) struct Pieces {
+    root: String,
+    models: String,
+    apis: Vec<(String, String)>,
+}
+
+pub(crate) fn pieces(api: &Api, crate_name: &str) -> Result<Pieces> {
+    let env_prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name);
+    let root = format("src/client.rs", emit::root_items(api, crate_name, &env_prefix))?;
+    let models = format("src/models.rs", emit::models(api))?;
+    let apis = api
+        .groups
+        .iter()
+        .map(|g| {
+            let file = format!("src/apis/{}.rs", g.module);
+            format(&file, emit::group_module(api, g)).map(|text| (g.module.clone(), text))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Pieces { root, models, apis })
+}
+
+/// Every file of the generated crate, keyed by path relative to the crate folder.
+pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, String>> {
+    let pieces = pieces(api, &settings.name)?;
+    let rs_header = header("//", &settings.regenerate);
+    let mut files = BTreeMap::new();
+    files.insert("Cargo.toml".to_string(), cargo_toml(api, settings));
+    files.insert("README.md".to_string(), readme(api, settings));
+    files.insert("src/lib.rs".to_string(), format!("{rs_header}{}", lib_rs(api)));
+    files.insert(
+        "src/client.rs".to_string(),
+        format!("{rs_header}{}", pieces.root),
+    );
+    files.insert("src/models.rs".to_string(), format!("{rs_header}{}", pieces.models));
+    let mut apis_mod = String::from("//! Operations grouped by resource (the spec's tags).\n\n");
+    for (module, text) in &pieces.apis {
+        apis_mod.push_str(&format!("pub mod {module};\n"));
+        files.insert(format!("src/apis/{module}.rs"), format!("{rs_header}{text}"));
+    }
+    files.insert("src/apis/mod.rs".to_string(), format!("{rs_header}{apis_mod}"));
+    for (name, text) in RUNTIME {
+        files.insert(format!("src/runtime/{name}"), format!("{rs_header}{text}"));
+    }
+    Ok(files)
+}
+
+/// One file with inline modules, for `include!` from a build script.
+pub(crate) fn single_file(api: &Api, crate_name: &str, regenerate: &str) -> Result<String> {
+    let pieces = pieces(api, crate_name)?;
+    let mut out = header("//", regenerate);
+    out.push_str("// Include it with `include!(concat!(env!(\"OUT_DIR\"), \"/<name>.rs\"));`.\n\n");
+    out.push_str("mod client {\n");
+    out.push_str(&pieces.root);
+    out.push_str("}\n");
+    out.push_str("\n/// The runtime shared by every operation: client, retries, pagination, errors.\npub mod runtime {\n");
+    out.push_str(&inline_modules(RUNTIME));
+    out.push_str("}\n\n/// Types of the API's schemas.\npub mod models {\n");
+    out.push_str(&pieces.models);
+    out.push_str("}\n\n/// Operations grouped by resource.\npub mod apis {\n");
+    for (module, text) in &pieces.apis {
+        out.push_str(&format!("pub mod {module} {{\n{text}}}\n"));
+    }
+    out.push_str("}\n");
+    Ok(out)
+}
+
+/// The runtime's `mod.rs` with each `pub mod x;` replaced by the module's text.
+fn inline_modules(files: &[(&str, &str)]) -> String {
+    let lookup: BTreeMap<&str, &str> = files.iter().copied().collect();
+    let Some(root) = lookup.get("mod.rs") else { return String::new() };
+    let mut out = String::new();
+    for line in root.lines() {
+        let trimmed = line.trim();
+        let module = trimmed
+            .strip_prefix("pub mod ")
+            .or_else(|| trimmed.strip_prefix("mod "))
+            .and_then(|rest| rest.strip_suffix(';'));
+        match module.and_then(|m| lookup.get(format!("{m}.rs").as_str()).map(|t| (m, t))) {
+            Some((m, text)) => {
+                let vis = if trimmed.starts_with("pub ") { "pub " } else { "" };
+                out.push_str(&format!("{vis}mod {m} {{\n{text}\n}}\n"));
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn lib_rs(api: &Api) -> String {
+    let mut s = String::new();
+    s.push_str("#![doc = include_str!(\"../README.md\")]\n");
+    s.push_str("#![forbid(unsafe_code)]\n\n");
+    s.push_str("#[rustfmt::skip]\npub mod apis;\n");
+    s.push_str("#[rustfmt::skip]\nmod client;\n");
+    s.push_str("#[rustfmt::skip]\npub mod models;\n");
+    s.push_str("pub mod runtime;\n\n");
+    let mut reexports: Vec<&str> = RUNTIME_REEXPORTS.to_vec();
+    reexports.sort_unstable();
+    for r in reexports {
+        s.push_str(&format!("pub use runtime::{r};\n"));
+    }
+    let _ = api;
+    s
+}
+
+/// Runtime items re-exported at the crate root.
+const RUNTIME_REEXPORTS: &[&str] = &[
+    "ApiError",
+    "BuildError",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Nullable",
+    "Page",
+    "PageToken",
+    "RateLimit",
+    "RequestOptions",
+    "Response",
+    "RetryPolicy",
+    "Upload",
+    "WaitConfig",
+    "WaitError",
+];
+
+fn toml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+fn cargo_toml(api: &Api, s: &CrateSettings) -> String {
+    let m = &s.metadata;
+    let mut t = header("#", &s.regenerate);
+    t.push_str("[package]\n");
+    t.push_str(&format!("name = {}\n", toml_str(&s.name)));
+    t.push_str(&format!("version = {}\n", toml_str(&s.version)));
+    t.push_str("edition = \"2024\"\nrust-version = \"1.85\"\n");
+    let description = m.description.clone().unwrap_or_else(|| {
+        format!("Typed async Rust client for the {} (generated from its OpenAPI spec)", if api.title.is_empty() { "API" } else { &api.title })
+    });
+    t.push_str(&format!("description = {}\n", toml_str(&description)));
+    t.push_str(&format!("license = {}\n", toml_str(m.license.as_deref().unwrap_or("MIT OR Apache-2.0"))));
+    for (key, value) in [("repository", &m.repository), ("documentation", &m.documentation), ("homepage", &m.homepage)] {
+        if let Some(v) = value {
+            t.push_str(&format!("{key} = {}\n", toml_str(v)));
+        }
+    }
+    t.push_str("readme = \"README.md\"\n");
+    if !m.keywords.is_empty() {
+        let k: Vec<String> = m.keywords.iter().map(|k| toml_str(k)).collect();
+        t.push_str(&format!("keywords = [{}]\n", k.join(", ")));
+    }
+    if !m.categories.is_empty() {
+        let c: Vec<String> = m.categories.iter().map(|k| toml_str(k)).collect();
+        t.push_str(&format!("categories = [{}]\n", c.join(", ")));
+    }
+    t.push_str("exclude = [\"tests/\", \"examples/\"]\n");
+    if s.standalone_workspace {
+        t.push_str("\n# Not part of an enclosing workspace: this crate builds on its own.\n[workspace]\n");
+    }
+    t.push_str("\n[dependencies]\n");
+    for (name, spec) in DEPENDENCIES {
+        t.push_str(&format!("{name} = {spec}\n"));
+    }
+    t.push_str("\n[dev-dependencies]\n");
+    t.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+    t.push_str("futures-util = \"0.3\"\n");
+    t.push_str("\n[lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forbid\"\nrust_2018_idioms = { level = \"warn\", priority = -1 }\n");
+    t.push_str("\n[lints.clippy]\nall = { level = \"warn\", priority = -1 }\n");
+    t.push_str("\n[lints.rustdoc]\nbroken_intra_doc_links = \"deny\"\n");
+    t
+}
+
+fn readme(api: &Api, s: &CrateSettings) -> String {
+    let title = if api.title.is_empty() { s.name.clone() } else { api.title.clone() };
+    let crate_ident = s.name.replace('-', "_");
+    let env_prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(s.name.as_str());
+    let mut r = format!("<!-- {MARKER} by planasonix-codegen; regenerate with: {} -->\n\n", s.regenerate);
+    r.push_str(&format!("# {}\n\n", s.name));
+    r.push_str(&format!(
+        "A typed async Rust client for the {title} (API version {}), generated from its OpenAPI document.\n\n",
+        api.version
+    ));
+    if let Some(d) = &api.description {
+        let first = d.split("\n\n").next().unwrap_or("").trim();
+        if !first.is_empty() {
+            r.push_str(&emit::docs::sanitize(first));
+            r.push_str("\n\n");
+        }
+    }
+    r.push_str("## Quickstart\n\n");
+    let example = api.groups.iter().flat_map(|g| g.operations.iter().map(move |o| (g, o))).find(|(_, o)| {
+        o.method == "GET"
+            && o.params.iter().all(|p| !p.required)
+            && o.body.is_none()
+    });
+    r.push_str("```rust,no_run\n");
+    r.push_str(&format!("use {crate_ident}::Client;\n\n"));
+    r.push_str("#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
+    r.push_str(&format!("    // Reads {env_prefix}_API_KEY (and {env_prefix}_BASE_URL, if set).\n"));
+    r.push_str("    let client = Client::from_env()?;\n");
+    if let Some((g, o)) = example {
+        r.push_str(&format!("    let result = client.{}().{}().send().await?;\n", g.module, o.method_name));
+        r.push_str("    println!(\"{result:?}\");\n");
+    } else {
+        r.push_str("    let _ = client;\n");
+    }
+    r.push_str("    Ok(())\n}\n```\n\n");
+    r.push_str("Every operation is a builder: required parameters are arguments, optional ones are chained\n");
+    r.push_str("setters, and `send()` sends it. `send_with_response()` also returns the status, headers, rate\n");
+    r.push_str("limit and request id. Paginated operations have `pages()` and `items()` streams that fetch\n");
+    r.push_str("lazily and can resume from a saved `PageToken`.\n\n");
+    r.push_str("## Resources\n\n| accessor | operations |\n|---|---|\n");
+    for g in &api.groups {
+        r.push_str(&format!("| `client.{}()` | {} |\n", g.module, g.operations.len()));
+    }
+    r.push_str("\n## Behaviour\n\n");
+    r.push_str("- Retries with exponential backoff and jitter on connection errors, 408, 429 and 5xx, honouring\n  `Retry-After`; a POST is retried only when it carries an idempotency key.\n");
+    r.push_str("- Rate-limit headers (`X-RateLimit-*`) are parsed on every response and error.\n");
+    r.push_str("- Errors are an enum you can match on: `Error::Api` carries the status, the error code and\n  message, the request id and the typed error body of the operation.\n");
+    r.push_str("- HTTPS only (plain HTTP is accepted for loopback hosts, for tests); the API key never appears in\n  `Debug` output, logs or errors.\n");
+    r
+}
