@@ -91,6 +91,11 @@ pub fn type_name(raw: &str, fallback: &str) -> String {
     s
 }
 
+/// `UpperCamelCase` words for composing a longer type name (no reserved-name suffix).
+pub fn pascal(raw: &str, fallback: &str) -> String {
+    camel(raw, fallback, 'T')
+}
+
 /// `UpperCamelCase` identifier for an enum variant.
 pub fn variant(raw: &str, fallback: &str) -> String {
     let s = camel(raw, fallback, 'V');

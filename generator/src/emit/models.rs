@@ -127,12 +127,13 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
             pub #fname: #fty,
         });
     }
+    let additional_name = ident(&s.additional_name);
     let additional = s.additional.as_ref().map(|a| {
         let a = ty(api, a, Place::Models);
         quote! {
             /// Properties beyond the declared ones.
             #[serde(flatten)]
-            pub additional_properties: std::collections::BTreeMap<String, #a>,
+            pub #additional_name: std::collections::BTreeMap<String, #a>,
         }
     });
 
@@ -159,7 +160,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
             }
         }
     });
-    let additional_init = s.additional.as_ref().map(|_| quote!(additional_properties: std::collections::BTreeMap::new(),));
+    let additional_init = s.additional.as_ref().map(|_| quote!(#additional_name: std::collections::BTreeMap::new(),));
     let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field")]));
     let ctor_doc = if required.is_empty() {
         format!(" An empty `{}`: every field unset or at its default.", t.name)

@@ -115,6 +115,8 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// `additionalProperties` alongside declared properties (flattened map).
     pub additional: Option<TypeRef>,
+    /// The Rust name of the flattened map field (unique among the fields).
+    pub additional_name: String,
     /// Whether every field can be omitted (the struct implements `Default`).
     pub all_optional: bool,
 }

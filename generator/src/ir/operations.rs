@@ -235,7 +235,7 @@ fn lower_operation(
         if location == ParamLocation::Header && data.name.eq_ignore_ascii_case("idempotency-key") {
             idempotency_header = Some(data.name.clone());
         }
-        let hint = format!("{builder}{}", naming::type_name(&data.name, "Param"));
+        let hint = format!("{builder}{}", naming::pascal(&data.name, "Param"));
         let lowered = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(s) => ts.lower(s, &format!("{at}/schema"), &hint),
             openapiv3::ParameterSchemaOrContent::Content(content) => match content.iter().next() {

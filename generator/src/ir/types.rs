@@ -215,6 +215,20 @@ impl<'d> TypeSpace<'d> {
 
     /// Fills in a reserved named type from the schema at `pointer`.
     fn define(&mut self, id: TypeId, pointer: &str) {
+        // A named schema that is only a `$ref` is another name for the target.
+        if let Some(reference) = self
+            .doc
+            .get(pointer)
+            .and_then(|v| v.get("$ref"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+        {
+            let name = self.types[id.0].name.clone();
+            let target = self.lower_reference(&reference, pointer, &name);
+            self.types[id.0].kind = TypeKind::Alias(target.ty);
+            self.types[id.0].nullable = target.nullable;
+            return;
+        }
         let schema = match self.doc.schema(pointer) {
             Ok(s) => s,
             Err(d) => {
@@ -505,7 +519,7 @@ impl<'d> TypeSpace<'d> {
                 ReferenceOr::Reference { .. } => None,
             };
             let hint = match &title {
-                Some(t) => format!("{name}{}", naming::type_name(t, "Variant")),
+                Some(t) => format!("{name}{}", naming::pascal(t, "Variant")),
                 None => format!("{name}Variant{}", i + 1),
             };
             let l = self.lower(alt, &alt_ptr, &hint);
@@ -667,7 +681,7 @@ impl<'d> TypeSpace<'d> {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
         for (wire, (prop, prop_ptr)) in &merged.properties {
-            let hint = format!("{parent}{}", naming::type_name(wire, "Field"));
+            let hint = format!("{parent}{}", naming::pascal(wire, "Field"));
             let lowered = self.lower_boxed(prop, prop_ptr, &hint);
             let prop_schema = match prop {
                 ReferenceOr::Item(s) => Some(Rc::new((**s).clone())),
@@ -717,12 +731,10 @@ impl<'d> TypeSpace<'d> {
             Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Prim(Prim::Json)),
             _ => None,
         };
-        if additional.is_some() {
-            // The flattened map takes a field name of its own.
-            scope.claim("additional_properties".to_string());
-        }
+        // The flattened map takes a field name of its own.
+        let additional_name = scope.claim("additional_properties".to_string());
         let all_optional = fields.iter().all(|f| !matches!(f.presence, Presence::Required | Presence::RequiredNullable));
-        StructDef { fields, additional, all_optional }
+        StructDef { fields, additional, additional_name, all_optional }
     }
 
     fn default_value(&self, ty: &TypeRef, default: &Value) -> Option<DefaultValue> {
@@ -964,7 +976,18 @@ fn name_from_pointer(pointer: &str, hint: &str) -> String {
     let meaningful: Vec<String> = pointer
         .split('/')
         .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .filter(|t| !STRUCTURAL.contains(&t.as_str()) && !t.contains('/') && t.parse::<u32>().is_err())
+        .filter_map(|t| {
+            if t.starts_with('/') {
+                // A path template: its literal words name the thing.
+                let words: String = t
+                    .split('/')
+                    .filter(|w| !w.is_empty() && !w.starts_with('{'))
+                    .map(|w| naming::pascal(w, ""))
+                    .collect();
+                return (!words.is_empty()).then_some(words);
+            }
+            (!STRUCTURAL.contains(&t.as_str()) && !t.contains('/') && t.parse::<u32>().is_err()).then_some(t)
+        })
         .collect();
     match meaningful.as_slice() {
         [] => hint.to_string(),
@@ -1001,7 +1024,7 @@ mod tests {
         assert_eq!(name_from_pointer("#/components/schemas/Pet", "x"), "Pet");
         assert_eq!(
             name_from_pointer("#/paths/~1items/get/responses/200/content/application~1json/schema", "Fallback"),
-            "Fallback"
+            "Items"
         );
         assert_eq!(name_from_pointer("#/components/schemas/Pet/properties/owner", "x"), "owner");
     }
