@@ -7,6 +7,11 @@
 #[path = "../../../templates/runtime/mod.rs"]
 pub mod runtime;
 
+/// The same runtime as one file of inline modules, as build.rs users of the generator get it.
+pub mod inline {
+    include!(concat!(env!("OUT_DIR"), "/runtime_inline.rs"));
+}
+
 pub mod models;
 
 pub mod apis;
