@@ -24,7 +24,7 @@
 
 pub mod normalize;
 
-use crate::error::{Diagnostic, escape_pointer_token};
+use crate::error::{Diagnostic, escape_pointer_token, push_pointer};
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -60,8 +60,13 @@ pub struct Document {
 pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
+        // The prefix before the bad byte is valid UTF-8: count lines and characters in it.
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let line = valid.matches('\n').count() + 1;
+        let column = valid.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
         vec![
             Diagnostic::error("#", format!("the spec is not UTF-8 text: {e}"))
+                .at(line, column)
                 .help("save the file as UTF-8"),
         ]
     })?;
@@ -95,15 +100,26 @@ pub fn parse_tree(text: &str) -> Result<Value, Vec<Diagnostic>> {
         });
     }
     let mut yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error("#", format!("invalid YAML: {e}"))
-            .help("fix the YAML syntax at the line shown");
+        let tab = e
+            .location()
+            .is_some_and(|loc| text.as_bytes().get(loc.index()) == Some(&b'\t'));
+        let mut d = if tab {
+            Diagnostic::error("#", format!("invalid YAML: a tab character is used for indentation ({e})"))
+                .help("YAML indents with spaces only; replace the tabs with spaces")
+        } else {
+            Diagnostic::error("#", format!("invalid YAML: {e}"))
+                .help("fix the YAML syntax at the line shown")
+        };
         if let Some(loc) = e.location() {
             d = d.at(loc.line(), loc.column());
         }
         vec![d]
     })?;
     yaml.apply_merge().map_err(|e| {
-        vec![Diagnostic::error("#", format!("invalid YAML merge key: {e}"))]
+        vec![
+            Diagnostic::error("#", format!("invalid YAML merge key: {e}"))
+                .help("a `<<` merge key takes a mapping or a list of mappings"),
+        ]
     })?;
     let mut diags = Vec::new();
     let value = yaml_to_json(yaml, "#", &mut diags);
@@ -128,10 +144,13 @@ fn yaml_to_json(value: serde_yaml_ng::Value, pointer: &str, diags: &mut Vec<Diag
                 match n.as_f64().and_then(serde_json::Number::from_f64) {
                     Some(f) => Value::Number(f),
                     None => {
-                        diags.push(Diagnostic::error(
-                            pointer,
-                            format!("the number {n} cannot be represented in JSON"),
-                        ));
+                        diags.push(
+                            Diagnostic::error(
+                                pointer,
+                                format!("the number {n} cannot be represented in JSON"),
+                            )
+                            .help("write a finite number (JSON has no infinity or NaN)"),
+                        );
                         Value::Null
                     }
                 }
@@ -154,10 +173,18 @@ fn yaml_to_json(value: serde_yaml_ng::Value, pointer: &str, diags: &mut Vec<Diag
                     Y::Bool(b) => b.to_string(),
                     Y::Null => "null".to_string(),
                     other => {
-                        diags.push(Diagnostic::error(
-                            pointer,
-                            format!("mapping key {other:?} is not a string"),
-                        ));
+                        let found = match other {
+                            Y::Sequence(_) => "a list",
+                            Y::Mapping(_) => "a mapping",
+                            _ => "a tagged value",
+                        };
+                        diags.push(
+                            Diagnostic::error(
+                                pointer,
+                                format!("a mapping key must be a string, found {found}"),
+                            )
+                            .help("write the key as a plain string (YAML `? [a, b]` keys have no JSON equivalent)"),
+                        );
                         continue;
                     }
                 };
@@ -172,15 +199,25 @@ fn yaml_to_json(value: serde_yaml_ng::Value, pointer: &str, diags: &mut Vec<Diag
 }
 
 fn check_version(raw: &Value) -> Result<SpecVersion, Vec<Diagnostic>> {
+    const SHAPE: &str = "an OpenAPI document is a YAML or JSON object with `openapi`, `info` and `paths`";
+    if raw.is_null() {
+        return Err(vec![
+            Diagnostic::error("#", "the spec is empty (no YAML or JSON document in it)").help(SHAPE),
+        ]);
+    }
     if !raw.is_object() {
         return Err(vec![
-            Diagnostic::error("#", "the document is not an object")
-                .help("an OpenAPI document is a YAML or JSON object with `openapi`, `info` and `paths`"),
+            Diagnostic::error("#", format!("the document is not an object: it is {}", value_kind(raw)))
+                .help(SHAPE),
         ]);
     }
     match raw.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0") => Ok(SpecVersion::V30),
         Some(Value::String(v)) if v.starts_with("3.1") => Ok(SpecVersion::V31),
+        Some(Value::Number(n)) => Err(vec![
+            Diagnostic::error("#/openapi", format!("the `openapi` version must be a string, found the number {n}"))
+                .help("quote the full version, e.g. `openapi: \"3.0.3\"` (YAML reads `3.0` as a number)"),
+        ]),
         Some(v) => Err(vec![
             Diagnostic::error("#/openapi", format!("unsupported OpenAPI version {v}"))
                 .help("this generator reads OpenAPI 3.0.x and 3.1.x documents; convert Swagger 2.0 documents first (e.g. with swagger2openapi)"),
@@ -275,7 +312,12 @@ impl Document {
             ReferenceOr::Item(t) => Ok((t.clone(), at.to_string())),
             ReferenceOr::Reference { reference } => {
                 let target = self.follow(reference, at)?;
-                Ok((self.deserialize(&target)?, target))
+                let item = self.deserialize(&target).map_err(|mut d| {
+                    // The target may be fine and the reference wrong: name both.
+                    d.message = format!("{} (in the target of the $ref at {at})", d.message);
+                    d
+                })?;
+                Ok((item, target))
             }
         }
     }
@@ -295,36 +337,327 @@ impl Document {
 }
 
 /// Deserializes `value` (found at `pointer`) as `T`; a failure names the nested location.
+///
+/// `openapiv3` re-parses a failed `ReferenceOr<T>` (and the status-code map of `responses`) from a
+/// detached value, so `serde_path_to_error` stops at that boundary. The failing value is then
+/// checked again as the OpenAPI object its location holds ([`Kind`]), which finds the nested
+/// location and says what is wrong in OpenAPI terms (`unknown parameter location `body``).
 pub fn deserialize_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Diagnostic> {
     let result: Result<T, _> = serde_path_to_error::deserialize(value);
     result.map_err(|e| {
-        let mut at = pointer.to_string();
-        for segment in e.path().iter() {
-            use serde_path_to_error::Segment;
-            match segment {
-                Segment::Seq { index } => at.push_str(&format!("/{index}")),
-                Segment::Map { key } => {
-                    at.push('/');
-                    at.push_str(&escape_pointer_token(key));
-                }
-                Segment::Enum { variant } => {
-                    at.push('/');
-                    at.push_str(&escape_pointer_token(variant));
-                }
-                Segment::Unknown => {}
+        let mut diagnostic = serde_diagnostic(e, pointer);
+        // Each round goes one boundary deeper; the bound only guards against a loop.
+        for _ in 0..64 {
+            let Some(sub) = relative(&diagnostic.pointer, pointer).and_then(|rel| value.pointer(&rel))
+            else {
+                break;
+            };
+            let Some(kind) = Kind::at(&diagnostic.pointer) else { break };
+            let Some(refined) = kind.first_error(sub, &diagnostic.pointer) else { break };
+            let deeper = refined.pointer.len() > diagnostic.pointer.len();
+            diagnostic = refined;
+            if !deeper {
+                break;
             }
         }
-        Diagnostic::error(at, describe_serde_error(&e.into_inner().to_string()))
-            .help("check this value against the OpenAPI specification's object definition")
+        diagnostic
     })
 }
 
+/// The RFC 6901 pointer of `at` relative to `base` (both `#/...` fragments built by this crate).
+fn relative(at: &str, base: &str) -> Option<String> {
+    let rest = at.strip_prefix(base)?;
+    (rest.is_empty() || rest.starts_with('/')).then(|| rest.to_string())
+}
+
+fn serde_diagnostic(e: serde_path_to_error::Error<serde_json::Error>, pointer: &str) -> Diagnostic {
+    let mut at = pointer.to_string();
+    for segment in e.path().iter() {
+        use serde_path_to_error::Segment;
+        match segment {
+            Segment::Seq { index } => at.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                at.push('/');
+                at.push_str(&escape_pointer_token(key));
+            }
+            Segment::Enum { variant } => {
+                at.push('/');
+                at.push_str(&escape_pointer_token(variant));
+            }
+            Segment::Unknown => {}
+        }
+    }
+    Diagnostic::error(at, describe_serde_error(&e.into_inner().to_string()))
+        .help("check this value against the OpenAPI specification's object definition")
+}
+
+/// The OpenAPI object a location holds, judged from the shape of its pointer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Operation,
+    Parameter,
+    RequestBody,
+    Responses,
+    Response,
+    Header,
+    MediaType,
+    SecurityScheme,
+    Server,
+}
+
+impl Kind {
+    fn at(pointer: &str) -> Option<Kind> {
+        let tokens: Vec<String> = pointer
+            .strip_prefix("#/")?
+            .split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let t: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        // Inside schemas, examples and extensions, names like `content` are data, not structure.
+        const DATA: &[&str] = &[
+            "schema", "schemas", "properties", "items", "allOf", "oneOf", "anyOf", "not",
+            "additionalProperties", "example", "examples", "links",
+        ];
+        if t.iter().any(|tok| DATA.contains(tok) || tok.starts_with("x-")) {
+            return None;
+        }
+        let n = t.len();
+        let last = |k: usize| if n >= k { t[n - k] } else { "" };
+        let is_method = |s: &str| normalize::METHODS.contains(&s);
+        Some(match t.as_slice() {
+            ["components", "parameters", _] => Kind::Parameter,
+            ["components", "requestBodies", _] => Kind::RequestBody,
+            ["components", "responses", _] => Kind::Response,
+            ["components", "headers", _] => Kind::Header,
+            ["components", "securitySchemes", _] => Kind::SecurityScheme,
+            ["servers", _] => Kind::Server,
+            _ if last(2) == "parameters" && last(1).parse::<usize>().is_ok() => Kind::Parameter,
+            _ if last(1) == "requestBody" => Kind::RequestBody,
+            _ if last(1) == "responses" && is_method(last(2)) => Kind::Responses,
+            _ if last(2) == "responses" && is_method(last(3)) => Kind::Response,
+            _ if last(2) == "headers" && (last(4) == "responses" || t.starts_with(&["components", "responses"])) => {
+                Kind::Header
+            }
+            _ if last(2) == "content" => Kind::MediaType,
+            _ if n >= 2 && is_method(last(1)) && (n == 3 && t[0] == "paths" || last(4) == "callbacks" || t.starts_with(&["components", "callbacks"])) => {
+                Kind::Operation
+            }
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Operation => "an Operation",
+            Kind::Parameter => "a Parameter",
+            Kind::RequestBody => "a Request Body",
+            Kind::Responses => "a Responses",
+            Kind::Response => "a Response",
+            Kind::Header => "a Header",
+            Kind::MediaType => "a Media Type",
+            Kind::SecurityScheme => "a Security Scheme",
+            Kind::Server => "a Server",
+        }
+    }
+
+    /// Whether the location may hold a `$ref` instead of the object.
+    fn referable(self) -> bool {
+        !matches!(self, Kind::Operation | Kind::Responses | Kind::MediaType | Kind::Server)
+    }
+
+    /// The first problem in `value` (found at `at`) read as this kind, located as deep as known.
+    fn first_error(self, value: &Value, at: &str) -> Option<Diagnostic> {
+        let Some(obj) = value.as_object() else {
+            let refs = if self.referable() { " or a `$ref`" } else { "" };
+            return Some(
+                Diagnostic::error(at, format!("expected {} object{refs}, found {}", self.name(), value_kind(value)))
+                    .help("check this value against the OpenAPI specification's object definition"),
+            );
+        };
+        if self.referable() {
+            match obj.get("$ref") {
+                Some(Value::String(_)) => return None,
+                Some(other) => {
+                    return Some(
+                        Diagnostic::error(
+                            format!("{at}/$ref"),
+                            format!("`$ref` must be a string, found {}", value_kind(other)),
+                        )
+                        .help("write the reference as a string, e.g. `$ref: '#/components/schemas/Pet'`"),
+                    );
+                }
+                None => {}
+            }
+        }
+        match self {
+            Kind::Parameter => {
+                if let Some(d) = parameter_problem(obj, at) {
+                    return Some(d);
+                }
+            }
+            Kind::SecurityScheme => {
+                if let Some(d) = security_scheme_problem(obj, at) {
+                    return Some(d);
+                }
+            }
+            Kind::Responses => {
+                for (status, response) in obj {
+                    if status.starts_with("x-") {
+                        continue;
+                    }
+                    let p = push_pointer(at, status);
+                    if let Some(d) = Kind::Response.first_error(response, &p) {
+                        return Some(d);
+                    }
+                }
+            }
+            _ => {}
+        }
+        let result = match self {
+            Kind::Operation => check::<openapiv3::Operation>(value, at),
+            Kind::Parameter => check::<openapiv3::Parameter>(value, at),
+            Kind::RequestBody => check::<openapiv3::RequestBody>(value, at),
+            Kind::Responses => check::<openapiv3::Responses>(value, at),
+            Kind::Response => check::<openapiv3::Response>(value, at),
+            Kind::Header => check::<openapiv3::Header>(value, at),
+            Kind::MediaType => check::<openapiv3::MediaType>(value, at),
+            Kind::SecurityScheme => check::<openapiv3::SecurityScheme>(value, at),
+            Kind::Server => check::<openapiv3::Server>(value, at),
+        };
+        result.err()
+    }
+}
+
+fn check<T: DeserializeOwned>(value: &Value, at: &str) -> Result<(), Diagnostic> {
+    let result: Result<T, _> = serde_path_to_error::deserialize(value);
+    result.map(drop).map_err(|e| serde_diagnostic(e, at))
+}
+
+fn parameter_problem(obj: &serde_json::Map<String, Value>, at: &str) -> Option<Diagnostic> {
+    const LOCATIONS: [&str; 4] = ["path", "query", "header", "cookie"];
+    const HELP: &str = "a parameter is `in: path`, `query`, `header` or `cookie`; a Swagger 2.0 `in: body` parameter is a `requestBody` in OpenAPI 3, and `in: formData` a form or multipart `requestBody`";
+    match obj.get("in") {
+        None => {
+            return Some(Diagnostic::error(at, "the parameter has no `in` location").help(HELP));
+        }
+        Some(Value::String(location)) if LOCATIONS.contains(&location.as_str()) => {}
+        Some(Value::String(location)) => {
+            return Some(
+                Diagnostic::error(format!("{at}/in"), format!("unknown parameter location `{location}`")).help(HELP),
+            );
+        }
+        Some(other) => {
+            return Some(
+                Diagnostic::error(format!("{at}/in"), format!("the parameter location must be a string, found {}", value_kind(other)))
+                    .help(HELP),
+            );
+        }
+    }
+    if !obj.contains_key("name") {
+        return Some(
+            Diagnostic::error(at, "the parameter has no `name`")
+                .help("name the parameter as it is sent on the wire, e.g. `name: limit`"),
+        );
+    }
+    if !obj.contains_key("schema") && !obj.contains_key("content") {
+        return Some(
+            Diagnostic::error(at, "the parameter has neither `schema` nor `content`")
+                .help("describe the value with a `schema` (e.g. `schema: {type: string}`)"),
+        );
+    }
+    None
+}
+
+fn security_scheme_problem(obj: &serde_json::Map<String, Value>, at: &str) -> Option<Diagnostic> {
+    const HELP: &str = "a security scheme's `type` is `apiKey`, `http`, `oauth2` or `openIdConnect`";
+    match obj.get("type") {
+        None => Some(Diagnostic::error(at, "the security scheme has no `type`").help(HELP)),
+        Some(Value::String(t)) if ["apiKey", "http", "oauth2", "openIdConnect"].contains(&t.as_str()) => None,
+        Some(Value::String(t)) if t == "mutualTLS" => Some(
+            Diagnostic::error(format!("{at}/type"), "security scheme type `mutualTLS` is not supported")
+                .help("configure the client certificate on the HTTP client instead, and remove the scheme"),
+        ),
+        Some(Value::String(t)) => {
+            Some(Diagnostic::error(format!("{at}/type"), format!("unknown security scheme type `{t}`")).help(HELP))
+        }
+        Some(other) => Some(
+            Diagnostic::error(format!("{at}/type"), format!("the security scheme `type` must be a string, found {}", value_kind(other)))
+                .help(HELP),
+        ),
+    }
+}
+
+/// What a JSON value is, for messages: `a string`, `an array`, …
+fn value_kind(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() <= 40 => format!("the string {s:?}"),
+        Value::String(_) => "a string".to_string(),
+        Value::Array(_) => "an array".to_string(),
+        Value::Object(_) => "an object".to_string(),
+    }
+}
+
+/// serde's messages in OpenAPI terms: `invalid type: sequence, expected a map` →
+/// `expected an object, found an array`.
 fn describe_serde_error(message: &str) -> String {
     // serde's untagged-enum messages are opaque; say what was expected in OpenAPI terms.
     if message.starts_with("data did not match any variant of untagged enum ReferenceOr") {
-        "expected an object or a `$ref`".to_string()
-    } else {
-        format!("invalid value: {message}")
+        return "expected an object or a `$ref`".to_string();
+    }
+    if let Some(field) = message.strip_prefix("missing field ") {
+        return format!("missing required field {field}");
+    }
+    if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        return format!("expected {}, found {}", serde_expected(expected), serde_found(found));
+    }
+    if let Some((value, expected)) = message
+        .strip_prefix("unknown variant ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        return format!("unknown value {value}; expected {expected}");
+    }
+    format!("invalid value: {message}")
+}
+
+fn serde_expected(expected: &str) -> String {
+    match expected {
+        "a sequence" => "an array".to_string(),
+        "a map" => "an object".to_string(),
+        "a boolean" | "a string" => expected.to_string(),
+        _ => match expected.strip_prefix("struct ") {
+            Some(name) => {
+                let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+                format!("{article} {name} object")
+            }
+            None => expected.to_string(),
+        },
+    }
+}
+
+fn serde_found(found: &str) -> String {
+    match found {
+        "sequence" => "an array".to_string(),
+        "map" => "an object".to_string(),
+        "unit value" | "null" => "null".to_string(),
+        _ => {
+            for (serde, ours) in [
+                ("string ", "the string "),
+                ("integer ", "the number "),
+                ("floating point ", "the number "),
+                ("boolean ", "the boolean "),
+            ] {
+                if let Some(v) = found.strip_prefix(serde) {
+                    return format!("{ours}{}", v.trim_matches('`'));
+                }
+            }
+            found.to_string()
+        }
     }
 }
 
@@ -357,6 +690,45 @@ mod tests {
             fragment_to_pointer("#/paths/~1items~1%7Bid%7D/get").as_deref(),
             Some("/paths/~1items~1{id}/get")
         );
+    }
+
+    #[test]
+    fn locations_are_classified_by_pointer_shape() {
+        assert_eq!(Kind::at("#/paths/~1pets/get"), Some(Kind::Operation));
+        assert_eq!(Kind::at("#/paths/~1pets/get/parameters/0"), Some(Kind::Parameter));
+        assert_eq!(Kind::at("#/paths/~1pets/parameters/1"), Some(Kind::Parameter));
+        assert_eq!(Kind::at("#/paths/~1pets/get/responses"), Some(Kind::Responses));
+        assert_eq!(Kind::at("#/paths/~1pets/get/responses/default"), Some(Kind::Response));
+        assert_eq!(Kind::at("#/paths/~1pets/get/responses/200/content/application~1json"), Some(Kind::MediaType));
+        assert_eq!(Kind::at("#/components/securitySchemes/key"), Some(Kind::SecurityScheme));
+        // Names inside schemas and examples are data.
+        assert_eq!(Kind::at("#/components/schemas/P/properties/content/items"), None);
+        assert_eq!(Kind::at("#/paths/~1pets/get/responses/200/content/application~1json/examples/content/x"), None);
+    }
+
+    #[test]
+    fn errors_behind_references_are_located() {
+        let value: Value = serde_json::from_str(
+            r#"{"responses": {"200": {"description": "ok", "content": {"application/json": 5}}}}"#,
+        )
+        .unwrap();
+        let err = deserialize_at::<openapiv3::Operation>(&value, "#/paths/~1a/get").unwrap_err();
+        assert_eq!(err.pointer, "#/paths/~1a/get/responses/200/content/application~1json");
+        assert_eq!(err.message, "expected a Media Type object, found the number 5");
+    }
+
+    #[test]
+    fn serde_messages_are_put_in_openapi_terms() {
+        assert_eq!(describe_serde_error("missing field `url`"), "missing required field `url`");
+        assert_eq!(
+            describe_serde_error("invalid type: sequence, expected a map"),
+            "expected an object, found an array"
+        );
+        assert_eq!(
+            describe_serde_error("invalid type: string \"x\", expected struct Operation"),
+            "expected an Operation object, found the string \"x\""
+        );
+        assert_eq!(describe_serde_error("invalid type: integer `1`, expected a string"), "expected a string, found the number 1");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 /// Marks a schema that only admits `null` (`type: "null"`), which OpenAPI 3.0 cannot express.
 pub const NULL_MARKER: &str = "x-codegen-null";
 
-const METHODS: [&str; 8] = [
+pub(super) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -65,18 +65,36 @@ impl Normalizer<'_> {
                 self.path_item(item, &ptr);
             }
         }
-        if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
-            if self.version == SpecVersion::V31 {
-                components.remove("pathItems");
+        match root.get_mut("components") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(components)) => {
+                if self.version == SpecVersion::V31 {
+                    components.remove("pathItems");
+                }
+                self.components(components);
             }
-            self.components(components);
+            Some(other) => {
+                let found = kind_of(other);
+                self.diags.push(
+                    Diagnostic::error("#/components", format!("`components` must be an object, found {found}"))
+                        .help("map component kinds (`schemas`, `parameters`, …) to named components"),
+                );
+            }
         }
     }
 
     fn components(&mut self, components: &mut Map<String, Value>) {
         for (kind, items) in components.iter_mut() {
-            let Some(items) = items.as_object_mut() else { continue };
             let base = push_pointer("#/components", kind);
+            let Some(items) = items.as_object_mut() else {
+                if !kind.starts_with("x-") && !items.is_null() {
+                    self.diags.push(
+                        Diagnostic::error(&base, format!("`{kind}` must be an object, found {}", kind_of(items)))
+                            .help(format!("map each component name to its definition, e.g. `{kind}: {{Name: …}}`")),
+                    );
+                }
+                continue;
+            };
             for (name, item) in items.iter_mut() {
                 let ptr = push_pointer(&base, name);
                 match kind.as_str() {
@@ -120,6 +138,14 @@ impl Normalizer<'_> {
             if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
                 for (status, r) in responses.iter_mut() {
                     let p = push_pointer(&format!("{op_ptr}/responses"), status);
+                    if !is_response_key(status) {
+                        // openapiv3 would drop the entry without a word.
+                        self.diags.push(
+                            Diagnostic::error(&p, format!("`{status}` is not an HTTP status code"))
+                                .help("key responses by a status code from 100 to 599 (`200`), a range (`2XX`) or `default`"),
+                        );
+                        continue;
+                    }
                     self.response(r, &p);
                 }
             }
@@ -141,6 +167,13 @@ impl Normalizer<'_> {
     fn parameter(&mut self, p: &mut Value, ptr: &str) {
         self.ref_siblings(p, ptr);
         let Some(obj) = p.as_object_mut() else { return };
+        if obj.contains_key("schema") && obj.contains_key("content") {
+            // openapiv3 would silently keep one of the two.
+            self.diags.push(
+                Diagnostic::error(ptr, "the parameter has both `schema` and `content`")
+                    .help("describe the value with exactly one of them: `schema` for simple values, `content` for a serialized media type"),
+            );
+        }
         if let Some(schema) = obj.get_mut("schema") {
             if schema.is_null() {
                 self.warn(&format!("{ptr}/schema"), "`schema: null` is not a schema; the value is treated as untyped JSON");
@@ -225,6 +258,18 @@ impl Normalizer<'_> {
             return;
         };
 
+        if let Some(reference) = obj.get("$ref").filter(|r| !r.is_string()) {
+            // openapiv3 would read the object as an unconstrained schema and ignore the `$ref`.
+            self.diags.push(
+                Diagnostic::error(
+                    format!("{ptr}/$ref"),
+                    format!("`$ref` must be a string, found {}", kind_of(reference)),
+                )
+                .help("write the reference as a string, e.g. `$ref: '#/components/schemas/Pet'`"),
+            );
+            return;
+        }
+
         // `$ref` with siblings: 3.0 says siblings are ignored, 3.1 says they apply. Annotations
         // are dropped; constraints that change the type are kept through `allOf`.
         if obj.contains_key("$ref") && obj.len() > 1 {
@@ -305,6 +350,33 @@ impl Normalizer<'_> {
                     format!("`type` must be a string, found {}; ignored", kind_of(&other)),
                 );
                 obj.remove("type");
+            }
+        }
+
+        // Enum values of another type than the declared one (`type: string, enum: [1]`).
+        if let Some(Value::String(t)) = obj.get("type") {
+            let t = t.clone();
+            let mut values: Vec<(String, &Value)> = Vec::new();
+            if let Some(Value::Array(items)) = obj.get("enum") {
+                values.extend(items.iter().enumerate().map(|(i, v)| (format!("{ptr}/enum/{i}"), v)));
+            }
+            if let Some(c) = obj.get("const") {
+                values.push((format!("{ptr}/const"), c));
+            }
+            for (at, v) in values {
+                let fits = match t.as_str() {
+                    "string" => v.is_string(),
+                    "integer" => v.as_f64().is_some_and(|f| f.fract() == 0.0),
+                    "number" => v.is_number(),
+                    "boolean" => v.is_boolean(),
+                    _ => true,
+                };
+                if !fits && !v.is_null() {
+                    self.diags.push(
+                        Diagnostic::error(at, format!("{} does not match the schema's `type: {t}`", super::value_kind(v)))
+                            .help(format!("write the value as {} (quote numbers meant as strings)", article_type(&t))),
+                    );
+                }
             }
         }
 
@@ -394,6 +466,17 @@ impl Normalizer<'_> {
                     "`discriminator` needs a `propertyName`; ignored",
                 );
                 obj.remove("discriminator");
+            } else if disc
+                .get("mapping")
+                .is_some_and(|m| !m.as_object().is_some_and(|m| m.values().all(Value::is_string)))
+            {
+                self.warn(
+                    &format!("{ptr}/discriminator/mapping"),
+                    "`discriminator.mapping` must map values to schema references (strings); ignored",
+                );
+                if let Some(disc) = obj.get_mut("discriminator").and_then(Value::as_object_mut) {
+                    disc.remove("mapping");
+                }
             }
         }
 
@@ -517,6 +600,25 @@ fn value_has_type(v: &Value, ty: &str) -> bool {
     }
 }
 
+/// `200`, `2XX`, `default` or an extension: the keys of a Responses object.
+fn is_response_key(key: &str) -> bool {
+    let b = key.as_bytes();
+    key == "default"
+        || key.starts_with("x-")
+        || (b.len() == 3
+            && (b'1'..=b'5').contains(&b[0])
+            && (b[1..].iter().all(u8::is_ascii_digit) || b[1..].eq_ignore_ascii_case(b"XX")))
+}
+
+fn article_type(t: &str) -> &'static str {
+    match t {
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        _ => "a boolean",
+    }
+}
+
 fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -583,6 +685,24 @@ mod tests {
         assert_eq!(s, json!({NULL_MARKER: true}));
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].pointer, "#/components/schemas/S/type");
+    }
+
+    #[test]
+    fn enum_values_of_another_type_are_errors() {
+        let (_, diags) = norm(SpecVersion::V30, json!({"type": "integer", "enum": [1, 2.0, "3", null]}));
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].pointer, "#/components/schemas/S/enum/2");
+        assert!(diags[0].is_error());
+    }
+
+    #[test]
+    fn response_keys_must_be_status_codes() {
+        for key in ["200", "2XX", "5xx", "default", "x-ext"] {
+            assert!(is_response_key(key), "{key}");
+        }
+        for key in ["ok", "999", "20", "2000", "6XX", "0XX"] {
+            assert!(!is_response_key(key), "{key}");
+        }
     }
 
     #[test]
