@@ -226,3 +226,26 @@ impl<'de> ::serde::Deserialize<'de> for Base64Bytes {
             .ok_or_else(|| ::serde::de::Error::custom("invalid base64"))
     }
 }
+
+impl PartialEq for Upload {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+            && self.file_name == other.file_name
+            && self.content_type == other.content_type
+    }
+}
+
+/// In a JSON body (a `format: binary` property outside multipart), an upload is its contents as
+/// a string; the file name and content type only exist in multipart parts.
+impl ::serde::Serialize for Upload {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Upload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::new(text.into_bytes()))
+    }
+}
