@@ -128,7 +128,9 @@ pub enum Error {
         path: PathBuf,
     },
     /// The generator produced Rust that does not parse. This is a bug in the generator.
-    #[error("generated code for {file} does not parse ({message}); this is a generator bug, please report it with the spec")]
+    #[error(
+        "generated code for {file} does not parse ({message}); this is a generator bug, please report it with the spec"
+    )]
     InvalidOutput {
         /// The output file.
         file: String,

@@ -16,10 +16,16 @@ pub const MARKER: &str = "@generated";
 pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("bytes", r#"{ version = "1", features = ["serde"] }"#),
     ("base64", r#""0.22""#),
-    ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#),
+    (
+        "chrono",
+        r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
+    ),
     ("fastrand", r#""2""#),
     ("futures-core", r#""0.3""#),
-    ("futures-util", r#"{ version = "0.3", default-features = false, features = ["std"] }"#),
+    (
+        "futures-util",
+        r#"{ version = "0.3", default-features = false, features = ["std"] }"#,
+    ),
     ("httpdate", r#""1""#),
     ("percent-encoding", r#""2""#),
     (
@@ -58,7 +64,9 @@ pub(crate) struct CrateMetadata {
 }
 
 fn header(comment: &str, regenerate: &str) -> String {
-    format!("{comment} {MARKER} by planasonix-codegen. Do not edit by hand; regenerate with:\n{comment}   {regenerate}\n")
+    format!(
+        "{comment} {MARKER} by planasonix-codegen. Do not edit by hand; regenerate with:\n{comment}   {regenerate}\n"
+    )
 }
 
 /// Formats a token stream as a Rust file. Output that does not parse is a generator bug and is
@@ -80,7 +88,10 @@ pub(crate) struct Pieces {
 
 pub(crate) fn pieces(api: &Api, crate_name: &str) -> Result<Pieces> {
     let env_prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name);
-    let root = format("src/client.rs", emit::root_items(api, crate_name, &env_prefix))?;
+    let root = format(
+        "src/client.rs",
+        emit::root_items(api, crate_name, &env_prefix),
+    )?;
     let models = format("src/models.rs", emit::models(api))?;
     let apis = api
         .groups
@@ -100,18 +111,30 @@ pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMa
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), cargo_toml(api, settings));
     files.insert("README.md".to_string(), readme(api, settings));
-    files.insert("src/lib.rs".to_string(), format!("{rs_header}{}", lib_rs(api)));
+    files.insert(
+        "src/lib.rs".to_string(),
+        format!("{rs_header}{}", lib_rs(api)),
+    );
     files.insert(
         "src/client.rs".to_string(),
         format!("{rs_header}{}", pieces.root),
     );
-    files.insert("src/models.rs".to_string(), format!("{rs_header}{}", pieces.models));
+    files.insert(
+        "src/models.rs".to_string(),
+        format!("{rs_header}{}", pieces.models),
+    );
     let mut apis_mod = String::from("//! Operations grouped by resource (the spec's tags).\n\n");
     for (module, text) in &pieces.apis {
         apis_mod.push_str(&format!("pub mod {module};\n"));
-        files.insert(format!("src/apis/{module}.rs"), format!("{rs_header}{text}"));
+        files.insert(
+            format!("src/apis/{module}.rs"),
+            format!("{rs_header}{text}"),
+        );
     }
-    files.insert("src/apis/mod.rs".to_string(), format!("{rs_header}{apis_mod}"));
+    files.insert(
+        "src/apis/mod.rs".to_string(),
+        format!("{rs_header}{apis_mod}"),
+    );
     for (name, text) in RUNTIME {
         files.insert(format!("src/runtime/{name}"), format!("{rs_header}{text}"));
     }
@@ -126,9 +149,9 @@ pub(crate) fn single_file(api: &Api, crate_name: &str, regenerate: &str) -> Resu
     out.push_str("mod client {\n");
     out.push_str(&pieces.root);
     out.push_str("}\n");
-    out.push_str("\n/// The runtime shared by every operation: client, retries, pagination, errors.\npub mod runtime {\n");
+    out.push_str("\npub mod runtime {\n");
     out.push_str(&inline_modules(RUNTIME));
-    out.push_str("}\n\n/// Types of the API's schemas.\npub mod models {\n");
+    out.push_str("}\n\npub mod models {\n");
     out.push_str(&pieces.models);
     out.push_str("}\n\n/// Operations grouped by resource.\npub mod apis {\n");
     for (module, text) in &pieces.apis {
@@ -141,7 +164,9 @@ pub(crate) fn single_file(api: &Api, crate_name: &str, regenerate: &str) -> Resu
 /// The runtime's `mod.rs` with each `pub mod x;` replaced by the module's text.
 fn inline_modules(files: &[(&str, &str)]) -> String {
     let lookup: BTreeMap<&str, &str> = files.iter().copied().collect();
-    let Some(root) = lookup.get("mod.rs") else { return String::new() };
+    let Some(root) = lookup.get("mod.rs") else {
+        return String::new();
+    };
     let mut out = String::new();
     for line in root.lines() {
         let trimmed = line.trim();
@@ -151,7 +176,11 @@ fn inline_modules(files: &[(&str, &str)]) -> String {
             .and_then(|rest| rest.strip_suffix(';'));
         match module.and_then(|m| lookup.get(format!("{m}.rs").as_str()).map(|t| (m, t))) {
             Some((m, text)) => {
-                let vis = if trimmed.starts_with("pub ") { "pub " } else { "" };
+                let vis = if trimmed.starts_with("pub ") {
+                    "pub "
+                } else {
+                    ""
+                };
                 out.push_str(&format!("{vis}mod {m} {{\n{text}\n}}\n"));
             }
             None => {
@@ -211,11 +240,25 @@ fn cargo_toml(api: &Api, s: &CrateSettings) -> String {
     t.push_str(&format!("version = {}\n", toml_str(&s.version)));
     t.push_str("edition = \"2024\"\nrust-version = \"1.85\"\n");
     let description = m.description.clone().unwrap_or_else(|| {
-        format!("Typed async Rust client for the {} (generated from its OpenAPI spec)", if api.title.is_empty() { "API" } else { &api.title })
+        format!(
+            "Typed async Rust client for the {} (generated from its OpenAPI spec)",
+            if api.title.is_empty() {
+                "API"
+            } else {
+                &api.title
+            }
+        )
     });
     t.push_str(&format!("description = {}\n", toml_str(&description)));
-    t.push_str(&format!("license = {}\n", toml_str(m.license.as_deref().unwrap_or("MIT OR Apache-2.0"))));
-    for (key, value) in [("repository", &m.repository), ("documentation", &m.documentation), ("homepage", &m.homepage)] {
+    t.push_str(&format!(
+        "license = {}\n",
+        toml_str(m.license.as_deref().unwrap_or("MIT OR Apache-2.0"))
+    ));
+    for (key, value) in [
+        ("repository", &m.repository),
+        ("documentation", &m.documentation),
+        ("homepage", &m.homepage),
+    ] {
         if let Some(v) = value {
             t.push_str(&format!("{key} = {}\n", toml_str(v)));
         }
@@ -231,7 +274,9 @@ fn cargo_toml(api: &Api, s: &CrateSettings) -> String {
     }
     t.push_str("exclude = [\"tests/\", \"examples/\"]\n");
     if s.standalone_workspace {
-        t.push_str("\n# Not part of an enclosing workspace: this crate builds on its own.\n[workspace]\n");
+        t.push_str(
+            "\n# Not part of an enclosing workspace: this crate builds on its own.\n[workspace]\n",
+        );
     }
     t.push_str("\n[dependencies]\n");
     for (name, spec) in DEPENDENCIES {
@@ -247,10 +292,17 @@ fn cargo_toml(api: &Api, s: &CrateSettings) -> String {
 }
 
 fn readme(api: &Api, s: &CrateSettings) -> String {
-    let title = if api.title.is_empty() { s.name.clone() } else { api.title.clone() };
+    let title = if api.title.is_empty() {
+        s.name.clone()
+    } else {
+        api.title.clone()
+    };
     let crate_ident = s.name.replace('-', "_");
     let env_prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(s.name.as_str());
-    let mut r = format!("<!-- {MARKER} by planasonix-codegen; regenerate with: {} -->\n\n", s.regenerate);
+    let mut r = format!(
+        "<!-- {MARKER} by planasonix-codegen; regenerate with: {} -->\n\n",
+        s.regenerate
+    );
     r.push_str(&format!("# {}\n\n", s.name));
     r.push_str(&format!(
         "A typed async Rust client for the {title} (API version {}), generated from its OpenAPI document.\n\n",
@@ -264,18 +316,25 @@ fn readme(api: &Api, s: &CrateSettings) -> String {
         }
     }
     r.push_str("## Quickstart\n\n");
-    let example = api.groups.iter().flat_map(|g| g.operations.iter().map(move |o| (g, o))).find(|(_, o)| {
-        o.method == "GET"
-            && o.params.iter().all(|p| !p.required)
-            && o.body.is_none()
-    });
+    let example = api
+        .groups
+        .iter()
+        .flat_map(|g| g.operations.iter().map(move |o| (g, o)))
+        .find(|(_, o)| {
+            o.method == "GET" && o.params.iter().all(|p| !p.required) && o.body.is_none()
+        });
     r.push_str("```rust,no_run\n");
     r.push_str(&format!("use {crate_ident}::Client;\n\n"));
     r.push_str("#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
-    r.push_str(&format!("    // Reads {env_prefix}_API_KEY (and {env_prefix}_BASE_URL, if set).\n"));
+    r.push_str(&format!(
+        "    // Reads {env_prefix}_API_KEY (and {env_prefix}_BASE_URL, if set).\n"
+    ));
     r.push_str("    let client = Client::from_env()?;\n");
     if let Some((g, o)) = example {
-        r.push_str(&format!("    let result = client.{}().{}().send().await?;\n", g.module, o.method_name));
+        r.push_str(&format!(
+            "    let result = client.{}().{}().send().await?;\n",
+            g.module, o.method_name
+        ));
         r.push_str("    println!(\"{result:?}\");\n");
     } else {
         r.push_str("    let _ = client;\n");
@@ -287,7 +346,11 @@ fn readme(api: &Api, s: &CrateSettings) -> String {
     r.push_str("lazily and can resume from a saved `PageToken`.\n\n");
     r.push_str("## Resources\n\n| accessor | operations |\n|---|---|\n");
     for g in &api.groups {
-        r.push_str(&format!("| `client.{}()` | {} |\n", g.module, g.operations.len()));
+        r.push_str(&format!(
+            "| `client.{}()` | {} |\n",
+            g.module,
+            g.operations.len()
+        ));
     }
     r.push_str("\n## Behaviour\n\n");
     r.push_str("- Retries with exponential backoff and jitter on connection errors, 408, 429 and 5xx, honouring\n  `Retry-After`; a POST is retried only when it carries an idempotency key.\n");

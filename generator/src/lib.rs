@@ -119,25 +119,47 @@ impl Generator {
         };
         let doc = load::parse(&bytes).map_err(|diagnostics| Error::InvalidSpec { diagnostics })?;
         let (api, mut diagnostics) = ir::lower(&doc);
-        diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.pointer.cmp(&b.pointer)));
+        diagnostics.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.pointer.cmp(&b.pointer))
+        });
         diagnostics.dedup();
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::InvalidSpec { diagnostics });
         }
-        let info_ext = doc.raw.pointer("/info/x-rust-crate").cloned().unwrap_or_default();
+        let info_ext = doc
+            .raw
+            .pointer("/info/x-rust-crate")
+            .cloned()
+            .unwrap_or_default();
         let crate_name = self
             .crate_name
             .clone()
-            .or_else(|| info_ext.get("name").and_then(|v| v.as_str()).map(str::to_owned))
+            .or_else(|| {
+                info_ext
+                    .get("name")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            })
             .unwrap_or_else(|| crate_name_from_title(&api.title));
         let str_list = |key: &str| -> Vec<String> {
             info_ext
                 .get(key)
                 .and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
-        let str_of = |key: &str| info_ext.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let str_of = |key: &str| {
+            info_ext
+                .get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
         let metadata = krate::CrateMetadata {
             description: str_of("description"),
             license: str_of("license"),
@@ -160,7 +182,17 @@ impl Generator {
 
 /// `Planasonix REST API` → `planasonix`: the title in kebab case without filler words.
 pub fn crate_name_from_title(title: &str) -> String {
-    const FILLER: &[&str] = &["api", "apis", "rest", "openapi", "spec", "specification", "http", "the", "service"];
+    const FILLER: &[&str] = &[
+        "api",
+        "apis",
+        "rest",
+        "openapi",
+        "spec",
+        "specification",
+        "http",
+        "the",
+        "service",
+    ];
     let words: Vec<String> = naming::words(title)
         .split(' ')
         .map(str::to_ascii_lowercase)
@@ -168,7 +200,14 @@ pub fn crate_name_from_title(title: &str) -> String {
         .collect();
     let name = words.join("-");
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("api-client{}", if name.is_empty() { String::new() } else { format!("-{name}") })
+        format!(
+            "api-client{}",
+            if name.is_empty() {
+                String::new()
+            } else {
+                format!("-{name}")
+            }
+        )
     } else {
         name
     }
@@ -191,7 +230,10 @@ pub struct Generated {
 impl Generated {
     fn regenerate(&self, out: &str) -> String {
         self.regenerate.clone().unwrap_or_else(|| {
-            format!("planasonix-codegen generate --spec {} --out {out}", self.spec_label)
+            format!(
+                "planasonix-codegen generate --spec {} --out {out}",
+                self.spec_label
+            )
         })
     }
 
@@ -232,18 +274,31 @@ fn existing_version(out: &Path) -> Option<String> {
 
 /// Whether `out` is a member of the nearest enclosing workspace (so it must not declare its own).
 fn listed_in_workspace(out: &Path) -> bool {
-    let Ok(cwd) = std::env::current_dir() else { return false };
-    let abs = if out.is_absolute() { out.to_path_buf() } else { cwd.join(out) };
+    let Ok(cwd) = std::env::current_dir() else {
+        return false;
+    };
+    let abs = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        cwd.join(out)
+    };
     let mut dir = abs.parent();
     while let Some(d) = dir {
         if let Ok(text) = std::fs::read_to_string(d.join("Cargo.toml")) {
             if text.contains("[workspace]") {
-                let Ok(rel) = abs.strip_prefix(d) else { return false };
+                let Ok(rel) = abs.strip_prefix(d) else {
+                    return false;
+                };
                 let rel = rel.to_string_lossy().replace('\\', "/");
                 let rel = rel.trim_end_matches('/');
                 return text.lines().any(|l| {
                     let l = l.trim().trim_end_matches(',').trim_matches('"');
-                    l == rel || (l.ends_with("/*") && Path::new(rel).parent().map(|p| p.to_string_lossy().replace('\\', "/")) == Some(l.trim_end_matches("/*").to_string()))
+                    l == rel
+                        || (l.ends_with("/*")
+                            && Path::new(rel)
+                                .parent()
+                                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                                == Some(l.trim_end_matches("/*").to_string()))
                 });
             }
         }
@@ -288,9 +343,15 @@ pub fn write_crate(files: &BTreeMap<String, String>, out: &Path) -> Result<Write
     let stale = stale_files(files, out);
     for (rel, path, text) in to_write {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Write { path: parent.to_path_buf(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::write(&path, text).map_err(|source| Error::Write { path: path.clone(), source })?;
+        std::fs::write(&path, text).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
         report.written.push(rel.clone());
     }
     for rel in stale {
@@ -306,7 +367,9 @@ fn stale_files(files: &BTreeMap<String, String>, out: &Path) -> Vec<String> {
     let mut stale = Vec::new();
     let mut stack = vec![out.join("src")];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -371,14 +434,22 @@ pub fn build(spec: impl AsRef<Path>) -> Result<PathBuf> {
     for w in &generated.warnings {
         println!("cargo:warning={}", w.to_string().replace('\n', " "));
     }
-    let out_dir = std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| Error::Write {
-        path: PathBuf::from("$OUT_DIR"),
-        source: std::io::Error::new(std::io::ErrorKind::NotFound, "OUT_DIR is not set; call this from a build script"),
-    })?;
+    let out_dir = std::env::var_os("OUT_DIR")
+        .map(PathBuf::from)
+        .ok_or_else(|| Error::Write {
+            path: PathBuf::from("$OUT_DIR"),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "OUT_DIR is not set; call this from a build script",
+            ),
+        })?;
     let path = out_dir.join(format!("{}.rs", generated.crate_name.replace('-', "_")));
     let text = generated.single_file()?;
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-        std::fs::write(&path, text).map_err(|source| Error::Write { path: path.clone(), source })?;
+        std::fs::write(&path, text).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
     }
     Ok(path)
 }
@@ -390,7 +461,10 @@ mod tests {
     #[test]
     fn crate_names_from_titles() {
         assert_eq!(crate_name_from_title("Planasonix API"), "planasonix");
-        assert_eq!(crate_name_from_title("Swagger Petstore - OpenAPI 3.0"), "swagger-petstore-3-0");
+        assert_eq!(
+            crate_name_from_title("Swagger Petstore - OpenAPI 3.0"),
+            "swagger-petstore-3-0"
+        );
         assert_eq!(crate_name_from_title("The REST API"), "api-client");
         assert_eq!(crate_name_from_title("3D Models"), "api-client-3d-models");
     }

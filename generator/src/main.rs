@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "planasonix-codegen", version, about = "OpenAPI 3.0/3.1 → typed async Rust client")]
+#[command(
+    name = "planasonix-codegen",
+    version,
+    about = "OpenAPI 3.0/3.1 → typed async Rust client"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,7 +56,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, planasonix_codegen::Error> {
     match cli.command {
-        Command::Generate { spec, out, crate_name, check } => {
+        Command::Generate {
+            spec,
+            out,
+            crate_name,
+            check,
+        } => {
             let mut generator = Generator::new(&spec);
             if let Some(name) = crate_name {
                 generator.crate_name(name);
@@ -122,8 +131,16 @@ fn report(generated: &planasonix_codegen::Generated) -> String {
             if op.waiter.is_some() {
                 notes.push("waiter".to_string());
             }
-            let notes = if notes.is_empty() { String::new() } else { format!("  [{}]", notes.join(", ")) };
-            let _ = writeln!(out, "    {:<7} {:<50} {}.{}(){notes}", op.method, op.path, g.module, op.method_name);
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", notes.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "    {:<7} {:<50} {}.{}(){notes}",
+                op.method, op.path, g.module, op.method_name
+            );
         }
     }
     let _ = writeln!(out, "paginators:");

@@ -33,9 +33,36 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names that would shadow the prelude or the client's own public items.
 const RESERVED_TYPES: &[&str] = &[
-    "Result", "Option", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Self", "Error",
-    "Client", "ClientBuilder", "Response", "Page", "Default", "Clone", "Copy", "Send", "Sync",
-    "Sized", "Iterator", "ToString", "ToOwned", "Into", "From", "Drop", "Fn", "FnMut", "FnOnce",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Error",
+    "Client",
+    "ClientBuilder",
+    "Response",
+    "Page",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Iterator",
+    "ToString",
+    "ToOwned",
+    "Into",
+    "From",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
 ];
 
 /// Splits a spec name into words: letters and digits are kept, everything else separates, and a
@@ -99,7 +126,11 @@ pub fn pascal(raw: &str, fallback: &str) -> String {
 /// `UpperCamelCase` identifier for an enum variant.
 pub fn variant(raw: &str, fallback: &str) -> String {
     let s = camel(raw, fallback, 'V');
-    if s == "Self" { "SelfValue".to_string() } else { s }
+    if s == "Self" {
+        "SelfValue".to_string()
+    } else {
+        s
+    }
 }
 
 fn camel(raw: &str, fallback: &str, digit_prefix: char) -> String {
@@ -151,9 +182,18 @@ impl Scope {
             return name;
         }
         let raw = unraw(&name).trim_end_matches('_').to_string();
-        let snake = raw.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+        let snake = raw
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_');
         (2..)
-            .map(|i| if snake { format!("{raw}_{i}") } else { format!("{raw}{i}") })
+            .map(|i| {
+                if snake {
+                    format!("{raw}_{i}")
+                } else {
+                    format!("{raw}{i}")
+                }
+            })
             .find(|candidate| self.taken.insert(candidate.clone()))
             .expect("an unused numbered name always exists")
     }
@@ -170,7 +210,9 @@ mod tests {
 
     #[test]
     fn keywords_become_raw_identifiers() {
-        for kw in ["type", "match", "ref", "move", "async", "gen", "fn", "try", "dyn"] {
+        for kw in [
+            "type", "match", "ref", "move", "async", "gen", "fn", "try", "dyn",
+        ] {
             assert_eq!(snake(kw, "x"), format!("r#{kw}"));
         }
         for kw in ["self", "super", "crate"] {
@@ -204,7 +246,9 @@ mod tests {
 
     #[test]
     fn prelude_and_crate_names_are_suffixed() {
-        for name in ["Result", "Option", "String", "Vec", "Box", "Error", "Client", "Self"] {
+        for name in [
+            "Result", "Option", "String", "Vec", "Box", "Error", "Client", "Self",
+        ] {
             assert_eq!(type_name(name, "x"), format!("{name}Model"));
         }
         assert_eq!(type_name("ErrorCode", "x"), "ErrorCode");

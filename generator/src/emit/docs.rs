@@ -48,7 +48,10 @@ pub(crate) fn sanitize(text: &str) -> String {
             continue;
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            let marker: String = trimmed.chars().take_while(|c| *c == '`' || *c == '~').collect();
+            let marker: String = trimmed
+                .chars()
+                .take_while(|c| *c == '`' || *c == '~')
+                .collect();
             out.push(format!("{marker}text"));
             fence = Some(marker);
             continue;
@@ -150,7 +153,10 @@ fn link_end(chars: &[char], start: usize) -> Option<usize> {
         return None;
     }
     let end = chars[target_start..].iter().position(|c| *c == ')')? + target_start;
-    if chars[start + 1..close].iter().any(|c| matches!(c, '[' | '`')) {
+    if chars[start + 1..close]
+        .iter()
+        .any(|c| matches!(c, '[' | '`'))
+    {
         return None;
     }
     Some(end + 1)
@@ -162,7 +168,10 @@ mod tests {
 
     #[test]
     fn code_fences_become_text() {
-        assert_eq!(sanitize("Example:\n```json\n{\"a\": 1}\n```"), "Example:\n```text\n{\"a\": 1}\n```");
+        assert_eq!(
+            sanitize("Example:\n```json\n{\"a\": 1}\n```"),
+            "Example:\n```text\n{\"a\": 1}\n```"
+        );
         assert_eq!(sanitize("```\nunclosed"), "```text\nunclosed\n```");
     }
 
@@ -173,9 +182,18 @@ mod tests {
 
     #[test]
     fn brackets_tags_and_urls_are_escaped() {
-        assert_eq!(sanitize("See [docs] and <T>"), "See \\[docs\\] and &lt;T&gt;");
-        assert_eq!(sanitize("Go to https://example.com/x."), "Go to <https://example.com/x>.");
-        assert_eq!(sanitize("[the docs](https://example.com)"), "[the docs](https://example.com)");
+        assert_eq!(
+            sanitize("See [docs] and <T>"),
+            "See \\[docs\\] and &lt;T&gt;"
+        );
+        assert_eq!(
+            sanitize("Go to https://example.com/x."),
+            "Go to <https://example.com/x>."
+        );
+        assert_eq!(
+            sanitize("[the docs](https://example.com)"),
+            "[the docs](https://example.com)"
+        );
         assert_eq!(sanitize("use `Vec<T>` here"), "use `Vec<T>` here");
         assert_eq!(sanitize("odd ` tick [x]"), "odd ' tick \\[x\\]");
         assert_eq!(sanitize("a\\b"), "a\\\\b");

@@ -96,15 +96,20 @@ pub(crate) fn uses(body: &TokenStream, place: Place) -> TokenStream {
         Place::Models => quote!(super),
         Place::Apis => quote!(super::super),
     };
-    let rt = (text.contains("rt ::")).then(|| quote!(use #prefix::runtime as rt;));
-    let models = (matches!(place, Place::Apis) && text.contains("models ::")).then(|| quote!(use #prefix::models;));
+    let mentions = |name: &str| text.split_whitespace().any(|token| token == name);
+    let rt = mentions("rt").then(|| quote!(use #prefix::runtime as rt;));
+    let models =
+        (matches!(place, Place::Apis) && mentions("models")).then(|| quote!(use #prefix::models;));
     quote!(#rt #models)
 }
 
 /// Whether a value of this type can be written into a path segment with `Display`.
 pub(crate) fn is_displayable(api: &Api, t: &TypeRef) -> bool {
     match t {
-        TypeRef::Prim(p) => !matches!(p, Prim::Json | Prim::JsonObject | Prim::Null | Prim::Binary | Prim::Base64),
+        TypeRef::Prim(p) => !matches!(
+            p,
+            Prim::Json | Prim::JsonObject | Prim::Null | Prim::Binary | Prim::Base64
+        ),
         TypeRef::Named(id) => match &api.ty(*id).kind {
             crate::ir::TypeKind::StringEnum(_) | crate::ir::TypeKind::IntEnum(_) => true,
             crate::ir::TypeKind::Alias(inner) => is_displayable(api, inner),

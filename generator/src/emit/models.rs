@@ -21,7 +21,10 @@ pub(crate) fn models(api: &Api) -> TokenStream {
 }
 
 fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
-    let fallback = format!("The `{}` schema.", t.pointer.rsplit('/').next().unwrap_or(&t.name));
+    let fallback = format!(
+        "The `{}` schema.",
+        t.pointer.rsplit('/').next().unwrap_or(&t.name)
+    );
     let doc = docs::attrs(t.doc.as_deref().unwrap_or(&fallback));
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&t.name);
@@ -55,7 +58,11 @@ fn field_type(api: &Api, f: &Field) -> TokenStream {
 }
 
 fn default_fn_name(type_name: &str, field: &str) -> proc_macro2::Ident {
-    format_ident!("default_{}_{}", type_name.to_snake_case(), crate::naming::unraw(field).trim_start_matches('_'))
+    format_ident!(
+        "default_{}_{}",
+        type_name.to_snake_case(),
+        crate::naming::unraw(field).trim_start_matches('_')
+    )
 }
 
 fn default_expr(api: &Api, d: &DefaultValue, f: &Field) -> TokenStream {
@@ -84,7 +91,11 @@ fn default_expr(api: &Api, d: &DefaultValue, f: &Field) -> TokenStream {
             quote!(#e::#v)
         }
     };
-    if f.boxed { quote!(Box::new(#value)) } else { value }
+    if f.boxed {
+        quote!(Box::new(#value))
+    } else {
+        value
+    }
 }
 
 fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
@@ -104,7 +115,9 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
         });
         let serde = match f.presence {
             Presence::Required | Presence::RequiredNullable => TokenStream::new(),
-            Presence::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            Presence::Optional => {
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+            }
             Presence::OptionalNullable => {
                 let path = format!("{}::Nullable::is_absent", rt.to_string().replace(' ', ""));
                 quote!(#[serde(default, skip_serializing_if = #path)])
@@ -127,7 +140,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
             pub #fname: #fty,
         });
     }
-    let additional_name = ident(&s.additional_name);
+    let additional_name = s.additional.as_ref().map(|_| ident(&s.additional_name));
     let additional = s.additional.as_ref().map(|a| {
         let a = ty(api, a, Place::Models);
         quote! {
@@ -160,12 +173,23 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
             }
         }
     });
-    let additional_init = s.additional.as_ref().map(|_| quote!(#additional_name: std::collections::BTreeMap::new(),));
-    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field")]));
+    let additional_init = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(#additional_name: std::collections::BTreeMap::new(),));
+    let many = (required.len() > 7).then(
+        || quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field")]),
+    );
     let ctor_doc = if required.is_empty() {
-        format!(" An empty `{}`: every field unset or at its default.", t.name)
+        format!(
+            " An empty `{}`: every field unset or at its default.",
+            t.name
+        )
     } else {
-        format!(" A `{}` with its required fields; the others unset or at their defaults.", t.name)
+        format!(
+            " A `{}` with its required fields; the others unset or at their defaults.",
+            t.name
+        )
     };
     let default_impl = s.all_optional.then(|| {
         quote! {

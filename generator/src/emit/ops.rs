@@ -50,16 +50,24 @@ pub(crate) fn root_items(api: &Api, crate_name: &str, env_prefix: &str) -> Token
                 /// The error envelope's machine-readable `code`, typed; unknown codes are kept in
                 /// the enum's `Unknown` variant.
                 pub fn error_code(&self) -> Option<models::#code_ty> {
-                    self.code.as_deref().map(models::#code_ty::from)
+                    self.code().map(models::#code_ty::from)
                 }
             }
         }
     });
     let uses = match (api.error_code.is_some(), api.groups.is_empty()) {
-        (true, false) => quote!(use super::{apis, models, runtime};),
-        (true, true) => quote!(use super::{models, runtime};),
-        (false, false) => quote!(use super::{apis, runtime};),
-        (false, true) => quote!(use super::runtime;),
+        (true, false) => quote!(
+            use super::{apis, models, runtime};
+        ),
+        (true, true) => quote!(
+            use super::{models, runtime};
+        ),
+        (false, false) => quote!(
+            use super::{apis, runtime};
+        ),
+        (false, true) => quote!(
+            use super::runtime;
+        ),
     };
     quote! {
         //! Client construction and the resource accessors.
@@ -96,11 +104,17 @@ pub(crate) fn root_items(api: &Api, crate_name: &str, env_prefix: &str) -> Token
 pub(crate) fn group_module(api: &Api, g: &Group) -> TokenStream {
     let handle = ident(&g.handle);
     let rt = rt(PLACE);
-    let module_doc = inner_doc(&docs::join(&[Some(&format!("Operations tagged `{}`.", g.tag)), g.doc.as_deref()]));
+    let module_doc = inner_doc(&docs::join(&[
+        Some(&format!("Operations tagged `{}`.", g.tag)),
+        g.doc.as_deref(),
+    ]));
     let methods = g.operations.iter().map(|op| handle_method(api, op));
     let waiters = g.operations.iter().filter_map(|op| waiter_method(api, op));
     let items = g.operations.iter().map(|op| operation_items(api, op));
-    let handle_doc = format!(" Operations tagged `{}`: get one with `Client::{}`.", g.tag, g.module);
+    let handle_doc = format!(
+        " Operations tagged `{}`: get one with `Client::{}`.",
+        g.tag, g.module
+    );
     let body = quote! {
         #[doc = #handle_doc]
         #[derive(Debug, Clone)]
@@ -136,7 +150,11 @@ fn inner_doc(text: &str) -> TokenStream {
 
 fn op_doc(op: &Operation) -> String {
     let sends = format!("Sends `{} {}`.", op.method, op.path.replace('`', "'"));
-    docs::join(&[op.summary.as_deref(), op.description.as_deref(), Some(&sends)])
+    docs::join(&[
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(&sends),
+    ])
 }
 
 /// The type a parameter is stored as.
@@ -148,7 +166,12 @@ fn param_ty(api: &Api, p: &Param) -> TokenStream {
 }
 
 /// `(argument, conversion)` for a value of type `t` named `name`.
-fn arg(api: &Api, name: &proc_macro2::Ident, t: &TypeRef, stored: TokenStream) -> (TokenStream, TokenStream) {
+fn arg(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    t: &TypeRef,
+    stored: TokenStream,
+) -> (TokenStream, TokenStream) {
     if takes_into(api, t) {
         (quote!(#name: impl Into<#stored>), quote!(#name.into()))
     } else {
@@ -250,7 +273,10 @@ fn decode_ty(api: &Api, op: &Operation, d: &Decode) -> TokenStream {
     match d {
         Decode::Json(t) | Decode::Data(t) => ty(api, t, PLACE),
         Decode::Page => {
-            let p = op.pagination.as_ref().expect("Decode::Page is only set with pagination");
+            let p = op
+                .pagination
+                .as_ref()
+                .expect("Decode::Page is only set with pagination");
             let item = ty(api, &p.item, PLACE);
             let meta = match &p.meta {
                 Some(m) => ty(api, m, PLACE),
@@ -348,11 +374,19 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let mut setters = Vec::new();
-    for p in op.params.iter().filter(|p| !required.iter().any(|r| std::ptr::eq(*r, *p))) {
+    for p in op
+        .params
+        .iter()
+        .filter(|p| !required.iter().any(|r| std::ptr::eq(*r, *p)))
+    {
         let n = ident(&p.name);
         let t = param_ty(api, p);
         let (a, v) = arg(api, &n, &p.ty, t);
-        let fallback = format!("Sets the `{}` {} parameter.", p.wire, location_word(p.location));
+        let fallback = format!(
+            "Sets the `{}` {} parameter.",
+            p.wire,
+            location_word(p.location)
+        );
         let doc = docs::attrs(p.doc.as_deref().unwrap_or(&fallback));
         let dep = p.deprecated.then(|| quote!(#[deprecated]));
         setters.push(quote! {
@@ -376,7 +410,9 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             ctor_inits.push(quote!(body: None));
             let doc = docs::attrs(body.doc.as_deref().unwrap_or("Sets the request body."));
             let (a, v) = match (&body.enum_name, &body.variants[0].kind) {
-                (None, BodyKind::Bytes) => (quote!(body: impl Into<bytes::Bytes>), quote!(body.into())),
+                (None, BodyKind::Bytes) => {
+                    (quote!(body: impl Into<bytes::Bytes>), quote!(body.into()))
+                }
                 (None, BodyKind::Text) => (quote!(body: impl Into<String>), quote!(body.into())),
                 _ => (quote!(body: #stored), quote!(body)),
             };
@@ -416,7 +452,10 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                 let d = format!(" Sent as `{}`.", v.media_type);
                 quote!(#[doc = #d] #vn(#t),)
             });
-            let d = format!(" The request body of [`{}`], in one of the media types the operation accepts.", op.builder);
+            let d = format!(
+                " The request body of [`{}`], in one of the media types the operation accepts.",
+                op.builder
+            );
             body_enum = quote! {
                 #[doc = #d]
                 #[derive(Debug, Clone)]
@@ -476,18 +515,32 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                         let wire = &part.wire;
                         let add = |v: TokenStream| match part.kind {
                             PartKind::File => quote!(form = form.file(#wire, Clone::clone(#v));),
-                            PartKind::Files => quote!(for file in #v { form = form.file(#wire, file.clone()); }),
-                            PartKind::Text => quote!(form = form.text(#wire, ToString::to_string(#v));),
+                            PartKind::Files => {
+                                quote!(for file in #v { form = form.file(#wire, file.clone()); })
+                            }
+                            PartKind::Text => {
+                                quote!(form = form.text(#wire, ToString::to_string(#v));)
+                            }
                             PartKind::Json => quote!(form = form.json(#wire, #v);),
                         };
                         let field_ty = api.ty(m.ty);
                         let presence = match &field_ty.kind {
-                            crate::ir::TypeKind::Struct(s) => s.fields.iter().find(|x| x.name == part.field).map(|x| x.presence),
+                            crate::ir::TypeKind::Struct(s) => s
+                                .fields
+                                .iter()
+                                .find(|x| x.name == part.field)
+                                .map(|x| x.presence),
                             _ => None,
                         };
                         match presence {
-                            Some(crate::ir::Presence::Required | crate::ir::Presence::Defaulted) | None => add(quote!(&body.#f)),
-                            Some(crate::ir::Presence::Optional | crate::ir::Presence::RequiredNullable) => {
+                            Some(
+                                crate::ir::Presence::Required | crate::ir::Presence::Defaulted,
+                            )
+                            | None => add(quote!(&body.#f)),
+                            Some(
+                                crate::ir::Presence::Optional
+                                | crate::ir::Presence::RequiredNullable,
+                            ) => {
                                 let inner = add(quote!(value));
                                 quote!(if let Some(value) = &body.#f { #inner })
                             }
@@ -541,7 +594,10 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             quote!(self.request(self.start.as_ref())),
         )
     } else {
-        (quote!(fn request(&self) -> #rt::RequestBuilder), quote!(self.request()))
+        (
+            quote!(fn request(&self) -> #rt::RequestBuilder),
+            quote!(self.request()),
+        )
     };
     if paginated {
         fields.push(quote!(start: Option<#rt::PageToken>,));
@@ -564,7 +620,11 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                     has_wild |= c.status == Status::Default;
                     let call = decode_call(op, &c.decode);
                     let vn = ident(&c.variant);
-                    let wrap = if c.decode == Decode::Empty { quote!(|()| #n::#vn) } else { quote!(#n::#vn) };
+                    let wrap = if c.decode == Decode::Empty {
+                        quote!(|()| #n::#vn)
+                    } else {
+                        quote!(#n::#vn)
+                    };
                     quote!(#pat => #call.map(|r| r.map(#wrap)),)
                 })
                 .collect();
@@ -573,7 +633,11 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                 let first = &cases[0];
                 let call = decode_call(op, &first.decode);
                 let vn = ident(&first.variant);
-                let wrap = if first.decode == Decode::Empty { quote!(|()| #n::#vn) } else { quote!(#n::#vn) };
+                let wrap = if first.decode == Decode::Empty {
+                    quote!(|()| #n::#vn)
+                } else {
+                    quote!(#n::#vn)
+                };
                 arms.push(quote!(_ => #call.map(|r| r.map(#wrap)),));
             }
             quote!(match response.status() { #(#arms)* })
@@ -583,8 +647,14 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         let pagination = static_name(op, "_PAGINATION");
         let items = &p.items;
         let style = match &p.style {
-            PageStyle::Cursor { param, next } => quote!(#rt::PageStyle::Cursor { param: #param, next: #next }),
-            PageStyle::HasMore { param, has_more, id } => {
+            PageStyle::Cursor { param, next } => {
+                quote!(#rt::PageStyle::Cursor { param: #param, next: #next })
+            }
+            PageStyle::HasMore {
+                param,
+                has_more,
+                id,
+            } => {
                 quote!(#rt::PageStyle::HasMore { param: #param, has_more: #has_more, id: #id })
             }
             PageStyle::Offset { param, limit_param } => {
@@ -642,7 +712,10 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             let n = ident(name);
             let variants = cases.iter().map(|c| {
                 let vn = ident(&c.variant);
-                let d = docs::attrs(&docs::join(&[Some(&status_doc(c.status)), c.doc.as_deref()]));
+                let d = docs::attrs(&docs::join(&[
+                    Some(&status_doc(c.status)),
+                    c.doc.as_deref(),
+                ]));
                 match c.decode {
                     Decode::Empty => quote!(#d #vn,),
                     _ => {
@@ -651,7 +724,10 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                     }
                 }
             });
-            let d = format!(" What [`{}`] returns: one variant per documented success status.", op.builder);
+            let d = format!(
+                " What [`{}`] returns: one variant per documented success status.",
+                op.builder
+            );
             quote! {
                 #[doc = #d]
                 #[derive(Debug, Clone)]
@@ -663,8 +739,25 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         }
         Success::Single(_) => TokenStream::new(),
     };
-    let error_enum = op.error.as_ref().map(|e| error_enum(api, op, e)).unwrap_or_default();
-    let send_doc = format!(" Sends the request and returns the decoded response (see `{}`).", "send_with_response");
+    let error_enum = op
+        .error
+        .as_ref()
+        .map(|e| error_enum(api, op, e))
+        .unwrap_or_default();
+    let send_body = match &op.success {
+        Success::Single(ResponseCase {
+            decode: Decode::Empty,
+            ..
+        }) => quote! {
+            self.send_with_response().await?;
+            Ok(())
+        },
+        _ => quote!(Ok(self.send_with_response().await?.into_inner())),
+    };
+    let send_doc = format!(
+        " Sends the request and returns the decoded response (see `{}`).",
+        "send_with_response"
+    );
 
     quote! {
         static #op_static: #rt::Operation = #rt::Operation {
@@ -707,7 +800,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
 
             #[doc = #send_doc]
             pub async fn send(self) -> Result<#out, #rt::Error<#err>> {
-                Ok(self.send_with_response().await?.into_inner())
+                #send_body
             }
 
             /// Sends the request and returns the decoded value with the response's status,
@@ -749,7 +842,10 @@ fn error_enum(api: &Api, op: &Operation, e: &ErrorEnum) -> TokenStream {
     let n = ident(&e.name);
     let variants = e.cases.iter().map(|c| {
         let vn = ident(&c.variant);
-        let d = docs::attrs(&docs::join(&[Some(&status_doc(c.status)), c.doc.as_deref()]));
+        let d = docs::attrs(&docs::join(&[
+            Some(&status_doc(c.status)),
+            c.doc.as_deref(),
+        ]));
         match &c.decode {
             Decode::Empty => quote!(#d #vn,),
             other => {
@@ -758,12 +854,10 @@ fn error_enum(api: &Api, op: &Operation, e: &ErrorEnum) -> TokenStream {
             }
         }
     });
-    let mut has_default = false;
-    let arms: Vec<TokenStream> = ordered(&e.cases)
+    let has_default = e.cases.iter().any(|c| c.status == Status::Default);
+    let decoded: Vec<(TokenStream, TokenStream)> = ordered(&e.cases)
         .iter()
         .map(|c| {
-            has_default |= c.status == Status::Default;
-            let pat = status_pattern(c.status);
             let vn = ident(&c.variant);
             let value = match &c.decode {
                 Decode::Empty => quote!(Some(Self::#vn)),
@@ -775,10 +869,20 @@ fn error_enum(api: &Api, op: &Operation, e: &ErrorEnum) -> TokenStream {
                 Decode::Text => quote!(Some(Self::#vn(String::from_utf8_lossy(body).into_owned()))),
                 Decode::Bytes => quote!(Some(Self::#vn(bytes::Bytes::copy_from_slice(body)))),
             };
-            quote!(#pat => #value,)
+            (status_pattern(c.status), value)
         })
         .collect();
-    let fallback = (!has_default).then(|| quote!(_ => None,));
+    let (status_arg, dispatch) = match decoded.as_slice() {
+        [(_, value)] if has_default => (quote!(_status), value.clone()),
+        _ => {
+            let arms = decoded.iter().map(|(pat, value)| quote!(#pat => #value,));
+            let fallback = (!has_default).then(|| quote!(_ => None,));
+            (quote!(status), quote!(match status { #(#arms)* #fallback }))
+        }
+    };
+    let overlap = (e.cases.iter().any(|c| matches!(c.status, Status::Code(_)))
+        && e.cases.iter().any(|c| matches!(c.status, Status::Range(_))))
+    .then(|| quote!(#[allow(clippy::match_overlapping_arm, reason = "exact statuses take precedence over their range")]));
     let d = format!(" The documented error responses of [`{}`].", op.builder);
     quote! {
         #[doc = #d]
@@ -790,11 +894,9 @@ fn error_enum(api: &Api, op: &Operation, e: &ErrorEnum) -> TokenStream {
         }
 
         impl #rt::OperationError for #n {
-            fn from_response(status: u16, body: &[u8]) -> Option<Self> {
-                match status {
-                    #(#arms)*
-                    #fallback
-                }
+            #overlap
+            fn from_response(#status_arg: u16, body: &[u8]) -> Option<Self> {
+                #dispatch
             }
         }
     }

@@ -103,20 +103,23 @@ fn security_schemes(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<AuthSche
                 openapiv3::APIKeyLocation::Query => AuthScheme::ApiKeyQuery(name),
                 openapiv3::APIKeyLocation::Cookie => AuthScheme::ApiKeyCookie(name),
             },
-            openapiv3::SecurityScheme::HTTP { scheme, .. } => match scheme.to_ascii_lowercase().as_str() {
-                "basic" => AuthScheme::Basic,
-                "bearer" => AuthScheme::Bearer,
-                other => {
-                    diags.push(Diagnostic::warning(
+            openapiv3::SecurityScheme::HTTP { scheme, .. } => {
+                match scheme.to_ascii_lowercase().as_str() {
+                    "basic" => AuthScheme::Basic,
+                    "bearer" => AuthScheme::Bearer,
+                    other => {
+                        diags.push(Diagnostic::warning(
                         format!("{at}/scheme"),
                         format!("HTTP authentication scheme `{other}` is not supported; set the Authorization header yourself with a default header"),
                     ));
-                    continue;
+                        continue;
+                    }
                 }
-            },
+            }
             // OAuth2 and OpenID Connect both end in a bearer access token; obtaining it is the
             // caller's business.
-            openapiv3::SecurityScheme::OAuth2 { .. } | openapiv3::SecurityScheme::OpenIDConnect { .. } => AuthScheme::Bearer,
+            openapiv3::SecurityScheme::OAuth2 { .. }
+            | openapiv3::SecurityScheme::OpenIDConnect { .. } => AuthScheme::Bearer,
         };
         if !out.contains(&lowered) {
             out.push(lowered);
@@ -140,7 +143,9 @@ fn error_code_convention(ts: &TypeSpace<'_>, groups: &[Group]) -> Option<ErrorCo
     let code_enum = |s: &super::StructDef| -> Option<super::TypeId> {
         let f = s.fields.iter().find(|f| f.wire == "code")?;
         match &f.ty {
-            TypeRef::Named(id) if matches!(ts.types[id.0].kind, TypeKind::StringEnum(_)) => Some(*id),
+            TypeRef::Named(id) if matches!(ts.types[id.0].kind, TypeKind::StringEnum(_)) => {
+                Some(*id)
+            }
             _ => None,
         }
     };
@@ -150,12 +155,19 @@ fn error_code_convention(ts: &TypeSpace<'_>, groups: &[Group]) -> Option<ErrorCo
             if matches!(case.status, Status::Code(c) if c < 400) {
                 continue;
             }
-            let super::Decode::Json(ty) = &case.decode else { continue };
+            let super::Decode::Json(ty) = &case.decode else {
+                continue;
+            };
             let Some(s) = named_struct(ty) else { continue };
             if let Some(id) = code_enum(s) {
                 return Some(ErrorCodeConvention { ty: id });
             }
-            if let Some(inner) = s.fields.iter().find(|f| f.wire == "error").and_then(|f| named_struct(&f.ty)) {
+            if let Some(inner) = s
+                .fields
+                .iter()
+                .find(|f| f.wire == "error")
+                .and_then(|f| named_struct(&f.ty))
+            {
                 if let Some(id) = code_enum(inner) {
                     return Some(ErrorCodeConvention { ty: id });
                 }

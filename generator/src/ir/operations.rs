@@ -36,7 +36,11 @@ const BUILDER_RESERVED: &[&str] = &[
 /// Lowers every operation, grouped by tag.
 pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec<Group> {
     let doc = ts.doc;
-    let global_security = doc.raw.get("security").and_then(Value::as_array).map(Vec::len);
+    let global_security = doc
+        .raw
+        .get("security")
+        .and_then(Value::as_array)
+        .map(Vec::len);
     let declared_tags: Vec<(String, Option<String>)> = doc
         .raw
         .get("tags")
@@ -46,7 +50,9 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
                 .filter_map(|t| {
                     Some((
                         t.get("name")?.as_str()?.to_string(),
-                        t.get("description").and_then(Value::as_str).map(str::to_owned),
+                        t.get("description")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned),
                     ))
                 })
                 .collect()
@@ -57,8 +63,25 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
     let mut group_scopes: Vec<(Scope, Scope)> = Vec::new(); // (module type names, handle methods)
     // Module names that would shadow the generated tree's own modules or the crates it uses.
     let mut module_names = Scope::with_reserved([
-        "runtime", "models", "apis", "client", "prelude", "rt", "std", "core", "alloc", "serde",
-        "serde_json", "chrono", "uuid", "reqwest", "bytes", "tokio", "futures_util", "url", "tracing",
+        "runtime",
+        "models",
+        "apis",
+        "client",
+        "prelude",
+        "rt",
+        "std",
+        "core",
+        "alloc",
+        "serde",
+        "serde_json",
+        "chrono",
+        "uuid",
+        "reqwest",
+        "bytes",
+        "tokio",
+        "futures_util",
+        "url",
+        "tracing",
     ]);
     let mut ids: HashMap<String, String> = HashMap::new();
 
@@ -69,9 +92,13 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default();
 
-    for path in paths {
+    for path in paths.into_iter().filter(|p| !p.starts_with("x-")) {
         let item_ptr = push_pointer("#/paths", &path);
-        let item_ptr = match doc.get(&item_ptr).and_then(|v| v.get("$ref")).and_then(Value::as_str) {
+        let item_ptr = match doc
+            .get(&item_ptr)
+            .and_then(|v| v.get("$ref"))
+            .and_then(Value::as_str)
+        {
             Some(r) => match doc.follow(r, &item_ptr) {
                 Ok(t) => t,
                 Err(d) => {
@@ -81,9 +108,14 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
             },
             None => item_ptr,
         };
-        let Some(item) = doc.get(&item_ptr).cloned() else { continue };
+        let Some(item) = doc.get(&item_ptr).cloned() else {
+            continue;
+        };
         if !item.is_object() {
-            ts.diags.push(Diagnostic::error(&item_ptr, "a path item must be an object").help("map HTTP methods to operations"));
+            ts.diags.push(
+                Diagnostic::error(&item_ptr, "a path item must be an object")
+                    .help("map HTTP methods to operations"),
+            );
             continue;
         }
         if !path.starts_with('/') {
@@ -122,20 +154,36 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
                 .unwrap_or_else(|| format!("{method} {path}"));
             if let Some(other) = ids.insert(id.clone(), op_ptr.clone()) {
                 ts.diags.push(
-                    Diagnostic::error(format!("{op_ptr}/operationId"), format!("operationId `{id}` is also used at {other}"))
-                        .help("operationIds must be unique across the document"),
+                    Diagnostic::error(
+                        format!("{op_ptr}/operationId"),
+                        format!("operationId `{id}` is also used at {other}"),
+                    )
+                    .help("operationIds must be unique across the document"),
                 );
                 continue;
             }
-            let tag = op.tags.first().cloned().unwrap_or_else(|| "default".to_string());
+            let tag = op
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "default".to_string());
             let gi = match groups.iter().position(|g| g.tag == tag) {
                 Some(i) => i,
                 None => {
                     let module = module_names.claim(naming::snake(&tag, "default"));
                     let mut types = Scope::default();
                     let handle = types.claim(naming::type_name(&tag, "Default"));
-                    let doc_text = declared_tags.iter().find(|(n, _)| n == &tag).and_then(|(_, d)| d.clone());
-                    groups.push(Group { tag: tag.clone(), module, handle, doc: doc_text, operations: Vec::new() });
+                    let doc_text = declared_tags
+                        .iter()
+                        .find(|(n, _)| n == &tag)
+                        .and_then(|(_, d)| d.clone());
+                    groups.push(Group {
+                        tag: tag.clone(),
+                        module,
+                        handle,
+                        doc: doc_text,
+                        operations: Vec::new(),
+                    });
                     group_scopes.push((types, Scope::default()));
                     groups.len() - 1
                 }
@@ -155,13 +203,27 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
                 path: &path,
                 pointer: &op_ptr,
             };
-            if let Some(operation) = lower_operation(ts, &ctx, &op, &shared_params, &item_ptr, types_scope, methods_scope, authenticated) {
+            if let Some(operation) = lower_operation(
+                ts,
+                &ctx,
+                &op,
+                &shared_params,
+                &item_ptr,
+                types_scope,
+                methods_scope,
+                authenticated,
+            ) {
                 groups[gi].operations.push(operation);
             }
         }
     }
     // Groups in the order the spec declares its tags, then in order of first use.
-    groups.sort_by_key(|g| declared_tags.iter().position(|(n, _)| n == &g.tag).unwrap_or(usize::MAX));
+    groups.sort_by_key(|g| {
+        declared_tags
+            .iter()
+            .position(|(n, _)| n == &g.tag)
+            .unwrap_or(usize::MAX)
+    });
     groups
 }
 
@@ -197,10 +259,21 @@ fn lower_operation(
         }
     }
     for (i, p) in op.parameters.iter().enumerate() {
-        match ts.doc.resolve(p, &format!("{}/parameters/{i}", ctx.pointer)) {
+        match ts
+            .doc
+            .resolve(p, &format!("{}/parameters/{i}", ctx.pointer))
+        {
             Ok((param, at)) => {
-                let key = (param.parameter_data_ref().name.clone(), std::mem::discriminant(&param));
-                resolved.retain(|(q, _)| (q.parameter_data_ref().name.clone(), std::mem::discriminant(q)) != key);
+                let key = (
+                    param.parameter_data_ref().name.clone(),
+                    std::mem::discriminant(&param),
+                );
+                resolved.retain(|(q, _)| {
+                    (
+                        q.parameter_data_ref().name.clone(),
+                        std::mem::discriminant(q),
+                    ) != key
+                });
                 resolved.push((param, at));
             }
             Err(d) => ts.diags.push(d),
@@ -220,14 +293,17 @@ fn lower_operation(
                     openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
                     openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
                 };
-                let explode = data.explode.unwrap_or(matches!(s, QueryStyle::Form | QueryStyle::DeepObject));
+                let explode = data
+                    .explode
+                    .unwrap_or(matches!(s, QueryStyle::Form | QueryStyle::DeepObject));
                 (ParamLocation::Query, s, explode)
             }
             openapiv3::Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::Form, false),
             openapiv3::Parameter::Cookie { .. } => (ParamLocation::Cookie, QueryStyle::Form, true),
         };
         if location == ParamLocation::Header
-            && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+            && ["accept", "content-type", "authorization"]
+                .contains(&data.name.to_ascii_lowercase().as_str())
         {
             // The specification says these header parameters are ignored: the client sets them.
             continue;
@@ -237,13 +313,25 @@ fn lower_operation(
         }
         let hint = format!("{builder}{}", naming::pascal(&data.name, "Param"));
         let lowered = match &data.format {
-            openapiv3::ParameterSchemaOrContent::Schema(s) => ts.lower(s, &format!("{at}/schema"), &hint),
+            openapiv3::ParameterSchemaOrContent::Schema(s) => {
+                ts.lower(s, &format!("{at}/schema"), &hint)
+            }
             openapiv3::ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                 Some((media, mt)) => match &mt.schema {
-                    Some(s) => ts.lower(s, &format!("{}/schema", push_pointer(&format!("{at}/content"), media)), &hint),
-                    None => Lowered { ty: TypeRef::Prim(Prim::String), nullable: false },
+                    Some(s) => ts.lower(
+                        s,
+                        &format!("{}/schema", push_pointer(&format!("{at}/content"), media)),
+                        &hint,
+                    ),
+                    None => Lowered {
+                        ty: TypeRef::Prim(Prim::String),
+                        nullable: false,
+                    },
                 },
-                None => Lowered { ty: TypeRef::Prim(Prim::String), nullable: false },
+                None => Lowered {
+                    ty: TypeRef::Prim(Prim::String),
+                    nullable: false,
+                },
             },
         };
         let ty = match lowered.ty {
@@ -269,8 +357,11 @@ fn lower_operation(
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| open + c) else {
             ts.diags.push(
-                Diagnostic::error(ctx.pointer, format!("unbalanced `{{` in path `{}`", ctx.path))
-                    .help("close every path parameter with `}`"),
+                Diagnostic::error(
+                    ctx.pointer,
+                    format!("unbalanced `{{` in path `{}`", ctx.path),
+                )
+                .help("close every path parameter with `}`"),
             );
             return None;
         };
@@ -278,7 +369,30 @@ fn lower_operation(
             path_parts.push(PathPart::Literal(rest[..open].to_string()));
         }
         let name = &rest[open + 1..close];
-        let idx = match params.iter().position(|p| p.location == ParamLocation::Path && p.wire == name) {
+        if name.is_empty() || name.contains('{') {
+            ts.diags.push(
+                Diagnostic::error(
+                    ctx.pointer,
+                    format!("invalid path parameter `{{{name}}}` in path `{}`", ctx.path),
+                )
+                .help("write path parameters as `{name}` with a non-empty name"),
+            );
+            return None;
+        }
+        if rest[..open].contains('}') {
+            ts.diags.push(
+                Diagnostic::error(
+                    ctx.pointer,
+                    format!("unbalanced `}}` in path `{}`", ctx.path),
+                )
+                .help("open every path parameter with `{`"),
+            );
+            return None;
+        }
+        let idx = match params
+            .iter()
+            .position(|p| p.location == ParamLocation::Path && p.wire == name)
+        {
             Some(i) => i,
             None => {
                 ts.diags.push(
@@ -302,19 +416,38 @@ fn lower_operation(
         path_parts.push(PathPart::Param(idx));
         rest = &rest[close + 1..];
     }
+    if rest.contains('}') {
+        ts.diags.push(
+            Diagnostic::error(
+                ctx.pointer,
+                format!("unbalanced `}}` in path `{}`", ctx.path),
+            )
+            .help("open every path parameter with `{`"),
+        );
+        return None;
+    }
     if !rest.is_empty() {
         path_parts.push(PathPart::Literal(rest.to_string()));
     }
     let in_template: BTreeSet<usize> = path_parts
         .iter()
-        .filter_map(|p| if let PathPart::Param(i) = p { Some(*i) } else { None })
+        .filter_map(|p| {
+            if let PathPart::Param(i) = p {
+                Some(*i)
+            } else {
+                None
+            }
+        })
         .collect();
     let mut unused = Vec::new();
     for (i, p) in params.iter().enumerate() {
         if p.location == ParamLocation::Path && !in_template.contains(&i) {
             ts.diags.push(Diagnostic::warning(
                 ctx.pointer,
-                format!("path parameter `{}` is declared but not in the path `{}`; it is ignored", p.wire, ctx.path),
+                format!(
+                    "path parameter `{}` is declared but not in the path `{}`; it is ignored",
+                    p.wire, ctx.path
+                ),
             ));
             unused.push(i);
         }
@@ -415,7 +548,8 @@ fn method_name(id: &str, tag: &str) -> String {
         .collect();
     let raw = naming::unraw(&full);
     let kept: Vec<&str> = raw.split('_').filter(|w| !tag_words.contains(*w)).collect();
-    if kept.is_empty() || kept.len() == raw.split('_').count() || kept.iter().all(|w| w.is_empty()) {
+    if kept.is_empty() || kept.len() == raw.split('_').count() || kept.iter().all(|w| w.is_empty())
+    {
         return full;
     }
     naming::snake(&kept.join("_"), "call")
@@ -444,8 +578,17 @@ enum Media {
 }
 
 fn media_kind(media: &str) -> Media {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if essence == "application/json" || essence.ends_with("+json") || essence == "text/json" || essence.ends_with("/json") {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "text/json"
+        || essence.ends_with("/json")
+    {
         Media::Json
     } else if essence == "application/x-www-form-urlencoded" {
         Media::Form
@@ -519,13 +662,24 @@ fn lower_body(
         if variants.iter().any(|v| v.name == name) {
             continue;
         }
-        variants.push(BodyVariant { name: name.to_string(), media_type: media.clone(), kind });
+        variants.push(BodyVariant {
+            name: name.to_string(),
+            media_type: media.clone(),
+            kind,
+        });
     }
     if variants.is_empty() {
         match xml {
-            Some(media) => variants.push(BodyVariant { name: "Bytes".into(), media_type: media, kind: BodyKind::Bytes }),
+            Some(media) => variants.push(BodyVariant {
+                name: "Bytes".into(),
+                media_type: media,
+                kind: BodyKind::Bytes,
+            }),
             None => {
-                ts.diags.push(Diagnostic::warning(&at, "request body declares no content; it is sent as raw bytes"));
+                ts.diags.push(Diagnostic::warning(
+                    &at,
+                    "request body declares no content; it is sent as raw bytes",
+                ));
                 variants.push(BodyVariant {
                     name: "Bytes".into(),
                     media_type: "application/octet-stream".into(),
@@ -536,7 +690,13 @@ fn lower_body(
     }
     let enum_name = (variants.len() > 1).then(|| types_scope.claim(format!("{builder}Body")));
     let mut field_setters = Vec::new();
-    if let [BodyVariant { kind: BodyKind::Json(TypeRef::Named(id)), .. }] = variants.as_slice() {
+    if let [
+        BodyVariant {
+            kind: BodyKind::Json(TypeRef::Named(id)),
+            ..
+        },
+    ] = variants.as_slice()
+    {
         if let TypeKind::Struct(s) = &ts.types[id.0].kind {
             if s.all_optional && !s.fields.is_empty() {
                 for f in &s.fields {
@@ -555,9 +715,20 @@ fn lower_body(
         }
     }
     // Boxed fields need the Box at the setter; keep setters to unboxed fields only.
-    if let [BodyVariant { kind: BodyKind::Json(TypeRef::Named(id)), .. }] = variants.as_slice() {
+    if let [
+        BodyVariant {
+            kind: BodyKind::Json(TypeRef::Named(id)),
+            ..
+        },
+    ] = variants.as_slice()
+    {
         if let TypeKind::Struct(s) = &ts.types[id.0].kind {
-            let boxed: BTreeSet<&str> = s.fields.iter().filter(|f| f.boxed).map(|f| f.name.as_str()).collect();
+            let boxed: BTreeSet<&str> = s
+                .fields
+                .iter()
+                .filter(|f| f.boxed)
+                .map(|f| f.name.as_str())
+                .collect();
             field_setters.retain(|f| !boxed.contains(f.field.as_str()));
         }
     }
@@ -572,7 +743,9 @@ fn lower_body(
 
 fn multipart(ts: &TypeSpace<'_>, ty: &TypeRef) -> Option<MultipartBody> {
     let TypeRef::Named(id) = ty else { return None };
-    let TypeKind::Struct(s) = &ts.types[id.0].kind else { return None };
+    let TypeKind::Struct(s) = &ts.types[id.0].kind else {
+        return None;
+    };
     let parts = s
         .fields
         .iter()
@@ -581,7 +754,14 @@ fn multipart(ts: &TypeSpace<'_>, ty: &TypeRef) -> Option<MultipartBody> {
                 TypeRef::Prim(Prim::Binary) => PartKind::File,
                 TypeRef::Vec(inner) if **inner == TypeRef::Prim(Prim::Binary) => PartKind::Files,
                 TypeRef::Prim(_) => PartKind::Text,
-                TypeRef::Named(nid) if matches!(ts.types[nid.0].kind, TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => PartKind::Text,
+                TypeRef::Named(nid)
+                    if matches!(
+                        ts.types[nid.0].kind,
+                        TypeKind::StringEnum(_) | TypeKind::IntEnum(_)
+                    ) =>
+                {
+                    PartKind::Text
+                }
                 _ => PartKind::Json,
             };
             MultipartPart {
@@ -699,13 +879,21 @@ fn lower_responses(
             format!("{builder}{}", status_variant(*status))
         };
         let (decode, doc) = match ts.doc.resolve(r, at) {
-            Ok((resp, resp_at)) => (decode_of(ts, &resp, &resp_at, &hint), Some(resp.description.clone()).filter(|d| !d.is_empty())),
+            Ok((resp, resp_at)) => (
+                decode_of(ts, &resp, &resp_at, &hint),
+                Some(resp.description.clone()).filter(|d| !d.is_empty()),
+            ),
             Err(d) => {
                 ts.diags.push(d);
                 (Decode::Bytes, None)
             }
         };
-        let case = ResponseCase { status: *status, variant: status_variant(*status), decode, doc };
+        let case = ResponseCase {
+            status: *status,
+            variant: status_variant(*status),
+            decode,
+            doc,
+        };
         if success {
             successes.push(case);
         } else {
@@ -743,9 +931,15 @@ fn decode_of(ts: &mut TypeSpace<'_>, resp: &openapiv3::Response, at: &str, hint:
         .content
         .iter()
         .find(|(m, _)| media_kind(m) == Media::Json)
-        .or_else(|| resp.content.iter().find(|(m, _)| media_kind(m) == Media::Text))
+        .or_else(|| {
+            resp.content
+                .iter()
+                .find(|(m, _)| media_kind(m) == Media::Text)
+        })
         .or_else(|| resp.content.iter().next());
-    let Some((media, mt)) = pick else { return Decode::Empty };
+    let Some((media, mt)) = pick else {
+        return Decode::Empty;
+    };
     let mt_ptr = push_pointer(&format!("{at}/content"), media);
     match media_kind(media) {
         Media::Json if !is_binary_schema(mt) => {
@@ -786,7 +980,10 @@ fn envelope_data(ts: &TypeSpace<'_>, ty: &TypeRef) -> Option<TypeRef> {
     if data.presence != Presence::Required || data.boxed {
         return None;
     }
-    let others_ok = s.fields.iter().all(|f| matches!(f.wire.as_str(), "data" | "meta" | "links"));
+    let others_ok = s
+        .fields
+        .iter()
+        .all(|f| matches!(f.wire.as_str(), "data" | "meta" | "links"));
     others_ok.then(|| data.ty.clone())
 }
 
@@ -817,7 +1014,11 @@ fn vec_item(ts: &TypeSpace<'_>, ty: &TypeRef) -> Option<TypeRef> {
 }
 
 /// The body type of the (single) JSON success response, before envelope unwrapping.
-fn success_body(ts: &mut TypeSpace<'_>, ctx: &OpContext<'_>, op: &openapiv3::Operation) -> Option<(TypeRef, bool)> {
+fn success_body(
+    ts: &mut TypeSpace<'_>,
+    ctx: &OpContext<'_>,
+    op: &openapiv3::Operation,
+) -> Option<(TypeRef, bool)> {
     let base = format!("{}/responses", ctx.pointer);
     for (code, r) in &op.responses.responses {
         let key = match code {
@@ -828,10 +1029,15 @@ fn success_body(ts: &mut TypeSpace<'_>, ctx: &OpContext<'_>, op: &openapiv3::Ope
         let at = push_pointer(&base, &key);
         let (resp, resp_at) = ts.doc.resolve(r, &at).ok()?;
         let link = resp.headers.keys().any(|h| h.eq_ignore_ascii_case("link"));
-        let (media, mt) = resp.content.iter().find(|(m, _)| media_kind(m) == Media::Json)?;
+        let (media, mt) = resp
+            .content
+            .iter()
+            .find(|(m, _)| media_kind(m) == Media::Json)?;
         let schema = mt.schema.as_ref()?;
         let mt_ptr = push_pointer(&format!("{resp_at}/content"), media);
-        let ty = ts.lower(schema, &format!("{mt_ptr}/schema"), "Unused").folded();
+        let ty = ts
+            .lower(schema, &format!("{mt_ptr}/schema"), "Unused")
+            .folded();
         return Some((ty, link));
     }
     None
@@ -844,7 +1050,9 @@ fn detect_pagination(
     params: &[Param],
     success: &Success,
 ) -> Option<Pagination> {
-    let Success::Single(case) = success else { return None };
+    let Success::Single(case) = success else {
+        return None;
+    };
     if !matches!(case.decode, Decode::Json(_) | Decode::Data(_)) {
         return None;
     }
@@ -859,7 +1067,9 @@ fn detect_pagination(
     if let Some(ext) = op.extensions.get("x-pagination") {
         let at = format!("{}/x-pagination", ctx.pointer);
         let get = |k: &str| ext.get(k).and_then(Value::as_str).map(str::to_owned);
-        let (Some(param), Some(next), Some(items)) = (get("cursor-param"), get("next-cursor"), get("items")) else {
+        let (Some(param), Some(next), Some(items)) =
+            (get("cursor-param"), get("next-cursor"), get("items"))
+        else {
             ts.diags.push(
                 Diagnostic::warning(at, "`x-pagination` needs `cursor-param`, `next-cursor` and `items`; ignored")
                     .help("write `x-pagination: {cursor-param: cursor, next-cursor: /meta/page/cursor, items: /data}`"),
@@ -883,11 +1093,18 @@ fn detect_pagination(
         if navigate(ts, &body, &next).is_none() {
             ts.diags.push(Diagnostic::warning(
                 at,
-                format!("`x-pagination.next-cursor` = `{next}` is not a field of the response; ignored"),
+                format!(
+                    "`x-pagination.next-cursor` = `{next}` is not a field of the response; ignored"
+                ),
             ));
             return None;
         }
-        return Some(Pagination { items, item, meta, style: PageStyle::Cursor { param, next } });
+        return Some(Pagination {
+            items,
+            item,
+            meta,
+            style: PageStyle::Cursor { param, next },
+        });
     }
 
     // Detection by convention.
@@ -897,23 +1114,60 @@ fn detect_pagination(
         Some(PageStyle::LinkHeader)
     } else if let Some(style) = cursor_style(ts, &body, &query) {
         Some(style)
-    } else if has("starting_after") && navigate(ts, &body, "/has_more") == Some(TypeRef::Prim(Prim::Bool)) {
-        Some(PageStyle::HasMore { param: "starting_after".into(), has_more: "/has_more".into(), id: "/id".into() })
+    } else if has("starting_after")
+        && navigate(ts, &body, "/has_more") == Some(TypeRef::Prim(Prim::Bool))
+    {
+        Some(PageStyle::HasMore {
+            param: "starting_after".into(),
+            has_more: "/has_more".into(),
+            id: "/id".into(),
+        })
     } else if let Some(next) = next_url(ts, &body) {
         Some(PageStyle::NextUrl { next })
     } else if has("offset") {
-        let limit_param = ["limit", "count", "per_page", "page_size", "pageSize", "perPage", "max"]
-            .into_iter()
-            .find(|p| has(p))
-            .map(str::to_owned);
-        Some(PageStyle::Offset { param: "offset".into(), limit_param })
-    } else if let Some(page) = ["page", "page_number", "pageNumber"].into_iter().find(|p| has(p)) {
-        let sized = ["per_page", "page_size", "pageSize", "perPage", "limit", "count"].into_iter().any(|p| has(p));
-        sized.then(|| PageStyle::PageNumber { param: page.to_string(), first: 1 })
+        let limit_param = [
+            "limit",
+            "count",
+            "per_page",
+            "page_size",
+            "pageSize",
+            "perPage",
+            "max",
+        ]
+        .into_iter()
+        .find(|p| has(p))
+        .map(str::to_owned);
+        Some(PageStyle::Offset {
+            param: "offset".into(),
+            limit_param,
+        })
+    } else if let Some(page) = ["page", "page_number", "pageNumber"]
+        .into_iter()
+        .find(|p| has(p))
+    {
+        let sized = [
+            "per_page",
+            "page_size",
+            "pageSize",
+            "perPage",
+            "limit",
+            "count",
+        ]
+        .into_iter()
+        .any(has);
+        sized.then(|| PageStyle::PageNumber {
+            param: page.to_string(),
+            first: 1,
+        })
     } else {
         None
     };
-    style.map(|style| Pagination { items, item, meta, style })
+    style.map(|style| Pagination {
+        items,
+        item,
+        meta,
+        style,
+    })
 }
 
 /// The item array of a list response: the body itself, its only array field, or a `data` array.
@@ -922,15 +1176,24 @@ fn find_items(ts: &TypeSpace<'_>, body: &TypeRef) -> Option<(String, TypeRef)> {
         return Some((String::new(), item));
     }
     let s = struct_of(ts, body)?;
-    let arrays: Vec<_> = s.fields.iter().filter(|f| vec_item(ts, &f.ty).is_some()).collect();
+    let arrays: Vec<_> = s
+        .fields
+        .iter()
+        .filter(|f| vec_item(ts, &f.ty).is_some())
+        .collect();
     let pick = match arrays.as_slice() {
         [one] => Some(*one),
-        many => ["data", "items", "results", "entries", "values", "records", "list"]
-            .into_iter()
-            .find_map(|n| many.iter().find(|f| f.wire == n).copied()),
+        many => [
+            "data", "items", "results", "entries", "values", "records", "list",
+        ]
+        .into_iter()
+        .find_map(|n| many.iter().find(|f| f.wire == n).copied()),
     };
     if let Some(f) = pick {
-        return Some((format!("/{}", f.wire.replace('~', "~0").replace('/', "~1")), vec_item(ts, &f.ty)?));
+        return Some((
+            format!("/{}", f.wire.replace('~', "~0").replace('/', "~1")),
+            vec_item(ts, &f.ty)?,
+        ));
     }
     let data = s.fields.iter().find(|f| f.wire == "data")?;
     let (inner, item) = find_items(ts, &data.ty)?;
@@ -962,33 +1225,64 @@ const NEXT_FIELDS: &[&str] = &[
     "continuationToken",
 ];
 
-fn cursor_style(ts: &TypeSpace<'_>, body: &TypeRef, query: &BTreeMap<String, &Param>) -> Option<PageStyle> {
+fn cursor_style(
+    ts: &TypeSpace<'_>,
+    body: &TypeRef,
+    query: &BTreeMap<String, &Param>,
+) -> Option<PageStyle> {
     let param = CURSOR_PARAMS.iter().find(|p| query.contains_key(**p))?;
     let mut found = None;
     find_string_field(ts, body, "", 0, &mut |path, name| {
         let ok = NEXT_FIELDS.contains(&name)
-            || (name == "cursor" && (path.contains("/meta") || path.contains("/page") || path.contains("/pagination")))
+            || (name == "cursor"
+                && (path.contains("/meta")
+                    || path.contains("/page")
+                    || path.contains("/pagination")))
             || (name == "after" && path.contains("/cursors"));
         if ok && found.is_none() {
             found = Some(format!("{path}/{name}"));
         }
     });
-    found.map(|next| PageStyle::Cursor { param: (*param).to_string(), next })
+    found.map(|next| PageStyle::Cursor {
+        param: (*param).to_string(),
+        next,
+    })
 }
 
 fn next_url(ts: &TypeSpace<'_>, body: &TypeRef) -> Option<String> {
     let mut found = None;
     find_string_field(ts, body, "", 0, &mut |path, name| {
-        let ok = matches!(name, "@odata.nextLink" | "next_page_url" | "nextPageUrl" | "next_url" | "nextUrl" | "nextLink")
-            || (name == "next" && (path.is_empty() || path.ends_with("/links") || path.ends_with("/paging") || path.ends_with("/_links") || path.ends_with("/pagination")));
+        let ok = matches!(
+            name,
+            "@odata.nextLink"
+                | "next_page_url"
+                | "nextPageUrl"
+                | "next_url"
+                | "nextUrl"
+                | "nextLink"
+        ) || (name == "next"
+            && (path.is_empty()
+                || path.ends_with("/links")
+                || path.ends_with("/paging")
+                || path.ends_with("/_links")
+                || path.ends_with("/pagination")));
         if ok && found.is_none() {
-            found = Some(format!("{path}/{}", name.replace('~', "~0").replace('/', "~1")));
+            found = Some(format!(
+                "{path}/{}",
+                name.replace('~', "~0").replace('/', "~1")
+            ));
         }
     });
     found
 }
 
-fn find_string_field(ts: &TypeSpace<'_>, ty: &TypeRef, path: &str, depth: usize, f: &mut dyn FnMut(&str, &str)) {
+fn find_string_field(
+    ts: &TypeSpace<'_>,
+    ty: &TypeRef,
+    path: &str,
+    depth: usize,
+    f: &mut dyn FnMut(&str, &str),
+) {
     if depth > 3 {
         return;
     }
@@ -1000,7 +1294,13 @@ fn find_string_field(ts: &TypeSpace<'_>, ty: &TypeRef, path: &str, depth: usize,
     }
     for field in &s.fields {
         if struct_of(ts, &field.ty).is_some() {
-            find_string_field(ts, &field.ty, &format!("{path}/{}", field.wire), depth + 1, f);
+            find_string_field(
+                ts,
+                &field.ty,
+                &format!("{path}/{}", field.wire),
+                depth + 1,
+                f,
+            );
         }
     }
 }
@@ -1009,7 +1309,9 @@ fn is_stringish(ts: &TypeSpace<'_>, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Prim(Prim::String) => true,
         TypeRef::Option(inner) => is_stringish(ts, inner),
-        TypeRef::Named(id) => matches!(&ts.types[id.0].kind, TypeKind::Alias(inner) if is_stringish(ts, inner)),
+        TypeRef::Named(id) => {
+            matches!(&ts.types[id.0].kind, TypeKind::Alias(inner) if is_stringish(ts, inner))
+        }
         _ => false,
     }
 }
@@ -1022,8 +1324,14 @@ mod tests {
     fn method_names_drop_the_tag() {
         assert_eq!(method_name("listPipelines", "pipelines"), "list");
         assert_eq!(method_name("getPipeline", "pipelines"), "get");
-        assert_eq!(method_name("getPipelineLineage", "pipelines"), "get_lineage");
-        assert_eq!(method_name("listReverseEtlSyncs", "reverse-etl"), "list_syncs");
+        assert_eq!(
+            method_name("getPipelineLineage", "pipelines"),
+            "get_lineage"
+        );
+        assert_eq!(
+            method_name("listReverseEtlSyncs", "reverse-etl"),
+            "list_syncs"
+        );
         assert_eq!(method_name("pipelines", "pipelines"), "pipelines");
         assert_eq!(method_name("addPet", "pet"), "add");
         assert_eq!(method_name("get /items/{id}", "default"), "get_items_id");

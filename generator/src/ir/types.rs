@@ -1,7 +1,7 @@
 //! Schemas → named Rust types and type references.
 
 use super::{
-    DefaultValue, Discriminator, EnumVariant, Field, IntVariant, Prim, Presence, StructDef,
+    DefaultValue, Discriminator, EnumVariant, Field, IntVariant, Presence, Prim, StructDef,
     TypeDef, TypeId, TypeKind, TypeRef, UnionDef, UnionVariant, Untyped,
 };
 use crate::error::{Diagnostic, push_pointer};
@@ -23,12 +23,20 @@ pub(super) struct Lowered {
 
 impl Lowered {
     fn new(ty: TypeRef) -> Self {
-        Self { ty, nullable: false }
+        Self {
+            ty,
+            nullable: false,
+        }
     }
 
     /// The type with nullability folded in (for array items, map values and union variants).
     pub(super) fn folded(self) -> TypeRef {
-        if self.nullable && !matches!(self.ty, TypeRef::Option(_) | TypeRef::Prim(Prim::Json | Prim::Null)) {
+        if self.nullable
+            && !matches!(
+                self.ty,
+                TypeRef::Option(_) | TypeRef::Prim(Prim::Json | Prim::Null)
+            )
+        {
             TypeRef::Option(Box::new(self.ty))
         } else {
             self.ty
@@ -207,7 +215,10 @@ impl<'d> TypeSpace<'d> {
         if let Some(id) = self.by_pointer.get(pointer) {
             return Ok(*id);
         }
-        let name = self.names.claim(naming::type_name(&name_from_pointer(pointer, hint), "Schema"));
+        let name = self.names.claim(naming::type_name(
+            &name_from_pointer(pointer, hint),
+            "Schema",
+        ));
         let id = self.reserve(name, pointer);
         self.define(id, pointer);
         Ok(id)
@@ -247,7 +258,12 @@ impl<'d> TypeSpace<'d> {
     }
 
     /// Lowers a schema or reference found at `pointer`; `hint` names inline types.
-    pub(super) fn lower(&mut self, item: &ReferenceOr<Schema>, pointer: &str, hint: &str) -> Lowered {
+    pub(super) fn lower(
+        &mut self,
+        item: &ReferenceOr<Schema>,
+        pointer: &str,
+        hint: &str,
+    ) -> Lowered {
         match item {
             ReferenceOr::Reference { reference } => self.lower_reference(reference, pointer, hint),
             ReferenceOr::Item(schema) => self.lower_inline(schema, pointer, hint),
@@ -255,7 +271,12 @@ impl<'d> TypeSpace<'d> {
     }
 
     /// Lowers a boxed schema or reference (properties and items).
-    pub(super) fn lower_boxed(&mut self, item: &ReferenceOr<Box<Schema>>, pointer: &str, hint: &str) -> Lowered {
+    pub(super) fn lower_boxed(
+        &mut self,
+        item: &ReferenceOr<Box<Schema>>,
+        pointer: &str,
+        hint: &str,
+    ) -> Lowered {
         match item {
             ReferenceOr::Reference { reference } => self.lower_reference(reference, pointer, hint),
             ReferenceOr::Item(schema) => self.lower_inline(schema, pointer, hint),
@@ -292,24 +313,44 @@ impl<'d> TypeSpace<'d> {
         let nullable = schema.schema_data.nullable;
         let v = view(schema);
         if is_null_only(schema) {
-            return Lowered { ty: TypeRef::Prim(Prim::Null), nullable: true };
+            return Lowered {
+                ty: TypeRef::Prim(Prim::Null),
+                nullable: true,
+            };
         }
         // Shapes that need no named type.
         if v.one_of.is_empty() && v.any_of.is_empty() && v.all_of.is_empty() && !v.not {
             if let Some(l) = self.anonymous(schema, &v, pointer, hint) {
-                return Lowered { nullable: nullable || l.nullable, ..l };
+                return Lowered {
+                    nullable: nullable || l.nullable,
+                    ..l
+                };
             }
         }
         if !v.all_of.is_empty() && v.properties.is_none_or(IndexMap::is_empty) {
             if let Some(single) = self.single_all_of(v.all_of, pointer, hint) {
-                return Lowered { nullable: nullable || single.nullable, ..single };
+                return Lowered {
+                    nullable: nullable || single.nullable,
+                    ..single
+                };
             }
         }
         if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            let alts = if v.one_of.is_empty() { v.any_of } else { v.one_of };
-            let key = if v.one_of.is_empty() { "anyOf" } else { "oneOf" };
+            let alts = if v.one_of.is_empty() {
+                v.any_of
+            } else {
+                v.one_of
+            };
+            let key = if v.one_of.is_empty() {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
             if let Some(l) = self.trivial_union(alts, &format!("{pointer}/{key}"), hint) {
-                return Lowered { nullable: nullable || l.nullable, ..l };
+                return Lowered {
+                    nullable: nullable || l.nullable,
+                    ..l
+                };
             }
         }
         // Everything else becomes a named type.
@@ -328,13 +369,22 @@ impl<'d> TypeSpace<'d> {
     }
 
     /// Types that are not named: scalars, arrays, maps, free-form JSON.
-    fn anonymous(&mut self, schema: &Schema, v: &View<'_>, pointer: &str, hint: &str) -> Option<Lowered> {
+    fn anonymous(
+        &mut self,
+        schema: &Schema,
+        v: &View<'_>,
+        pointer: &str,
+        hint: &str,
+    ) -> Option<Lowered> {
         let has_props = v.properties.is_some_and(|p| !p.is_empty());
         let non_null_enum: Vec<&Value> = v.enumeration.iter().filter(|e| !e.is_null()).collect();
         let enum_null = v.enumeration.iter().any(Value::is_null);
         if !non_null_enum.is_empty() {
-            let all_str = non_null_enum.iter().all(|e| e.is_string());
-            let all_int = non_null_enum.iter().all(|e| e.is_i64());
+            let typ = v.typ.as_deref();
+            let all_str =
+                non_null_enum.iter().all(|e| e.is_string()) && typ.is_none_or(|t| t == "string");
+            let all_int =
+                non_null_enum.iter().all(|e| e.is_i64()) && typ.is_none_or(|t| t == "integer");
             if all_str || all_int {
                 return None; // a named enum
             }
@@ -346,7 +396,12 @@ impl<'d> TypeSpace<'d> {
         } else {
             None
         });
-        let prim = |p| Some(Lowered { ty: TypeRef::Prim(p), nullable: enum_null });
+        let prim = |p| {
+            Some(Lowered {
+                ty: TypeRef::Prim(p),
+                nullable: enum_null,
+            })
+        };
         match typ {
             Some("string") => prim(string_prim(v.format.as_deref())),
             Some("integer") => prim(match v.format.as_deref() {
@@ -362,9 +417,9 @@ impl<'d> TypeSpace<'d> {
             Some("boolean") => prim(Prim::Bool),
             Some("array") => {
                 let item = match v.items {
-                    Some(items) => {
-                        self.lower_boxed(items, &format!("{pointer}/items"), &format!("{hint}Item")).folded()
-                    }
+                    Some(items) => self
+                        .lower_boxed(items, &format!("{pointer}/items"), &format!("{hint}Item"))
+                        .folded(),
                     None => TypeRef::Prim(Prim::Json),
                 };
                 Some(Lowered::new(TypeRef::Vec(Box::new(item))))
@@ -372,7 +427,11 @@ impl<'d> TypeSpace<'d> {
             Some("object") if !has_props => match v.additional {
                 Some(AdditionalProperties::Schema(s)) => {
                     let value = self
-                        .lower(s, &format!("{pointer}/additionalProperties"), &format!("{hint}Value"))
+                        .lower(
+                            s,
+                            &format!("{pointer}/additionalProperties"),
+                            &format!("{hint}Value"),
+                        )
                         .folded();
                     Some(Lowered::new(TypeRef::Map(Box::new(value))))
                 }
@@ -400,7 +459,12 @@ impl<'d> TypeSpace<'d> {
     }
 
     /// `allOf` with one meaningful part (often `allOf: [$ref]` plus `nullable` or a description).
-    fn single_all_of(&mut self, parts: &[ReferenceOr<Schema>], pointer: &str, hint: &str) -> Option<Lowered> {
+    fn single_all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &str,
+        hint: &str,
+    ) -> Option<Lowered> {
         let meaningful: Vec<(usize, &ReferenceOr<Schema>)> = parts
             .iter()
             .enumerate()
@@ -416,7 +480,12 @@ impl<'d> TypeSpace<'d> {
     }
 
     /// A union that is really one type, optionally nullable (`oneOf: [T, {type: null}]`).
-    fn trivial_union(&mut self, alts: &[ReferenceOr<Schema>], pointer: &str, hint: &str) -> Option<Lowered> {
+    fn trivial_union(
+        &mut self,
+        alts: &[ReferenceOr<Schema>],
+        pointer: &str,
+        hint: &str,
+    ) -> Option<Lowered> {
         let mut non_null = Vec::new();
         let mut has_null = false;
         for (i, alt) in alts.iter().enumerate() {
@@ -428,22 +497,37 @@ impl<'d> TypeSpace<'d> {
         match non_null.as_slice() {
             [(i, alt)] => {
                 let l = self.lower(alt, &format!("{pointer}/{i}"), hint);
-                Some(Lowered { nullable: l.nullable || has_null, ..l })
+                Some(Lowered {
+                    nullable: l.nullable || has_null,
+                    ..l
+                })
             }
-            [] => Some(Lowered { ty: TypeRef::Prim(Prim::Null), nullable: true }),
+            [] => Some(Lowered {
+                ty: TypeRef::Prim(Prim::Null),
+                nullable: true,
+            }),
             _ => None,
         }
     }
 
     /// The kind of a named type, and whether its schema admits `null` beyond `nullable`.
-    fn kind_of(&mut self, schema: &Schema, pointer: &str, name: &str, _id: Option<TypeId>) -> (TypeKind, bool) {
+    fn kind_of(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        name: &str,
+        _id: Option<TypeId>,
+    ) -> (TypeKind, bool) {
         let v = view(schema);
         if is_null_only(schema) {
             return (TypeKind::Alias(TypeRef::Prim(Prim::Null)), true);
         }
         let enum_null = v.enumeration.iter().any(Value::is_null);
         let values: Vec<&Value> = v.enumeration.iter().filter(|e| !e.is_null()).collect();
-        if !values.is_empty() && values.iter().all(|e| e.is_string()) && v.typ.as_deref().is_none_or(|t| t == "string") {
+        if !values.is_empty()
+            && values.iter().all(|e| e.is_string())
+            && v.typ.as_deref().is_none_or(|t| t == "string")
+        {
             let mut scope = Scope::with_reserved(["Unknown"]);
             let mut seen = BTreeSet::new();
             let variants = values
@@ -457,7 +541,10 @@ impl<'d> TypeSpace<'d> {
                 .collect();
             return (TypeKind::StringEnum(variants), enum_null);
         }
-        if !values.is_empty() && values.iter().all(|e| e.is_i64()) && v.typ.as_deref().is_none_or(|t| t == "integer") {
+        if !values.is_empty()
+            && values.iter().all(|e| e.is_i64())
+            && v.typ.as_deref().is_none_or(|t| t == "integer")
+        {
             let mut scope = Scope::with_reserved(["Unknown"]);
             let mut seen = BTreeSet::new();
             let variants = values
@@ -465,7 +552,10 @@ impl<'d> TypeSpace<'d> {
                 .filter_map(|e| e.as_i64())
                 .filter(|n| seen.insert(*n))
                 .map(|n| IntVariant {
-                    name: scope.claim(naming::variant(&format!("{}{}", if n < 0 { "Minus" } else { "V" }, n.unsigned_abs()), "Value")),
+                    name: scope.claim(naming::variant(
+                        &format!("{}{}", if n < 0 { "Minus" } else { "V" }, n.unsigned_abs()),
+                        "Value",
+                    )),
                     value: n,
                 })
                 .collect();
@@ -489,7 +579,11 @@ impl<'d> TypeSpace<'d> {
             return (TypeKind::Struct(self.struct_def(&merged, name)), false);
         }
         if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            let (alts, key) = if v.one_of.is_empty() { (v.any_of, "anyOf") } else { (v.one_of, "oneOf") };
+            let (alts, key) = if v.one_of.is_empty() {
+                (v.any_of, "anyOf")
+            } else {
+                (v.one_of, "oneOf")
+            };
             return self.union(schema, alts, &format!("{pointer}/{key}"), name);
         }
         if v.not {
@@ -498,11 +592,23 @@ impl<'d> TypeSpace<'d> {
         }
         match self.anonymous(schema, &v, pointer, name) {
             Some(l) => (TypeKind::Alias(l.ty), l.nullable),
-            None => (TypeKind::Struct(StructDef { all_optional: true, ..StructDef::default() }), false),
+            None => (
+                TypeKind::Struct(StructDef {
+                    all_optional: true,
+                    ..StructDef::default()
+                }),
+                false,
+            ),
         }
     }
 
-    fn union(&mut self, schema: &Schema, alts: &[ReferenceOr<Schema>], pointer: &str, name: &str) -> (TypeKind, bool) {
+    fn union(
+        &mut self,
+        schema: &Schema,
+        alts: &[ReferenceOr<Schema>],
+        pointer: &str,
+        name: &str,
+    ) -> (TypeKind, bool) {
         let mut has_null = false;
         let mut variants: Vec<(Option<String>, UnionVariant)> = Vec::new();
         let mut scope = Scope::with_reserved(["Unknown"]);
@@ -537,7 +643,14 @@ impl<'d> TypeSpace<'d> {
                 other => prim_variant_name(other),
             };
             let vname = scope.claim(naming::variant(&base, "Variant"));
-            variants.push((reference, UnionVariant { name: vname, ty, boxed: false }));
+            variants.push((
+                reference,
+                UnionVariant {
+                    name: vname,
+                    ty,
+                    boxed: false,
+                },
+            ));
         }
         let discriminator = schema.schema_data.discriminator.as_ref().and_then(|d| {
             let mut mapping = Vec::new();
@@ -557,26 +670,41 @@ impl<'d> TypeSpace<'d> {
                     .map(|(k, _)| k.clone())
                     .collect();
                 if explicit.is_empty() {
-                    let implicit = reference.rsplit('/').next()?.replace("~1", "/").replace("~0", "~");
+                    let implicit = reference
+                        .rsplit('/')
+                        .next()?
+                        .replace("~1", "/")
+                        .replace("~0", "~");
                     mapping.push((implicit, idx));
                 } else {
                     mapping.extend(explicit.into_iter().map(|k| (k, idx)));
                 }
             }
-            Some(Discriminator { property: d.property_name.clone(), mapping })
+            Some(Discriminator {
+                property: d.property_name.clone(),
+                mapping,
+            })
         });
         let mut variants: Vec<UnionVariant> = variants.into_iter().map(|(_, v)| v).collect();
         if discriminator.is_none() {
             // serde tries untagged variants in order: most specific first, catch-alls last.
-            let ranks: Vec<(usize, i64)> = variants.iter().map(|v| self.specificity(&v.ty)).collect();
-            let mut indexed: Vec<(usize, UnionVariant)> = variants.into_iter().enumerate().collect();
+            let ranks: Vec<(usize, i64)> =
+                variants.iter().map(|v| self.specificity(&v.ty)).collect();
+            let mut indexed: Vec<(usize, UnionVariant)> =
+                variants.into_iter().enumerate().collect();
             indexed.sort_by_key(|(i, _)| ranks[*i]);
             variants = indexed.into_iter().map(|(_, v)| v).collect();
         }
         if variants.is_empty() {
             return (TypeKind::Alias(TypeRef::Prim(Prim::Null)), true);
         }
-        (TypeKind::Union(UnionDef { variants, discriminator }), has_null)
+        (
+            TypeKind::Union(UnionDef {
+                variants,
+                discriminator,
+            }),
+            has_null,
+        )
     }
 
     /// Sort key for untagged variants: objects with many required fields first, free-form last.
@@ -585,7 +713,12 @@ impl<'d> TypeSpace<'d> {
             TypeRef::Named(id) => match &self.types[id.0].kind {
                 TypeKind::Struct(s) => (
                     0,
-                    -(s.fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).count() as i64),
+                    -(s.fields
+                        .iter()
+                        .filter(|f| {
+                            matches!(f.presence, Presence::Required | Presence::RequiredNullable)
+                        })
+                        .count() as i64),
                 ),
                 TypeKind::Union(_) => (1, 0),
                 TypeKind::IntEnum(_) => (3, 0),
@@ -621,7 +754,14 @@ impl<'d> TypeSpace<'d> {
         Some(merged)
     }
 
-    fn merge_into(&mut self, schema: &Schema, pointer: &str, merged: &mut Merged, meaningful: &mut usize, depth: usize) -> bool {
+    fn merge_into(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        merged: &mut Merged,
+        meaningful: &mut usize,
+        depth: usize,
+    ) -> bool {
         if depth > 32 {
             return false;
         }
@@ -657,8 +797,12 @@ impl<'d> TypeSpace<'d> {
             let (part_schema, at) = match part {
                 ReferenceOr::Item(s) => (Rc::new(s.clone()), part_ptr.clone()),
                 ReferenceOr::Reference { reference } => {
-                    let Ok(target) = self.doc.follow(reference, &part_ptr) else { return false };
-                    let Ok(s) = self.doc.schema(&target) else { return false };
+                    let Ok(target) = self.doc.follow(reference, &part_ptr) else {
+                        return false;
+                    };
+                    let Ok(s) = self.doc.schema(&target) else {
+                        return false;
+                    };
                     *meaningful += 1;
                     (s, target)
                 }
@@ -700,7 +844,8 @@ impl<'d> TypeSpace<'d> {
             let default = if required || nullable {
                 None
             } else {
-                data.and_then(|d| d.default.as_ref()).and_then(|d| self.default_value(&lowered.ty, d))
+                data.and_then(|d| d.default.as_ref())
+                    .and_then(|d| self.default_value(&lowered.ty, d))
             };
             let presence = match (required, nullable, default.is_some()) {
                 (true, false, _) => Presence::Required,
@@ -733,8 +878,15 @@ impl<'d> TypeSpace<'d> {
         };
         // The flattened map takes a field name of its own.
         let additional_name = scope.claim("additional_properties".to_string());
-        let all_optional = fields.iter().all(|f| !matches!(f.presence, Presence::Required | Presence::RequiredNullable));
-        StructDef { fields, additional, additional_name, all_optional }
+        let all_optional = fields
+            .iter()
+            .all(|f| !matches!(f.presence, Presence::Required | Presence::RequiredNullable));
+        StructDef {
+            fields,
+            additional,
+            additional_name,
+            all_optional,
+        }
     }
 
     fn default_value(&self, ty: &TypeRef, default: &Value) -> Option<DefaultValue> {
@@ -751,7 +903,9 @@ impl<'d> TypeSpace<'d> {
                 let v = n.as_u64()?;
                 Some(DefaultValue::Int(i64::try_from(v).ok()?))
             }
-            (TypeRef::Prim(Prim::F32 | Prim::F64), Value::Number(n)) => n.as_f64().map(DefaultValue::Float),
+            (TypeRef::Prim(Prim::F32 | Prim::F64), Value::Number(n)) => {
+                n.as_f64().map(DefaultValue::Float)
+            }
             (TypeRef::Prim(Prim::String), Value::String(s)) => Some(DefaultValue::Str(s.clone())),
             (TypeRef::Named(id), Value::String(s)) => match &self.types[id.0].kind {
                 TypeKind::StringEnum(vs) => vs
@@ -784,8 +938,28 @@ impl<'d> TypeSpace<'d> {
             }
         }
         let comp = scc(&edges);
+        // A component made only of unions and aliases has no object to stop at: such a type is
+        // defined as itself and can hold no finite value.
+        let mut has_struct = vec![false; n];
+        for (i, t) in self.types.iter().enumerate() {
+            if matches!(t.kind, TypeKind::Struct(_)) {
+                has_struct[comp[i]] = true;
+            }
+        }
         for i in 0..n {
             let same = |target: Option<TypeId>| target.is_some_and(|t| comp[t.0] == comp[i]);
+            let self_loop = direct_targets(&self.types[i].kind)
+                .iter()
+                .any(|t| comp[t.0] == comp[i]);
+            if self_loop && !has_struct[comp[i]] {
+                let pointer = self.types[i].pointer.clone();
+                self.diags.push(
+                    Diagnostic::error(pointer, "this schema is defined as itself (a cycle of references with no object in between)")
+                        .help("break the cycle: a schema cannot be only a reference to itself"),
+                );
+                self.types[i].kind = TypeKind::Alias(TypeRef::Prim(Prim::Json));
+                continue;
+            }
             match &mut self.types[i].kind {
                 TypeKind::Struct(s) => {
                     for f in &mut s.fields {
@@ -799,16 +973,6 @@ impl<'d> TypeSpace<'d> {
                         if same(direct(&v.ty)) {
                             v.boxed = true;
                         }
-                    }
-                }
-                TypeKind::Alias(inner) => {
-                    if same(direct(inner)) {
-                        let pointer = self.types[i].pointer.clone();
-                        self.diags.push(
-                            Diagnostic::error(pointer, "this schema is defined as itself (a cycle of references with no object in between)")
-                                .help("break the cycle: a schema cannot be only a reference to itself"),
-                        );
-                        self.types[i].kind = TypeKind::Alias(TypeRef::Prim(Prim::Json));
                     }
                 }
                 _ => {}
@@ -969,9 +1133,31 @@ fn name_from_pointer(pointer: &str, hint: &str) -> String {
         }
     }
     const STRUCTURAL: &[&str] = &[
-        "#", "paths", "components", "schemas", "properties", "items", "schema", "content",
-        "responses", "requestBody", "parameters", "allOf", "oneOf", "anyOf", "additionalProperties",
-        "$defs", "definitions", "get", "put", "post", "delete", "patch", "head", "options", "trace",
+        "#",
+        "paths",
+        "components",
+        "schemas",
+        "properties",
+        "items",
+        "schema",
+        "content",
+        "responses",
+        "requestBody",
+        "parameters",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "additionalProperties",
+        "$defs",
+        "definitions",
+        "get",
+        "put",
+        "post",
+        "delete",
+        "patch",
+        "head",
+        "options",
+        "trace",
     ];
     let meaningful: Vec<String> = pointer
         .split('/')
@@ -986,7 +1172,8 @@ fn name_from_pointer(pointer: &str, hint: &str) -> String {
                     .collect();
                 return (!words.is_empty()).then_some(words);
             }
-            (!STRUCTURAL.contains(&t.as_str()) && !t.contains('/') && t.parse::<u32>().is_err()).then_some(t)
+            (!STRUCTURAL.contains(&t.as_str()) && !t.contains('/') && t.parse::<u32>().is_err())
+                .then_some(t)
         })
         .collect();
     match meaningful.as_slice() {
@@ -1023,9 +1210,15 @@ mod tests {
     fn names_from_pointers() {
         assert_eq!(name_from_pointer("#/components/schemas/Pet", "x"), "Pet");
         assert_eq!(
-            name_from_pointer("#/paths/~1items/get/responses/200/content/application~1json/schema", "Fallback"),
+            name_from_pointer(
+                "#/paths/~1items/get/responses/200/content/application~1json/schema",
+                "Fallback"
+            ),
             "Items"
         );
-        assert_eq!(name_from_pointer("#/components/schemas/Pet/properties/owner", "x"), "owner");
+        assert_eq!(
+            name_from_pointer("#/components/schemas/Pet/properties/owner", "x"),
+            "owner"
+        );
     }
 }

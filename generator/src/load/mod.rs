@@ -63,7 +63,13 @@ pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
         // The prefix before the bad byte is valid UTF-8: count lines and characters in it.
         let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
         let line = valid.matches('\n').count() + 1;
-        let column = valid.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+        let column = valid
+            .rsplit('\n')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .count()
+            + 1;
         vec![
             Diagnostic::error("#", format!("the spec is not UTF-8 text: {e}"))
                 .at(line, column)
@@ -104,8 +110,11 @@ pub fn parse_tree(text: &str) -> Result<Value, Vec<Diagnostic>> {
             .location()
             .is_some_and(|loc| text.as_bytes().get(loc.index()) == Some(&b'\t'));
         let mut d = if tab {
-            Diagnostic::error("#", format!("invalid YAML: a tab character is used for indentation ({e})"))
-                .help("YAML indents with spaces only; replace the tabs with spaces")
+            Diagnostic::error(
+                "#",
+                format!("invalid YAML: a tab character is used for indentation ({e})"),
+            )
+            .help("YAML indents with spaces only; replace the tabs with spaces")
         } else {
             Diagnostic::error("#", format!("invalid YAML: {e}"))
                 .help("fix the YAML syntax at the line shown")
@@ -199,16 +208,21 @@ fn yaml_to_json(value: serde_yaml_ng::Value, pointer: &str, diags: &mut Vec<Diag
 }
 
 fn check_version(raw: &Value) -> Result<SpecVersion, Vec<Diagnostic>> {
-    const SHAPE: &str = "an OpenAPI document is a YAML or JSON object with `openapi`, `info` and `paths`";
+    const SHAPE: &str =
+        "an OpenAPI document is a YAML or JSON object with `openapi`, `info` and `paths`";
     if raw.is_null() {
         return Err(vec![
-            Diagnostic::error("#", "the spec is empty (no YAML or JSON document in it)").help(SHAPE),
+            Diagnostic::error("#", "the spec is empty (no YAML or JSON document in it)")
+                .help(SHAPE),
         ]);
     }
     if !raw.is_object() {
         return Err(vec![
-            Diagnostic::error("#", format!("the document is not an object: it is {}", value_kind(raw)))
-                .help(SHAPE),
+            Diagnostic::error(
+                "#",
+                format!("the document is not an object: it is {}", value_kind(raw)),
+            )
+            .help(SHAPE),
         ]);
     }
     match raw.get("openapi") {
@@ -348,12 +362,17 @@ pub fn deserialize_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Resu
         let mut diagnostic = serde_diagnostic(e, pointer);
         // Each round goes one boundary deeper; the bound only guards against a loop.
         for _ in 0..64 {
-            let Some(sub) = relative(&diagnostic.pointer, pointer).and_then(|rel| value.pointer(&rel))
+            let Some(sub) =
+                relative(&diagnostic.pointer, pointer).and_then(|rel| value.pointer(&rel))
             else {
                 break;
             };
-            let Some(kind) = Kind::at(&diagnostic.pointer) else { break };
-            let Some(refined) = kind.first_error(sub, &diagnostic.pointer) else { break };
+            let Some(kind) = Kind::at(&diagnostic.pointer) else {
+                break;
+            };
+            let Some(refined) = kind.first_error(sub, &diagnostic.pointer) else {
+                break;
+            };
             let deeper = refined.pointer.len() > diagnostic.pointer.len();
             diagnostic = refined;
             if !deeper {
@@ -415,10 +434,22 @@ impl Kind {
         let t: Vec<&str> = tokens.iter().map(String::as_str).collect();
         // Inside schemas, examples and extensions, names like `content` are data, not structure.
         const DATA: &[&str] = &[
-            "schema", "schemas", "properties", "items", "allOf", "oneOf", "anyOf", "not",
-            "additionalProperties", "example", "examples", "links",
+            "schema",
+            "schemas",
+            "properties",
+            "items",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "not",
+            "additionalProperties",
+            "example",
+            "examples",
+            "links",
         ];
-        if t.iter().any(|tok| DATA.contains(tok) || tok.starts_with("x-")) {
+        if t.iter()
+            .any(|tok| DATA.contains(tok) || tok.starts_with("x-"))
+        {
             return None;
         }
         let n = t.len();
@@ -435,11 +466,18 @@ impl Kind {
             _ if last(1) == "requestBody" => Kind::RequestBody,
             _ if last(1) == "responses" && is_method(last(2)) => Kind::Responses,
             _ if last(2) == "responses" && is_method(last(3)) => Kind::Response,
-            _ if last(2) == "headers" && (last(4) == "responses" || t.starts_with(&["components", "responses"])) => {
+            _ if last(2) == "headers"
+                && (last(4) == "responses" || t.starts_with(&["components", "responses"])) =>
+            {
                 Kind::Header
             }
             _ if last(2) == "content" => Kind::MediaType,
-            _ if n >= 2 && is_method(last(1)) && (n == 3 && t[0] == "paths" || last(4) == "callbacks" || t.starts_with(&["components", "callbacks"])) => {
+            _ if n >= 2
+                && is_method(last(1))
+                && (n == 3 && t[0] == "paths"
+                    || last(4) == "callbacks"
+                    || t.starts_with(&["components", "callbacks"])) =>
+            {
                 Kind::Operation
             }
             _ => return None,
@@ -462,7 +500,10 @@ impl Kind {
 
     /// Whether the location may hold a `$ref` instead of the object.
     fn referable(self) -> bool {
-        !matches!(self, Kind::Operation | Kind::Responses | Kind::MediaType | Kind::Server)
+        !matches!(
+            self,
+            Kind::Operation | Kind::Responses | Kind::MediaType | Kind::Server
+        )
     }
 
     /// The first problem in `value` (found at `at`) read as this kind, located as deep as known.
@@ -470,8 +511,15 @@ impl Kind {
         let Some(obj) = value.as_object() else {
             let refs = if self.referable() { " or a `$ref`" } else { "" };
             return Some(
-                Diagnostic::error(at, format!("expected {} object{refs}, found {}", self.name(), value_kind(value)))
-                    .help("check this value against the OpenAPI specification's object definition"),
+                Diagnostic::error(
+                    at,
+                    format!(
+                        "expected {} object{refs}, found {}",
+                        self.name(),
+                        value_kind(value)
+                    ),
+                )
+                .help("check this value against the OpenAPI specification's object definition"),
             );
         };
         if self.referable() {
@@ -543,13 +591,23 @@ fn parameter_problem(obj: &serde_json::Map<String, Value>, at: &str) -> Option<D
         Some(Value::String(location)) if LOCATIONS.contains(&location.as_str()) => {}
         Some(Value::String(location)) => {
             return Some(
-                Diagnostic::error(format!("{at}/in"), format!("unknown parameter location `{location}`")).help(HELP),
+                Diagnostic::error(
+                    format!("{at}/in"),
+                    format!("unknown parameter location `{location}`"),
+                )
+                .help(HELP),
             );
         }
         Some(other) => {
             return Some(
-                Diagnostic::error(format!("{at}/in"), format!("the parameter location must be a string, found {}", value_kind(other)))
-                    .help(HELP),
+                Diagnostic::error(
+                    format!("{at}/in"),
+                    format!(
+                        "the parameter location must be a string, found {}",
+                        value_kind(other)
+                    ),
+                )
+                .help(HELP),
             );
         }
     }
@@ -569,7 +627,8 @@ fn parameter_problem(obj: &serde_json::Map<String, Value>, at: &str) -> Option<D
 }
 
 fn security_scheme_problem(obj: &serde_json::Map<String, Value>, at: &str) -> Option<Diagnostic> {
-    const HELP: &str = "a security scheme's `type` is `apiKey`, `http`, `oauth2` or `openIdConnect`";
+    const HELP: &str =
+        "a security scheme's `type` is `apiKey`, `http`, `oauth2` or `openIdConnect`";
     match obj.get("type") {
         None => Some(Diagnostic::error(at, "the security scheme has no `type`").help(HELP)),
         Some(Value::String(t)) if ["apiKey", "http", "oauth2", "openIdConnect"].contains(&t.as_str()) => None,
@@ -614,7 +673,11 @@ fn describe_serde_error(message: &str) -> String {
         .strip_prefix("invalid type: ")
         .and_then(|rest| rest.rsplit_once(", expected "))
     {
-        return format!("expected {}, found {}", serde_expected(expected), serde_found(found));
+        return format!(
+            "expected {}, found {}",
+            serde_expected(expected),
+            serde_found(found)
+        );
     }
     if let Some((value, expected)) = message
         .strip_prefix("unknown variant ")
@@ -632,7 +695,11 @@ fn serde_expected(expected: &str) -> String {
         "a boolean" | "a string" => expected.to_string(),
         _ => match expected.strip_prefix("struct ") {
             Some(name) => {
-                let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+                let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                    "an"
+                } else {
+                    "a"
+                };
                 format!("{article} {name} object")
             }
             None => expected.to_string(),
@@ -695,15 +762,41 @@ mod tests {
     #[test]
     fn locations_are_classified_by_pointer_shape() {
         assert_eq!(Kind::at("#/paths/~1pets/get"), Some(Kind::Operation));
-        assert_eq!(Kind::at("#/paths/~1pets/get/parameters/0"), Some(Kind::Parameter));
-        assert_eq!(Kind::at("#/paths/~1pets/parameters/1"), Some(Kind::Parameter));
-        assert_eq!(Kind::at("#/paths/~1pets/get/responses"), Some(Kind::Responses));
-        assert_eq!(Kind::at("#/paths/~1pets/get/responses/default"), Some(Kind::Response));
-        assert_eq!(Kind::at("#/paths/~1pets/get/responses/200/content/application~1json"), Some(Kind::MediaType));
-        assert_eq!(Kind::at("#/components/securitySchemes/key"), Some(Kind::SecurityScheme));
+        assert_eq!(
+            Kind::at("#/paths/~1pets/get/parameters/0"),
+            Some(Kind::Parameter)
+        );
+        assert_eq!(
+            Kind::at("#/paths/~1pets/parameters/1"),
+            Some(Kind::Parameter)
+        );
+        assert_eq!(
+            Kind::at("#/paths/~1pets/get/responses"),
+            Some(Kind::Responses)
+        );
+        assert_eq!(
+            Kind::at("#/paths/~1pets/get/responses/default"),
+            Some(Kind::Response)
+        );
+        assert_eq!(
+            Kind::at("#/paths/~1pets/get/responses/200/content/application~1json"),
+            Some(Kind::MediaType)
+        );
+        assert_eq!(
+            Kind::at("#/components/securitySchemes/key"),
+            Some(Kind::SecurityScheme)
+        );
         // Names inside schemas and examples are data.
-        assert_eq!(Kind::at("#/components/schemas/P/properties/content/items"), None);
-        assert_eq!(Kind::at("#/paths/~1pets/get/responses/200/content/application~1json/examples/content/x"), None);
+        assert_eq!(
+            Kind::at("#/components/schemas/P/properties/content/items"),
+            None
+        );
+        assert_eq!(
+            Kind::at(
+                "#/paths/~1pets/get/responses/200/content/application~1json/examples/content/x"
+            ),
+            None
+        );
     }
 
     #[test]
@@ -713,13 +806,22 @@ mod tests {
         )
         .unwrap();
         let err = deserialize_at::<openapiv3::Operation>(&value, "#/paths/~1a/get").unwrap_err();
-        assert_eq!(err.pointer, "#/paths/~1a/get/responses/200/content/application~1json");
-        assert_eq!(err.message, "expected a Media Type object, found the number 5");
+        assert_eq!(
+            err.pointer,
+            "#/paths/~1a/get/responses/200/content/application~1json"
+        );
+        assert_eq!(
+            err.message,
+            "expected a Media Type object, found the number 5"
+        );
     }
 
     #[test]
     fn serde_messages_are_put_in_openapi_terms() {
-        assert_eq!(describe_serde_error("missing field `url`"), "missing required field `url`");
+        assert_eq!(
+            describe_serde_error("missing field `url`"),
+            "missing required field `url`"
+        );
         assert_eq!(
             describe_serde_error("invalid type: sequence, expected a map"),
             "expected an object, found an array"
@@ -728,7 +830,10 @@ mod tests {
             describe_serde_error("invalid type: string \"x\", expected struct Operation"),
             "expected an Operation object, found the string \"x\""
         );
-        assert_eq!(describe_serde_error("invalid type: integer `1`, expected a string"), "expected a string, found the number 1");
+        assert_eq!(
+            describe_serde_error("invalid type: integer `1`, expected a string"),
+            "expected a string, found the number 1"
+        );
     }
 
     #[test]

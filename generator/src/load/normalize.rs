@@ -32,7 +32,9 @@ impl Normalizer<'_> {
     }
 
     fn document(&mut self, doc: &mut Value) {
-        let Some(root) = doc.as_object_mut() else { return };
+        let Some(root) = doc.as_object_mut() else {
+            return;
+        };
         // openapiv3 models 3.0; 3.1-only top-level members are dropped here (webhooks are not
         // called by a client; jsonSchemaDialect only names the default dialect).
         if self.version == SpecVersion::V31 {
@@ -76,8 +78,11 @@ impl Normalizer<'_> {
             Some(other) => {
                 let found = kind_of(other);
                 self.diags.push(
-                    Diagnostic::error("#/components", format!("`components` must be an object, found {found}"))
-                        .help("map component kinds (`schemas`, `parameters`, …) to named components"),
+                    Diagnostic::error(
+                        "#/components",
+                        format!("`components` must be an object, found {found}"),
+                    )
+                    .help("map component kinds (`schemas`, `parameters`, …) to named components"),
                 );
             }
         }
@@ -89,8 +94,13 @@ impl Normalizer<'_> {
             let Some(items) = items.as_object_mut() else {
                 if !kind.starts_with("x-") && !items.is_null() {
                     self.diags.push(
-                        Diagnostic::error(&base, format!("`{kind}` must be an object, found {}", kind_of(items)))
-                            .help(format!("map each component name to its definition, e.g. `{kind}: {{Name: …}}`")),
+                        Diagnostic::error(
+                            &base,
+                            format!("`{kind}` must be an object, found {}", kind_of(items)),
+                        )
+                        .help(format!(
+                            "map each component name to its definition, e.g. `{kind}: {{Name: …}}`"
+                        )),
                     );
                 }
                 continue;
@@ -118,14 +128,18 @@ impl Normalizer<'_> {
 
     fn path_item(&mut self, item: &mut Value, ptr: &str) {
         self.ref_siblings(item, ptr);
-        let Some(obj) = item.as_object_mut() else { return };
+        let Some(obj) = item.as_object_mut() else {
+            return;
+        };
         if let Some(params) = obj.get_mut("parameters").and_then(Value::as_array_mut) {
             for (i, p) in params.iter_mut().enumerate() {
                 self.parameter(p, &format!("{ptr}/parameters/{i}"));
             }
         }
         for method in METHODS {
-            let Some(op) = obj.get_mut(method).and_then(Value::as_object_mut) else { continue };
+            let Some(op) = obj.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
             let op_ptr = format!("{ptr}/{method}");
             if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
                 for (i, p) in params.iter_mut().enumerate() {
@@ -176,10 +190,16 @@ impl Normalizer<'_> {
         }
         if let Some(schema) = obj.get_mut("schema") {
             if schema.is_null() {
-                self.warn(&format!("{ptr}/schema"), "`schema: null` is not a schema; the value is treated as untyped JSON");
+                self.warn(
+                    &format!("{ptr}/schema"),
+                    "`schema: null` is not a schema; the value is treated as untyped JSON",
+                );
                 obj.insert("schema".into(), json!({}));
             } else {
-                self.schema(obj.get_mut("schema").expect("checked above"), &format!("{ptr}/schema"));
+                self.schema(
+                    obj.get_mut("schema").expect("checked above"),
+                    &format!("{ptr}/schema"),
+                );
             }
         }
         self.content(obj, ptr);
@@ -209,10 +229,14 @@ impl Normalizer<'_> {
     }
 
     fn content(&mut self, obj: &mut Map<String, Value>, ptr: &str) {
-        let Some(content) = obj.get_mut("content").and_then(Value::as_object_mut) else { return };
+        let Some(content) = obj.get_mut("content").and_then(Value::as_object_mut) else {
+            return;
+        };
         for (media, mt) in content.iter_mut() {
             let mt_ptr = push_pointer(&format!("{ptr}/content"), media);
-            let Some(mt) = mt.as_object_mut() else { continue };
+            let Some(mt) = mt.as_object_mut() else {
+                continue;
+            };
             match mt.get("schema") {
                 Some(Value::Null) => {
                     self.warn(
@@ -252,8 +276,11 @@ impl Normalizer<'_> {
         }
         let Some(obj) = v.as_object_mut() else {
             self.diags.push(
-                Diagnostic::error(ptr, format!("a schema must be an object, found {}", kind_of(v)))
-                    .help("write a schema object (e.g. `type: string`) or a `$ref`"),
+                Diagnostic::error(
+                    ptr,
+                    format!("a schema must be an object, found {}", kind_of(v)),
+                )
+                .help("write a schema object (e.g. `type: string`) or a `$ref`"),
             );
             return;
         };
@@ -347,7 +374,10 @@ impl Normalizer<'_> {
             Some(other) => {
                 self.warn(
                     &format!("{ptr}/type"),
-                    format!("`type` must be a string, found {}; ignored", kind_of(&other)),
+                    format!(
+                        "`type` must be a string, found {}; ignored",
+                        kind_of(&other)
+                    ),
                 );
                 obj.remove("type");
             }
@@ -358,7 +388,12 @@ impl Normalizer<'_> {
             let t = t.clone();
             let mut values: Vec<(String, &Value)> = Vec::new();
             if let Some(Value::Array(items)) = obj.get("enum") {
-                values.extend(items.iter().enumerate().map(|(i, v)| (format!("{ptr}/enum/{i}"), v)));
+                values.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (format!("{ptr}/enum/{i}"), v)),
+                );
             }
             if let Some(c) = obj.get("const") {
                 values.push((format!("{ptr}/const"), c));
@@ -373,8 +408,17 @@ impl Normalizer<'_> {
                 };
                 if !fits && !v.is_null() {
                     self.diags.push(
-                        Diagnostic::error(at, format!("{} does not match the schema's `type: {t}`", super::value_kind(v)))
-                            .help(format!("write the value as {} (quote numbers meant as strings)", article_type(&t))),
+                        Diagnostic::error(
+                            at,
+                            format!(
+                                "{} does not match the schema's `type: {t}`",
+                                super::value_kind(v)
+                            ),
+                        )
+                        .help(format!(
+                            "write the value as {} (quote numbers meant as strings)",
+                            article_type(&t)
+                        )),
                     );
                 }
             }
@@ -390,7 +434,10 @@ impl Normalizer<'_> {
                 obj.insert("example".into(), examples.swap_remove(0));
             }
         }
-        for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        for (exclusive, bound) in [
+            ("exclusiveMinimum", "minimum"),
+            ("exclusiveMaximum", "maximum"),
+        ] {
             if let Some(Value::Number(n)) = obj.get(exclusive).cloned() {
                 obj.insert(bound.into(), Value::Number(n));
                 obj.insert(exclusive.into(), json!(true));
@@ -401,7 +448,10 @@ impl Normalizer<'_> {
                 None | Some(Value::Number(_)) => {}
                 Some(other) => {
                     let p = format!("{ptr}/{key}");
-                    let msg = format!("`{key}` must be a number, found {}; ignored", kind_of(other));
+                    let msg = format!(
+                        "`{key}` must be a number, found {}; ignored",
+                        kind_of(other)
+                    );
                     obj.remove(*key);
                     self.warn(&p, msg);
                 }
@@ -417,7 +467,15 @@ impl Normalizer<'_> {
                 }
             }
         }
-        for key in ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems", "nullable", "readOnly", "writeOnly", "deprecated"] {
+        for key in [
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "uniqueItems",
+            "nullable",
+            "readOnly",
+            "writeOnly",
+            "deprecated",
+        ] {
             if let Some(v) = obj.get(key) {
                 if !v.is_boolean() {
                     let p = format!("{ptr}/{key}");
@@ -466,10 +524,10 @@ impl Normalizer<'_> {
                     "`discriminator` needs a `propertyName`; ignored",
                 );
                 obj.remove("discriminator");
-            } else if disc
-                .get("mapping")
-                .is_some_and(|m| !m.as_object().is_some_and(|m| m.values().all(Value::is_string)))
-            {
+            } else if disc.get("mapping").is_some_and(|m| {
+                !m.as_object()
+                    .is_some_and(|m| m.values().all(Value::is_string))
+            }) {
                 self.warn(
                     &format!("{ptr}/discriminator/mapping"),
                     "`discriminator.mapping` must map values to schema references (strings); ignored",
@@ -491,13 +549,26 @@ impl Normalizer<'_> {
                 }
                 None => {
                     self.diags.push(
-                        Diagnostic::error(format!("{ptr}/properties"), "`properties` must be an object")
-                            .help("map each property name to its schema"),
+                        Diagnostic::error(
+                            format!("{ptr}/properties"),
+                            "`properties` must be an object",
+                        )
+                        .help("map each property name to its schema"),
                     );
                 }
             }
         }
-        for key in ["items", "not", "additionalProperties", "unevaluatedProperties", "propertyNames", "contains", "if", "then", "else"] {
+        for key in [
+            "items",
+            "not",
+            "additionalProperties",
+            "unevaluatedProperties",
+            "propertyNames",
+            "contains",
+            "if",
+            "then",
+            "else",
+        ] {
             if let Some(s) = obj.get_mut(key) {
                 if key == "additionalProperties" && s.is_boolean() {
                     continue;
@@ -516,13 +587,21 @@ impl Normalizer<'_> {
                 }
                 Some(_) => {
                     self.diags.push(
-                        Diagnostic::error(format!("{ptr}/{key}"), format!("`{key}` must be an array of schemas"))
-                            .help("list the alternative schemas in an array"),
+                        Diagnostic::error(
+                            format!("{ptr}/{key}"),
+                            format!("`{key}` must be an array of schemas"),
+                        )
+                        .help("list the alternative schemas in an array"),
                     );
                 }
             }
         }
-        for key in ["$defs", "definitions", "patternProperties", "dependentSchemas"] {
+        for key in [
+            "$defs",
+            "definitions",
+            "patternProperties",
+            "dependentSchemas",
+        ] {
             if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
                 for (name, s) in map.iter_mut() {
                     let p = push_pointer(&format!("{ptr}/{key}"), name);
@@ -577,7 +656,12 @@ fn split_branch(obj: &Map<String, Value>, ty: &str) -> Value {
             if *k == "enum" {
                 let matching: Vec<Value> = v
                     .as_array()
-                    .map(|vals| vals.iter().filter(|x| value_has_type(x, ty)).cloned().collect())
+                    .map(|vals| {
+                        vals.iter()
+                            .filter(|x| value_has_type(x, ty))
+                            .cloned()
+                            .collect()
+                    })
                     .unwrap_or_default();
                 if !matching.is_empty() {
                     branch.insert("enum".into(), Value::Array(matching));
@@ -635,7 +719,8 @@ mod tests {
     use super::*;
 
     fn norm(version: SpecVersion, schema: Value) -> (Value, Vec<Diagnostic>) {
-        let mut doc = json!({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"S": schema}}});
+        let mut doc =
+            json!({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"S": schema}}});
         let mut diags = Vec::new();
         normalize(&mut doc, version, &mut diags);
         (doc["components"]["schemas"]["S"].clone(), diags)
@@ -643,13 +728,22 @@ mod tests {
 
     #[test]
     fn type_array_with_null_becomes_nullable() {
-        let (s, _) = norm(SpecVersion::V31, json!({"type": ["string", "null"], "format": "date"}));
-        assert_eq!(s, json!({"type": "string", "nullable": true, "format": "date"}));
+        let (s, _) = norm(
+            SpecVersion::V31,
+            json!({"type": ["string", "null"], "format": "date"}),
+        );
+        assert_eq!(
+            s,
+            json!({"type": "string", "nullable": true, "format": "date"})
+        );
     }
 
     #[test]
     fn multi_type_becomes_any_of() {
-        let (s, _) = norm(SpecVersion::V31, json!({"type": ["string", "integer"], "enum": ["a", 1]}));
+        let (s, _) = norm(
+            SpecVersion::V31,
+            json!({"type": ["string", "integer"], "enum": ["a", 1]}),
+        );
         assert_eq!(
             s,
             json!({"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "integer", "enum": [1]}]})
@@ -674,8 +768,14 @@ mod tests {
             SpecVersion::V31,
             json!({"$ref": "#/components/schemas/T", "description": "d", "nullable": true}),
         );
-        assert_eq!(s, json!({"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true}));
-        let (s, _) = norm(SpecVersion::V31, json!({"$ref": "#/components/schemas/T", "description": "d"}));
+        assert_eq!(
+            s,
+            json!({"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
+        );
+        let (s, _) = norm(
+            SpecVersion::V31,
+            json!({"$ref": "#/components/schemas/T", "description": "d"}),
+        );
         assert_eq!(s, json!({"$ref": "#/components/schemas/T"}));
     }
 
@@ -689,7 +789,10 @@ mod tests {
 
     #[test]
     fn enum_values_of_another_type_are_errors() {
-        let (_, diags) = norm(SpecVersion::V30, json!({"type": "integer", "enum": [1, 2.0, "3", null]}));
+        let (_, diags) = norm(
+            SpecVersion::V30,
+            json!({"type": "integer", "enum": [1, 2.0, "3", null]}),
+        );
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].pointer, "#/components/schemas/S/enum/2");
         assert!(diags[0].is_error());
@@ -712,6 +815,9 @@ mod tests {
             json!({"type": "object", "properties": {"const": {"type": "string"}, "type": {"type": ["string", "null"]}}}),
         );
         assert_eq!(s["properties"]["const"], json!({"type": "string"}));
-        assert_eq!(s["properties"]["type"], json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            s["properties"]["type"],
+            json!({"type": "string", "nullable": true})
+        );
     }
 }

@@ -23,7 +23,10 @@ fn operations(spec: &Value) -> Vec<(String, String, String, Value)> {
     for (path, item) in spec["paths"].as_object().expect("paths is a map") {
         for method in METHODS {
             if let Some(op) = item.get(method) {
-                let pointer = format!("#/paths/{}/{method}", path.replace('~', "~0").replace('/', "~1"));
+                let pointer = format!(
+                    "#/paths/{}/{method}",
+                    path.replace('~', "~0").replace('/', "~1")
+                );
                 out.push((pointer, path.clone(), method.to_string(), op.clone()));
             }
         }
@@ -58,7 +61,11 @@ fn covers_the_documented_api() {
     let spec = spec();
     assert_eq!(spec["openapi"], "3.0.3");
     let ops = operations(&spec);
-    assert!(ops.len() >= 110, "expected ≥ 110 operations, found {}", ops.len());
+    assert!(
+        ops.len() >= 110,
+        "expected ≥ 110 operations, found {}",
+        ops.len()
+    );
     let tags: BTreeSet<_> = ops
         .iter()
         .flat_map(|(_, _, _, op)| op["tags"].as_array().cloned().unwrap_or_default())
@@ -66,14 +73,21 @@ fn covers_the_documented_api() {
         .into_iter()
         .filter_map(|t| t.as_str().map(str::to_owned))
         .collect();
-    assert!(tags.len() >= 20, "expected ≥ 20 tags, found {}: {tags:?}", tags.len());
+    assert!(
+        tags.len() >= 20,
+        "expected ≥ 20 tags, found {}: {tags:?}",
+        tags.len()
+    );
     let declared: BTreeSet<_> = spec["tags"]
         .as_array()
         .expect("top-level tags are declared")
         .iter()
         .filter_map(|t| t["name"].as_str().map(str::to_owned))
         .collect();
-    assert_eq!(tags, declared, "every used tag is declared and every declared tag is used");
+    assert_eq!(
+        tags, declared,
+        "every used tag is declared and every declared tag is used"
+    );
 }
 
 #[test]
@@ -106,7 +120,9 @@ fn every_operation_is_complete() {
                     r.clone()
                 };
                 if r["headers"].get("Retry-After").is_none() {
-                    problems.push(format!("{pointer}: 429 response without a Retry-After header"));
+                    problems.push(format!(
+                        "{pointer}: 429 response without a Retry-After header"
+                    ));
                 }
             }
         }
@@ -116,7 +132,9 @@ fn every_operation_is_complete() {
         let effective = op.get("security").unwrap_or(&spec["security"]);
         let open = effective.as_array().is_some_and(Vec::is_empty);
         let public = PUBLIC_OPERATIONS.contains(&path.as_str())
-            || PUBLIC_OPERATIONS.iter().any(|p| path.starts_with(&format!("{p}/")));
+            || PUBLIC_OPERATIONS
+                .iter()
+                .any(|p| path.starts_with(&format!("{p}/")));
         if public != open {
             problems.push(format!(
                 "{pointer}: security {} but the operation is {}",
@@ -133,7 +151,10 @@ fn every_reference_resolves_and_every_component_is_used() {
     let spec = spec();
     let mut refs = BTreeSet::new();
     collect_refs(&spec, &mut refs);
-    let dangling: Vec<_> = refs.iter().filter(|r| resolve(&spec, r).is_none()).collect();
+    let dangling: Vec<_> = refs
+        .iter()
+        .filter(|r| resolve(&spec, r).is_none())
+        .collect();
     assert!(dangling.is_empty(), "dangling $refs: {dangling:?}");
     let mut unused = Vec::new();
     for (kind, items) in spec["components"].as_object().expect("components") {
@@ -153,15 +174,19 @@ fn every_reference_resolves_and_every_component_is_used() {
 #[test]
 fn security_schemes_are_bearer_and_legacy_header() {
     let spec = spec();
-    let schemes = spec["components"]["securitySchemes"].as_object().expect("securitySchemes");
-    assert!(
-        schemes.values().any(|s| s["type"] == "http" && s["scheme"] == "bearer"),
-        "an HTTP bearer scheme"
-    );
+    let schemes = spec["components"]["securitySchemes"]
+        .as_object()
+        .expect("securitySchemes");
     assert!(
         schemes
             .values()
-            .any(|s| s["type"] == "apiKey" && s["in"] == "header" && s["name"] == "X-Planasonix-Api-Key"),
+            .any(|s| s["type"] == "http" && s["scheme"] == "bearer"),
+        "an HTTP bearer scheme"
+    );
+    assert!(
+        schemes.values().any(|s| s["type"] == "apiKey"
+            && s["in"] == "header"
+            && s["name"] == "X-Planasonix-Api-Key"),
         "the legacy X-Planasonix-Api-Key header scheme"
     );
 }
@@ -169,10 +194,19 @@ fn security_schemes_are_bearer_and_legacy_header() {
 #[test]
 fn rate_limit_headers_are_reusable_components() {
     let spec = spec();
-    let headers = spec["components"]["headers"].as_object().expect("components.headers");
-    for name in ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"] {
+    let headers = spec["components"]["headers"]
+        .as_object()
+        .expect("components.headers");
+    for name in [
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+        "X-RateLimit-Reset",
+        "Retry-After",
+    ] {
         assert!(
-            headers.keys().any(|k| k.eq_ignore_ascii_case(name) || k.replace('-', "").eq_ignore_ascii_case(&name.replace('-', ""))),
+            headers.keys().any(|k| k.eq_ignore_ascii_case(name)
+                || k.replace('-', "")
+                    .eq_ignore_ascii_case(&name.replace('-', ""))),
             "components.headers declares {name}"
         );
     }
@@ -184,7 +218,9 @@ fn paged_lists_declare_cursor_pagination() {
     let mut problems = Vec::new();
     let mut paged = 0;
     for (pointer, _path, method, op) in operations(&spec) {
-        let Some(pagination) = op.get("x-pagination") else { continue };
+        let Some(pagination) = op.get("x-pagination") else {
+            continue;
+        };
         paged += 1;
         if method != "get" {
             problems.push(format!("{pointer}: x-pagination on a {method}"));
@@ -195,23 +231,36 @@ fn paged_lists_declare_cursor_pagination() {
             .unwrap_or_default()
             .iter()
             .map(|p| {
-                let p = p["$ref"].as_str().and_then(|r| resolve(&spec, r)).unwrap_or(p);
+                let p = p["$ref"]
+                    .as_str()
+                    .and_then(|r| resolve(&spec, r))
+                    .unwrap_or(p);
                 p["name"].as_str().unwrap_or_default().to_string()
             })
             .collect();
         for key in ["cursor-param", "limit-param"] {
             match pagination[key].as_str() {
                 Some(name) if params.iter().any(|p| p == name) => {}
-                other => problems.push(format!("{pointer}: x-pagination.{key} = {other:?} is not a parameter")),
+                other => problems.push(format!(
+                    "{pointer}: x-pagination.{key} = {other:?} is not a parameter"
+                )),
             }
         }
         for key in ["next-cursor", "items"] {
-            if !pagination[key].as_str().is_some_and(|p| p.is_empty() || p.starts_with('/')) {
-                problems.push(format!("{pointer}: x-pagination.{key} is not a JSON pointer"));
+            if !pagination[key]
+                .as_str()
+                .is_some_and(|p| p.is_empty() || p.starts_with('/'))
+            {
+                problems.push(format!(
+                    "{pointer}: x-pagination.{key} is not a JSON pointer"
+                ));
             }
         }
     }
-    assert!(paged >= 15, "expected ≥ 15 paged list operations, found {paged}");
+    assert!(
+        paged >= 15,
+        "expected ≥ 15 paged list operations, found {paged}"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -220,16 +269,27 @@ fn work_starting_posts_take_an_idempotency_key() {
     let spec = spec();
     let mut with_key = 0;
     for (_pointer, _path, method, op) in operations(&spec) {
-        let has_key = op["parameters"].as_array().cloned().unwrap_or_default().iter().any(|p| {
-            let p = p["$ref"].as_str().and_then(|r| resolve(&spec, r)).unwrap_or(p);
-            p["in"] == "header" && p["name"] == "Idempotency-Key"
-        });
+        let has_key = op["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .any(|p| {
+                let p = p["$ref"]
+                    .as_str()
+                    .and_then(|r| resolve(&spec, r))
+                    .unwrap_or(p);
+                p["in"] == "header" && p["name"] == "Idempotency-Key"
+            });
         if has_key {
             assert_eq!(method, "post", "Idempotency-Key is only declared on POST");
             with_key += 1;
         }
     }
-    assert!(with_key >= 20, "expected ≥ 20 POSTs with Idempotency-Key, found {with_key}");
+    assert!(
+        with_key >= 20,
+        "expected ≥ 20 POSTs with Idempotency-Key, found {with_key}"
+    );
 }
 
 #[test]
@@ -239,9 +299,18 @@ fn servers_allow_tenant_hosts_and_the_version_prefix() {
     let url = server["url"].as_str().expect("servers[0].url");
     assert!(url.starts_with("https://"), "HTTPS only: {url}");
     let vars = server["variables"].as_object().expect("server variables");
-    assert!(vars.len() >= 2, "a host variable and a version-prefix variable");
+    assert!(
+        vars.len() >= 2,
+        "a host variable and a version-prefix variable"
+    );
     let rendered = vars.iter().fold(url.to_string(), |acc, (name, var)| {
-        acc.replace(&format!("{{{name}}}"), var["default"].as_str().unwrap_or_default())
+        acc.replace(
+            &format!("{{{name}}}"),
+            var["default"].as_str().unwrap_or_default(),
+        )
     });
-    assert!(rendered.starts_with("https://api.planasonix.com"), "default server is api.planasonix.com: {rendered}");
+    assert!(
+        rendered.starts_with("https://api.planasonix.com"),
+        "default server is api.planasonix.com: {rendered}"
+    );
 }

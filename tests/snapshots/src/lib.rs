@@ -1,0 +1,1 @@
+//! Tests of the generator's output; they live in `tests/`.
