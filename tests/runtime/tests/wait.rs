@@ -91,7 +91,7 @@ async fn the_waiter_gives_up_at_the_deadline_with_the_last_value() {
     );
     // Backoff: 10, 20, 40, 40… ms between polls, so a handful of polls, not hundreds.
     let polls = server.received_requests().await.unwrap().len();
-    assert!((4..=10).contains(&polls), "{polls} polls");
+    assert!((2..=12).contains(&polls), "{polls} polls");
 }
 
 #[tokio::test]
