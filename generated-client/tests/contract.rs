@@ -66,14 +66,7 @@ struct KnownProblem {
     diagnosis: &'static str,
 }
 
-const KNOWN_PROBLEMS: &[KnownProblem] = &[KnownProblem {
-    mode: Mode::Static,
-    failure: "getPipeline: request id None",
-    diagnosis: "runtime (templates/runtime/error.rs): ApiError::request_id is read only from the \
-                X-Request-Id / Request-Id / X-Correlation-Id headers; Planasonix sends it in the error \
-                envelope (`error.request_id`) and the spec declares no such header, so \
-                Error::request_id() is always None for Planasonix errors",
-}];
+const KNOWN_PROBLEMS: &[KnownProblem] = &[];
 
 #[tokio::test(flavor = "multi_thread")]
 async fn static_mock_every_operation_succeeds_and_decodes() {

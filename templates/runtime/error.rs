@@ -102,7 +102,7 @@ impl<E: OperationError> ApiError<E> {
             code: fields.code,
             message: fields.message,
             details: fields.details,
-            request_id: super::response::request_id(&headers),
+            request_id: super::response::request_id(&headers).or(fields.request_id),
             rate_limit: RateLimit::from_headers(&headers),
             retry_after: super::retry::retry_after(&headers, ::std::time::SystemTime::now()),
             headers,
@@ -223,12 +223,13 @@ impl<E> fmt::Display for ApiError<E> {
     }
 }
 
-/// `code`, `message` and `details` read from an error body.
+/// `code`, `message`, `details` and a request id read from an error body.
 #[derive(Default)]
 struct ErrorFields {
     code: Option<String>,
     message: Option<String>,
     details: Vec<::serde_json::Value>,
+    request_id: Option<String>,
 }
 
 impl ErrorFields {
@@ -251,16 +252,23 @@ impl ErrorFields {
                 Some(other) => vec![other.clone()],
             }
         };
+        let request_id = |obj: &::serde_json::Map<String, Value>| {
+            ["request_id", "requestId", "request-id", "trace_id", "traceId"]
+                .into_iter()
+                .find_map(|k| text(obj.get(k)))
+        };
         match root.get("error") {
             Some(Value::Object(inner)) => Self {
                 code: text(inner.get("code")).or_else(|| text(inner.get("type"))),
                 message: text(inner.get("message")).or_else(|| text(inner.get("detail"))),
                 details: list(inner.get("details").or_else(|| inner.get("errors"))),
+                request_id: request_id(inner).or_else(|| request_id(&root)),
             },
             Some(Value::String(code)) => Self {
                 code: Some(code.clone()),
                 message: text(root.get("error_description")).or_else(|| text(root.get("message"))),
                 details: list(root.get("details")),
+                request_id: request_id(&root),
             },
             _ => {
                 let problem_type = text(root.get("type")).filter(|t| t != "about:blank");
@@ -274,6 +282,7 @@ impl ErrorFields {
                             .or_else(|| root.get("errors"))
                             .or_else(|| root.get("invalid-params")),
                     ),
+                    request_id: request_id(&root),
                 }
             }
         }

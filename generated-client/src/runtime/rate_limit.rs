@@ -81,7 +81,7 @@ impl RateLimit {
     /// The reset time as a [`SystemTime`].
     pub fn reset_at(&self) -> Option<SystemTime> {
         self.reset
-            .map(|secs| UNIX_EPOCH + Duration::from_secs(secs))
+            .and_then(|secs| UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
     }
 
     /// How long until the window resets (zero when it already has).
@@ -123,7 +123,11 @@ impl RateLimiter {
         self.with_state(|state| {
             if status == 429 {
                 if let Some(wait) = retry_after {
-                    let until = now + wait;
+                    // A wait too long to represent blocks nothing here; the call itself fails
+                    // with `RetryAfterTooLong`.
+                    let Some(until) = now.checked_add(wait) else {
+                        return;
+                    };
                     if state.is_none_or(|current| current < until) {
                         *state = Some(until);
                     }

@@ -219,9 +219,11 @@ pub fn retry_after(headers: &::reqwest::header::HeaderMap, now: SystemTime) -> O
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
+    // A wait too long to represent is as good as forever: it is above any ceiling.
+    let seconds = |secs: f64| Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX);
     if let Some(ms) = text("retry-after-ms").and_then(|t| t.parse::<f64>().ok()) {
         if ms.is_finite() && ms >= 0.0 {
-            return Some(Duration::from_secs_f64(ms / 1000.0));
+            return Some(seconds(ms / 1000.0));
         }
     }
     let value = text("retry-after")?;
@@ -229,8 +231,8 @@ pub fn retry_after(headers: &::reqwest::header::HeaderMap, now: SystemTime) -> O
         return Some(Duration::from_secs(secs));
     }
     if let Ok(secs) = value.parse::<f64>() {
-        if (0.0..1e12).contains(&secs) {
-            return Some(Duration::from_secs_f64(secs));
+        if secs.is_finite() && secs >= 0.0 {
+            return Some(seconds(secs));
         }
     }
     let at = ::httpdate::parse_http_date(value).ok()?;

@@ -91,16 +91,24 @@ fn prim(p: Prim, place: Place) -> TokenStream {
 /// `use` lines for a module's body: the runtime as `rt` and the models, each only when the
 /// body refers to it (so no import is ever unused).
 pub(crate) fn uses(body: &TokenStream, place: Place) -> TokenStream {
-    let text = body.to_string();
     let prefix = match place {
         Place::Models => quote!(super),
         Place::Apis => quote!(super::super),
     };
-    let mentions = |name: &str| text.split_whitespace().any(|token| token == name);
+    let mentions = |name: &str| mentions_ident(body.clone(), name);
     let rt = mentions("rt").then(|| quote!(use #prefix::runtime as rt;));
     let models =
         (matches!(place, Place::Apis) && mentions("models")).then(|| quote!(use #prefix::models;));
     quote!(#rt #models)
+}
+
+/// Whether `tokens` contain the identifier `name` anywhere (groups included).
+fn mentions_ident(tokens: TokenStream, name: &str) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => mentions_ident(g.stream(), name),
+        _ => false,
+    })
 }
 
 /// Whether a value of this type can be written into a path segment with `Display`.

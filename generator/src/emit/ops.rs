@@ -361,12 +361,18 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let mut fields = vec![quote!(client: #rt::Client,)];
     let mut ctor_args = vec![quote!(client: #rt::Client)];
     let mut ctor_inits = vec![quote!(client)];
+    // Constructor arguments in the handle method's order: path parameters as the path has them,
+    // then the other required parameters.
+    for p in &required {
+        let n = ident(&p.name);
+        let t = param_ty(api, p);
+        ctor_args.push(quote!(#n: #t));
+    }
     for p in &op.params {
         let n = ident(&p.name);
         let t = param_ty(api, p);
         if required.iter().any(|r| std::ptr::eq(*r, p)) {
             fields.push(quote!(#n: #t,));
-            ctor_args.push(quote!(#n: #t));
             ctor_inits.push(quote!(#n));
         } else {
             fields.push(quote!(#n: Option<#t>,));
@@ -423,11 +429,19 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                     self
                 }
             });
+            let boxed_fields: Vec<&str> = match &body.variants[0].kind {
+                BodyKind::Json(TypeRef::Named(id)) => match &api.ty(*id).kind {
+                    crate::ir::TypeKind::Struct(st) => st.fields.iter().filter(|f| f.boxed).map(|f| f.name.as_str()).collect(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
             for s in &body.field_setters {
                 let m = ident(&s.method);
                 let f = ident(&s.field);
                 let t = ty(api, &s.ty, PLACE);
                 let (a, v) = arg(api, &m, &s.ty, t);
+                let v = if boxed_fields.contains(&s.field.as_str()) { quote!(Box::new(#v)) } else { v };
                 let fallback = format!("Sets the body's `{}` field.", s.field);
                 let doc = docs::attrs(s.doc.as_deref().unwrap_or(&fallback));
                 let wrapped = if s.tristate {
@@ -872,6 +886,8 @@ fn error_enum(api: &Api, op: &Operation, e: &ErrorEnum) -> TokenStream {
             (status_pattern(c.status), value)
         })
         .collect();
+    let uses_body = e.cases.iter().any(|c| c.decode != Decode::Empty);
+    let body_arg = if uses_body { quote!(body) } else { quote!(_body) };
     let (status_arg, dispatch) = match decoded.as_slice() {
         [(_, value)] if has_default => (quote!(_status), value.clone()),
         _ => {
@@ -895,7 +911,7 @@ fn error_enum(api: &Api, op: &Operation, e: &ErrorEnum) -> TokenStream {
 
         impl #rt::OperationError for #n {
             #overlap
-            fn from_response(#status_arg: u16, body: &[u8]) -> Option<Self> {
+            fn from_response(#status_arg: u16, #body_arg: &[u8]) -> Option<Self> {
                 #dispatch
             }
         }

@@ -714,24 +714,6 @@ fn lower_body(
             }
         }
     }
-    // Boxed fields need the Box at the setter; keep setters to unboxed fields only.
-    if let [
-        BodyVariant {
-            kind: BodyKind::Json(TypeRef::Named(id)),
-            ..
-        },
-    ] = variants.as_slice()
-    {
-        if let TypeKind::Struct(s) = &ts.types[id.0].kind {
-            let boxed: BTreeSet<&str> = s
-                .fields
-                .iter()
-                .filter(|f| f.boxed)
-                .map(|f| f.name.as_str())
-                .collect();
-            field_setters.retain(|f| !boxed.contains(f.field.as_str()));
-        }
-    }
     Some(Body {
         required: rb.required,
         doc: rb.description.clone(),
