@@ -1,30 +1,36 @@
 //! Generates typed async Rust clients from OpenAPI 3.0 and 3.1 documents.
 //!
-//! The pipeline is `spec bytes → load → IR → emit → format → write | check`:
+//! The usual way to use it is from a build script: the client is generated into `OUT_DIR` when
+//! the spec changes and included into your crate, so it is always the spec's client and never a
+//! file to keep in sync. To ship a client as a crate of its own instead, the same library (or the
+//! `planasonix-codegen` command) writes a whole crate: see [Writing a crate](#writing-a-crate).
 //!
-//! - [`load`] reads YAML or JSON, normalizes OpenAPI 3.1 into the 3.0 dialect `openapiv3` reads,
-//!   and resolves `$ref`s anywhere in the document;
-//! - [`ir`] lowers the document into plain Rust data with every decision made: names, types,
-//!   boxing, parameter encoding, response decoding and the conventions (envelopes, pagination,
-//!   error envelopes, idempotency keys, waiters);
-//! - `emit` turns the IR into token streams, one small function per IR kind, formatted with
-//!   `prettyplease`;
-//! - the output is a whole crate ([`Generated::crate_files`], [`write_crate`], [`check_crate`]) or
-//!   one file for a build script ([`Generated::single_file`], [`build`]).
+//! # Example
 //!
-//! # Library use
+//! With the spec in `openapi.yaml` next to `Cargo.toml`, a crate needs three things. The
+//! generator as a build dependency, and the client runtime's dependencies, which are listed in
+//! [`DEPENDENCIES`]:
 //!
-//! ```no_run
-//! let generated = planasonix_codegen::Generator::new("spec/planasonix.yaml").generate()?;
-//! for warning in &generated.warnings {
-//!     eprintln!("{warning}");
-//! }
-//! let files = generated.crate_files(std::path::Path::new("generated-client"))?;
-//! planasonix_codegen::write_crate(&files, std::path::Path::new("generated-client"))?;
-//! # Ok::<(), planasonix_codegen::Error>(())
+//! ```toml
+//! [build-dependencies]
+//! planasonix-codegen = "0.1"
+//!
+//! [dependencies]
+//! # one line per entry of planasonix_codegen::DEPENDENCIES, for example:
+//! reqwest = { version = "0.13", default-features = false, features = ["rustls", "json", "http2", "charset", "multipart", "form", "stream"] }
+//! serde = { version = "1", features = ["derive"] }
+//! # …
 //! ```
 //!
-//! # In a build script
+//! ```
+//! // Prints those `[dependencies]` lines, ready to paste.
+//! for (name, spec) in planasonix_codegen::DEPENDENCIES {
+//!     println!("{name} = {spec}");
+//! }
+//! # assert!(planasonix_codegen::DEPENDENCIES.iter().any(|(name, _)| *name == "reqwest"));
+//! ```
+//!
+//! A `build.rs`:
 //!
 //! ```no_run
 //! // build.rs
@@ -34,15 +40,214 @@
 //! }
 //! ```
 //!
-//! and in the crate: `include!(concat!(env!("OUT_DIR"), "/<crate name>.rs"));`. The crate needs the
-//! dependencies listed in [`DEPENDENCIES`].
+//! And one line in `src/lib.rs` (or in a module of its own), where `widgets` is the crate name the
+//! spec gives (`info.x-rust-crate.name`, else its `info.title` in kebab case without filler words:
+//! `Widgets API` → `widgets`), with `-` written `_`:
+//!
+//! ```ignore
+//! include!(concat!(env!("OUT_DIR"), "/widgets.rs"));
+//! ```
+//!
+//! That brings in the modules `models` (the spec's schemas), `apis` (operations grouped by tag),
+//! and `runtime` (the client, its builder, errors, pagination):
+//!
+//! ```ignore
+//! let client = runtime::Client::builder()
+//!     .api_key(std::env::var("WIDGETS_API_KEY")?)
+//!     .build()?;
+//! let widget = client.widgets().get("w_1").send().await?;
+//! match client.widgets().get("nope").send().await {
+//!     Err(runtime::Error::Api(e)) if e.status == 404 => println!("{:?}", e.message),
+//!     other => println!("{other:?}"),
+//! }
+//! ```
+//!
+//! `tests/buildrs-consumer` in this repository is such a crate, with tests against a mock server.
+//!
+//! ## What `build` takes care of
+//!
+//! - **Rebuilds only when needed.** It prints `cargo:rerun-if-changed` for the spec, so cargo
+//!   reruns the build script only when the spec (or the generator) changes, and it writes the
+//!   output file only when its bytes change, so even a rerun that produces the same code leaves
+//!   the file's modification time alone. A no-op `cargo build` does not rerun the build script
+//!   nor recompile the crate.
+//! - **Readable failures.** A spec the generator cannot use fails the build with every problem
+//!   found, each located by a JSON pointer (and a line where the parser knows it) with advice,
+//!   not a panic: [`Error`]'s `Debug` output is its human-readable `Display`, which is what cargo
+//!   shows when `main` returns it:
+//!
+//!   ```text
+//!   error: failed to run custom build command for `widgets v0.1.0`
+//!   …
+//!     --- stderr
+//!     Error: error: unknown parameter location `body`
+//!       --> #/paths/~1widgets/get/parameters/0/in
+//!       = help: a parameter is `in: path`, `query`, `header` or `cookie`; …
+//!     the spec has 1 error
+//!   ```
+//! - **Warnings.** Constructs accepted with a downgrade (an untyped JSON fallback, a repaired
+//!   construct) are printed as `cargo:warning=` lines.
+//!
+//! # Options
+//!
+//! [`build`] is a shorthand for [`Generator::new`]`(spec)`, [`Generator::generate`], then
+//! [`Generated::single_file`] written to `$OUT_DIR/<crate name>.rs`. Use [`Generator`] directly
+//! to choose anything else; its setters take and return `&mut Self`.
+//!
+//! ## `Generator::new` and `Generator::from_bytes`: where the spec comes from
+//!
+//! [`Generator::new`] reads a YAML or JSON file; [`Generator::from_bytes`] takes the bytes (a spec
+//! fetched or assembled by the build script), with a label that names them in messages:
+//!
+//! ```
+//! let spec = br#"{"openapi": "3.0.3", "info": {"title": "Pets API", "version": "1"}, "paths": {}}"#;
+//! let generated = planasonix_codegen::Generator::from_bytes("pets.json", spec.to_vec()).generate()?;
+//! assert_eq!(generated.crate_name, "pets");
+//! # Ok::<(), planasonix_codegen::Error>(())
+//! ```
+//!
+//! ## `crate_name`: the crate name and the output file's name
+//!
+//! The crate name decides the output file's name, the client's user agent and the prefix of its
+//! environment variables (`WIDGETS_API_KEY`, `WIDGETS_BASE_URL`). Set it when the spec's title is
+//! not the name you want, and write the file yourself, still only when it changed:
+//!
+//! ```no_run
+//! // build.rs
+//! use std::path::PathBuf;
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let spec = "../spec/acme.yaml";
+//!     println!("cargo:rerun-if-changed={spec}");
+//!     let generated = planasonix_codegen::Generator::new(spec)
+//!         .crate_name("acme-api")
+//!         .generate()?;
+//!     for warning in &generated.warnings {
+//!         println!("cargo:warning={}", warning.to_string().replace('\n', " "));
+//!     }
+//!     let code = generated.single_file()?;
+//!     let out = PathBuf::from(std::env::var("OUT_DIR")?).join("acme_api.rs");
+//!     if std::fs::read_to_string(&out).ok().as_deref() != Some(code.as_str()) {
+//!         std::fs::write(&out, code)?;
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ## `regenerate_command`: the command in each file's header
+//!
+//! Every generated file starts with an `@generated` marker and the command that regenerates it
+//! (by default `planasonix-codegen generate --spec <spec> --out <folder>`, or "the build script"
+//! for [`single_file`](Generated::single_file)). Name your own when an `xtask` or script does it:
+//!
+//! ```no_run
+//! let generated = planasonix_codegen::Generator::new("spec/acme.yaml")
+//!     .regenerate_command("cargo xtask codegen")
+//!     .generate()?;
+//! # Ok::<(), planasonix_codegen::Error>(())
+//! ```
+//!
+//! ## `generate`: the lowered API, without writing anything
+//!
+//! [`Generator::generate`] loads and checks the spec and lowers it into the [`ir::Api`] every
+//! output is made from; it touches no file. A spec with errors gives
+//! [`Error::InvalidSpec`] listing all of them; [`Generated::warnings`] lists the downgrades:
+//!
+//! ```no_run
+//! let generated = planasonix_codegen::Generator::new("openapi.yaml").generate()?;
+//! let stats = generated.api.stats();
+//! println!("{}: {} operations, {} types", generated.crate_name, stats.operations, stats.types);
+//! for untyped in &generated.api.untyped {
+//!     println!("untyped JSON at {}: {}", untyped.pointer, untyped.reason);
+//! }
+//! # Ok::<(), planasonix_codegen::Error>(())
+//! ```
+//!
+//! ## `single_file`: one file for `include!`
+//!
+//! [`Generated::single_file`] is the whole client as one formatted file of inline modules, the
+//! runtime included: what [`build`] writes.
+//!
+//! ```no_run
+//! let code = planasonix_codegen::Generator::new("openapi.yaml").generate()?.single_file()?;
+//! assert!(code.contains("pub mod models"));
+//! # Ok::<(), planasonix_codegen::Error>(())
+//! ```
+//!
+//! # Writing a crate
+//!
+//! [`Generated::crate_files`] gives every file of a standalone client crate (`Cargo.toml`,
+//! `README.md`, `src/…`); [`write_crate`] writes them, touching only files whose bytes changed
+//! and never overwriting a file without the `@generated` marker (the crate's `tests/` and
+//! `examples/` are yours); [`check_crate`] compares a folder with them without writing, for CI.
+//! An existing generated `Cargo.toml` keeps its version. With [`Generator::record_spec`] the
+//! crate also keeps a copy of its spec (`openapi.yaml` or `openapi.json`), which
+//! [`release`](mod@release) compares the next spec with.
+//!
+//! ```no_run
+//! use std::path::Path;
+//!
+//! let out = Path::new("crates/acme-api");
+//! let generated = planasonix_codegen::Generator::new("spec/acme.yaml")
+//!     .crate_name("acme-api")
+//!     .regenerate_command("cargo xtask codegen")
+//!     .record_spec(true)
+//!     .generate()?;
+//! let files = generated.crate_files(out)?;
+//!
+//! // In CI: fail when the checked-in crate is not what the spec produces.
+//! let drift = planasonix_codegen::check_crate(&files, out);
+//! for d in &drift {
+//!     eprintln!("{d}");
+//! }
+//!
+//! // Otherwise: write it.
+//! let report = planasonix_codegen::write_crate(&files, out)?;
+//! println!("{} written, {} unchanged", report.written.len(), report.unchanged.len());
+//! # Ok::<(), planasonix_codegen::Error>(())
+//! ```
+//!
+//! The `planasonix-codegen` command does the same: `generate --spec S --out DIR [--check]`.
+//!
+//! # When the spec changes
+//!
+//! [`diff::diff`] compares two lowered APIs the way a user of the client sees them and classifies
+//! each change as breaking, additive or docs-only; [`release::release`] regenerates a crate, bumps
+//! its version by that verdict and prepends a `CHANGELOG.md` entry. On the command line:
+//! `planasonix-codegen diff OLD NEW [--format json] [--current-version X.Y.Z]` and
+//! `planasonix-codegen release --spec NEW --out DIR`.
+//!
+//! ```no_run
+//! let old = planasonix_codegen::Generator::new("old.yaml").generate()?;
+//! let new = planasonix_codegen::Generator::new("new.yaml").generate()?;
+//! let diff = planasonix_codegen::diff::diff(&old.api, &new.api);
+//! let current = planasonix_codegen::diff::Version::new(0, 3, 1);
+//! print!("{}", diff.render_text(current)); // ends with e.g. "bump: minor (0.3.1 -> 0.4.0)"
+//! # Ok::<(), planasonix_codegen::Error>(())
+//! ```
+//!
+//! # How it works
+//!
+//! The pipeline is `spec bytes → load → IR → emit → format → write | check`:
+//!
+//! - [`load`] reads YAML or JSON, normalizes OpenAPI 3.1 into the 3.0 dialect `openapiv3` reads,
+//!   and resolves `$ref`s anywhere in the document;
+//! - [`ir`] lowers the document into plain Rust data with every decision made: names, types,
+//!   boxing, parameter encoding, response decoding and the conventions (envelopes, pagination,
+//!   error envelopes, idempotency keys, waiters);
+//! - `emit` turns the IR into token streams, one small function per IR kind, formatted with
+//!   `prettyplease` (so a build script needs no `rustfmt`);
+//! - the output is a whole crate ([`Generated::crate_files`], [`write_crate`], [`check_crate`]) or
+//!   one file for a build script ([`Generated::single_file`], [`build`]).
 
+pub mod diff;
 mod emit;
 pub mod error;
 pub mod ir;
 mod krate;
 pub mod load;
 pub mod naming;
+pub mod release;
 
 pub use error::{Diagnostic, Error, Result, Severity};
 pub use krate::{DEPENDENCIES, MARKER};
@@ -63,6 +268,7 @@ pub struct Generator {
     source: Source,
     crate_name: Option<String>,
     regenerate: Option<String>,
+    record_spec: bool,
 }
 
 impl Generator {
@@ -72,6 +278,7 @@ impl Generator {
             source: Source::Path(path.into()),
             crate_name: None,
             regenerate: None,
+            record_spec: false,
         }
     }
 
@@ -84,6 +291,7 @@ impl Generator {
             },
             crate_name: None,
             regenerate: None,
+            record_spec: false,
         }
     }
 
@@ -97,6 +305,14 @@ impl Generator {
     /// The command written into each file's header as the way to regenerate it.
     pub fn regenerate_command(&mut self, command: impl Into<String>) -> &mut Self {
         self.regenerate = Some(command.into());
+        self
+    }
+
+    /// Also write a copy of the spec into the crate ([`Generated::crate_files`]): `openapi.yaml`
+    /// (or `openapi.json`), marked as generated, so [`release`] can tell what
+    /// changed when the spec does. The CLI's `generate` turns this on.
+    pub fn record_spec(&mut self, record: bool) -> &mut Self {
+        self.record_spec = record;
         self
     }
 
@@ -176,6 +392,12 @@ impl Generator {
             spec_label: self.label(),
             regenerate: self.regenerate.clone(),
             metadata,
+            recorded_spec: if self.record_spec {
+                Some(release::record(&self.label(), &bytes)?)
+            } else {
+                None
+            },
+            version: None,
         })
     }
 }
@@ -225,6 +447,10 @@ pub struct Generated {
     spec_label: String,
     regenerate: Option<String>,
     metadata: krate::CrateMetadata,
+    /// The recorded copy of the spec, `(file name, contents)`, when asked for.
+    recorded_spec: Option<(String, String)>,
+    /// The crate version, when set (by a release) rather than kept from the folder.
+    version: Option<String>,
 }
 
 impl Generated {
@@ -241,7 +467,11 @@ impl Generated {
     /// inspected, not written: an existing generated `Cargo.toml` keeps its version, and a crate
     /// outside any workspace that lists it gets an empty `[workspace]` so it builds on its own.
     pub fn crate_files(&self, out: &Path) -> Result<BTreeMap<String, String>> {
-        let version = existing_version(out).unwrap_or_else(|| "0.1.0".to_string());
+        let version = self
+            .version
+            .clone()
+            .or_else(|| existing_version(out))
+            .unwrap_or_else(|| "0.1.0".to_string());
         let settings = krate::CrateSettings {
             name: self.crate_name.clone(),
             version,
@@ -249,7 +479,9 @@ impl Generated {
             standalone_workspace: !listed_in_workspace(out),
             metadata: self.metadata.clone(),
         };
-        krate::crate_files(&self.api, &settings)
+        let mut files = krate::crate_files(&self.api, &settings)?;
+        files.extend(self.recorded_spec.clone());
+        Ok(files)
     }
 
     /// The whole client as one file of inline modules, for `include!` from a build script.

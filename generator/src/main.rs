@@ -41,6 +41,31 @@ enum Command {
         #[arg(long, default_value = "spec/planasonix.yaml")]
         spec: PathBuf,
     },
+    /// List what changed between two specs for the generated client: each change breaking,
+    /// additive or docs-only, then the semver bump they call for.
+    Diff {
+        /// The previous spec.
+        old: PathBuf,
+        /// The new spec.
+        new: PathBuf,
+        /// `text` or `json` (one object: `changes`, `summary`, `bump`, versions).
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// The crate's current version; the bump follows cargo's semver (before 1.0 a breaking
+        /// change bumps the minor version).
+        #[arg(long, default_value = "1.0.0")]
+        current_version: planasonix_codegen::diff::Version,
+    },
+    /// Regenerate a crate from a new spec, bump its version by what changed since the spec it
+    /// records, and prepend a CHANGELOG.md entry listing the changes.
+    Release {
+        /// The new OpenAPI document.
+        #[arg(long, default_value = "spec/planasonix.yaml")]
+        spec: PathBuf,
+        /// The generated crate folder.
+        #[arg(long, default_value = "generated-client")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,6 +88,7 @@ fn run(cli: Cli) -> Result<ExitCode, planasonix_codegen::Error> {
             check,
         } => {
             let mut generator = Generator::new(&spec);
+            generator.record_spec(true);
             if let Some(name) = crate_name {
                 generator.crate_name(name);
             }
@@ -106,7 +132,73 @@ fn run(cli: Cli) -> Result<ExitCode, planasonix_codegen::Error> {
             print!("{}", report(&generated));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Diff {
+            old,
+            new,
+            format,
+            current_version,
+        } => {
+            let old = Generator::new(&old).generate()?;
+            let new = Generator::new(&new).generate()?;
+            let diff = planasonix_codegen::diff::diff(&old.api, &new.api);
+            if format == "json" {
+                let json = diff.to_json(current_version);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json).unwrap_or_default()
+                );
+            } else {
+                print!("{}", diff.render_text(current_version));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Release { spec, out } => {
+            let release = planasonix_codegen::release::release(&spec, &out)?;
+            for w in &release.warnings {
+                eprintln!("{w}");
+            }
+            print!("{}", release_report(&release, &out));
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn release_report(r: &planasonix_codegen::release::Release, out: &std::path::Path) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    for c in &r.diff.changes {
+        let _ = writeln!(s, "{c}");
+    }
+    if !r.diff.changes.is_empty() {
+        s.push('\n');
+    }
+    let _ = writeln!(s, "{}", r.diff.summary());
+    if r.changelog_entry.is_some() {
+        let _ = writeln!(
+            s,
+            "{} {} -> {} ({} bump for {} changes); CHANGELOG.md updated",
+            r.crate_name,
+            r.previous,
+            r.version,
+            r.bump,
+            r.diff.impact().map_or("generated source", |i| i.as_str())
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "{} stays at {}: nothing to release",
+            r.crate_name, r.previous
+        );
+    }
+    let _ = writeln!(
+        s,
+        "{}: {} written, {} unchanged, {} removed",
+        out.display(),
+        r.written.written.len(),
+        r.written.unchanged.len(),
+        r.written.removed.len()
+    );
+    s
 }
 
 fn report(generated: &planasonix_codegen::Generated) -> String {
