@@ -2,6 +2,7 @@
 //   planasonix-codegen generate --spec spec/planasonix.yaml --out generated-client
 //! Types of the API's schemas: requests, responses and everything they contain.
 #![allow(deprecated, reason = "deprecated schemas are still part of the API")]
+#[allow(unused_imports, reason = "only feature-gated types may use the runtime")]
 use super::runtime as rt;
 /// Machine-readable error code. Values beyond this list may appear; clients must treat unknown codes like the HTTP status they came with.
 ///
@@ -170,6 +171,23 @@ impl ErrorResponse {
         Self { error }
     }
 }
+#[cfg(
+    any(
+        feature = "pipelines",
+        feature = "connections",
+        feature = "credentials",
+        feature = "global_variables",
+        feature = "schedules",
+        feature = "triggers",
+        feature = "templates",
+        feature = "agents",
+        feature = "streams",
+        feature = "reverse_etl",
+        feature = "contracts",
+        feature = "catalog",
+        feature = "dlq"
+    )
+)]
 /// Cursor position of a paginated collection.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -179,12 +197,45 @@ pub struct PageInfo {
     /// Opaque cursor for the next page; `null` on the last page. Pass it back as the `cursor` query parameter.
     pub cursor: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "pipelines",
+        feature = "connections",
+        feature = "credentials",
+        feature = "global_variables",
+        feature = "schedules",
+        feature = "triggers",
+        feature = "templates",
+        feature = "agents",
+        feature = "streams",
+        feature = "reverse_etl",
+        feature = "contracts",
+        feature = "catalog",
+        feature = "dlq"
+    )
+)]
 impl PageInfo {
     /// A `PageInfo` with its required fields; the others unset or at their defaults.
     pub fn new(limit: i32, cursor: Option<String>) -> Self {
         Self { limit, cursor }
     }
 }
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credentials",
+        feature = "global_variables",
+        feature = "schedules",
+        feature = "triggers",
+        feature = "templates",
+        feature = "agents",
+        feature = "streams",
+        feature = "reverse_etl",
+        feature = "contracts",
+        feature = "catalog",
+        feature = "dlq"
+    )
+)]
 /// Metadata of a cursor-paginated collection (`meta.page`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -192,12 +243,29 @@ pub struct PageMeta {
     /// Cursor position of a paginated collection.
     pub page: PageInfo,
 }
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credentials",
+        feature = "global_variables",
+        feature = "schedules",
+        feature = "triggers",
+        feature = "templates",
+        feature = "agents",
+        feature = "streams",
+        feature = "reverse_etl",
+        feature = "contracts",
+        feature = "catalog",
+        feature = "dlq"
+    )
+)]
 impl PageMeta {
     /// A `PageMeta` with its required fields; the others unset or at their defaults.
     pub fn new(page: PageInfo) -> Self {
         Self { page }
     }
 }
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 /// Metadata of the runs collection: a flat `meta.cursor`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -206,6 +274,7 @@ pub struct CursorMeta {
     #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub cursor: rt::Nullable<String>,
 }
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl CursorMeta {
     /// An empty `CursorMeta`: every field unset or at its default.
     pub fn new() -> Self {
@@ -214,11 +283,13 @@ impl CursorMeta {
         }
     }
 }
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl Default for CursorMeta {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(any(feature = "pipelines", feature = "connections"))]
 /// Metadata of collections that report a total count (pipelines, connections). `page` is present only when the deployment pages these collections; without it the response holds every item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -229,12 +300,14 @@ pub struct TotalMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<PageInfo>,
 }
+#[cfg(any(feature = "pipelines", feature = "connections"))]
 impl TotalMeta {
     /// A `TotalMeta` with its required fields; the others unset or at their defaults.
     pub fn new(total: i32) -> Self {
         Self { total, page: None }
     }
 }
+#[cfg(feature = "auth")]
 /// E-mail and password sign-in.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -244,12 +317,14 @@ pub struct LoginRequest {
     /// Account password.
     pub password: String,
 }
+#[cfg(feature = "auth")]
 impl LoginRequest {
     /// A `LoginRequest` with its required fields; the others unset or at their defaults.
     pub fn new(email: String, password: String) -> Self {
         Self { email, password }
     }
 }
+#[cfg(feature = "auth")]
 /// The signed-in user, as returned by authentication endpoints.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -266,6 +341,7 @@ pub struct AuthUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
 }
+#[cfg(feature = "auth")]
 impl AuthUser {
     /// A `AuthUser` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, email: String) -> Self {
@@ -277,6 +353,7 @@ impl AuthUser {
         }
     }
 }
+#[cfg(feature = "auth")]
 /// Access and refresh tokens (not wrapped in `data`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -294,6 +371,7 @@ pub struct TokenResponse {
     #[serde(rename = "tokenType")]
     pub token_type: TokenResponseTokenType,
 }
+#[cfg(feature = "auth")]
 impl TokenResponse {
     /// A `TokenResponse` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -310,6 +388,7 @@ impl TokenResponse {
         }
     }
 }
+#[cfg(feature = "auth")]
 /// Tokens and the signed-in user (not wrapped in `data`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -329,6 +408,7 @@ pub struct LoginResponse {
     /// The signed-in user, as returned by authentication endpoints.
     pub user: AuthUser,
 }
+#[cfg(feature = "auth")]
 impl LoginResponse {
     /// A `LoginResponse` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -347,6 +427,7 @@ impl LoginResponse {
         }
     }
 }
+#[cfg(feature = "auth")]
 /// Exchange a refresh token for a new access token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -355,12 +436,14 @@ pub struct RefreshTokenRequest {
     #[serde(rename = "refreshToken")]
     pub refresh_token: String,
 }
+#[cfg(feature = "auth")]
 impl RefreshTokenRequest {
     /// A `RefreshTokenRequest` with its required fields; the others unset or at their defaults.
     pub fn new(refresh_token: String) -> Self {
         Self { refresh_token }
     }
 }
+#[cfg(feature = "auth")]
 /// Self-registration of a new account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -372,12 +455,14 @@ pub struct RegisterRequest {
     /// Display name.
     pub name: String,
 }
+#[cfg(feature = "auth")]
 impl RegisterRequest {
     /// A `RegisterRequest` with its required fields; the others unset or at their defaults.
     pub fn new(email: String, password: String, name: String) -> Self {
         Self { email, password, name }
     }
 }
+#[cfg(feature = "auth")]
 /// Ask for a password-reset e-mail.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -385,12 +470,14 @@ pub struct ForgotPasswordRequest {
     /// E-mail address of the account.
     pub email: String,
 }
+#[cfg(feature = "auth")]
 impl ForgotPasswordRequest {
     /// A `ForgotPasswordRequest` with its required fields; the others unset or at their defaults.
     pub fn new(email: String) -> Self {
         Self { email }
     }
 }
+#[cfg(feature = "auth")]
 /// Set a new password with the token from the reset e-mail.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -400,12 +487,14 @@ pub struct ResetPasswordRequest {
     /// The new password.
     pub password: String,
 }
+#[cfg(feature = "auth")]
 impl ResetPasswordRequest {
     /// A `ResetPasswordRequest` with its required fields; the others unset or at their defaults.
     pub fn new(token: String, password: String) -> Self {
         Self { token, password }
     }
 }
+#[cfg(feature = "auth")]
 /// Confirm an e-mail address with the token from the verification e-mail.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -413,12 +502,14 @@ pub struct VerifyEmailRequest {
     /// Verification token from the e-mail.
     pub token: String,
 }
+#[cfg(feature = "auth")]
 impl VerifyEmailRequest {
     /// A `VerifyEmailRequest` with its required fields; the others unset or at their defaults.
     pub fn new(token: String) -> Self {
         Self { token }
     }
 }
+#[cfg(feature = "auth")]
 /// A started device authorization (RFC 8628-style, camelCase like the rest of the auth API).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -442,6 +533,7 @@ pub struct DeviceAuthorization {
     /// Minimum number of seconds between two polls of the token endpoint.
     pub interval: i32,
 }
+#[cfg(feature = "auth")]
 impl DeviceAuthorization {
     /// A `DeviceAuthorization` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -461,6 +553,7 @@ impl DeviceAuthorization {
         }
     }
 }
+#[cfg(feature = "auth")]
 /// Poll for the tokens of a device authorization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -469,12 +562,14 @@ pub struct DeviceTokenRequest {
     #[serde(rename = "deviceCode")]
     pub device_code: String,
 }
+#[cfg(feature = "auth")]
 impl DeviceTokenRequest {
     /// A `DeviceTokenRequest` with its required fields; the others unset or at their defaults.
     pub fn new(device_code: String) -> Self {
         Self { device_code }
     }
 }
+#[cfg(feature = "user_settings")]
 /// The current user's profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -505,6 +600,7 @@ pub struct UserProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "user_settings")]
 impl UserProfile {
     /// A `UserProfile` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, email: String) -> Self {
@@ -521,19 +617,7 @@ impl UserProfile {
         }
     }
 }
-/// A user profile in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserProfileEnvelope {
-    /// The current user's profile.
-    pub data: UserProfile,
-}
-impl UserProfileEnvelope {
-    /// A `UserProfileEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: UserProfile) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "user_settings")]
 /// Profile fields to change; omitted fields keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -548,6 +632,7 @@ pub struct UpdateUserProfileRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
+#[cfg(feature = "user_settings")]
 impl UpdateUserProfileRequest {
     /// An empty `UpdateUserProfileRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -558,11 +643,13 @@ impl UpdateUserProfileRequest {
         }
     }
 }
+#[cfg(feature = "user_settings")]
 impl Default for UpdateUserProfileRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "user_settings")]
 /// Change the current user's password.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -572,6 +659,7 @@ pub struct ChangePasswordRequest {
     /// The new password; must satisfy the password policy.
     pub new_password: String,
 }
+#[cfg(feature = "user_settings")]
 impl ChangePasswordRequest {
     /// A `ChangePasswordRequest` with its required fields; the others unset or at their defaults.
     pub fn new(current_password: String, new_password: String) -> Self {
@@ -581,6 +669,7 @@ impl ChangePasswordRequest {
         }
     }
 }
+#[cfg(feature = "user_settings")]
 /// Multi-factor authentication status of the current user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -594,6 +683,7 @@ pub struct MfaStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes_remaining: Option<i32>,
 }
+#[cfg(feature = "user_settings")]
 impl MfaStatus {
     /// A `MfaStatus` with its required fields; the others unset or at their defaults.
     pub fn new(enabled: bool) -> Self {
@@ -604,19 +694,7 @@ impl MfaStatus {
         }
     }
 }
-/// MFA status in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MfaStatusEnvelope {
-    /// Multi-factor authentication status of the current user.
-    pub data: MfaStatus,
-}
-impl MfaStatusEnvelope {
-    /// A `MfaStatusEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: MfaStatus) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "user_settings")]
 /// Begin MFA enrollment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -624,12 +702,14 @@ pub struct EnableMfaRequest {
     /// MFA method to enroll.
     pub method: EnableMfaRequestMethod,
 }
+#[cfg(feature = "user_settings")]
 impl EnableMfaRequest {
     /// A `EnableMfaRequest` with its required fields; the others unset or at their defaults.
     pub fn new(method: EnableMfaRequestMethod) -> Self {
         Self { method }
     }
 }
+#[cfg(feature = "user_settings")]
 /// A pending MFA enrollment; confirm it with `POST /api/user/mfa/verify`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -643,6 +723,7 @@ pub struct MfaEnrollment {
     /// Enrollment identifier (`mfaenr_…`).
     pub enrollment_id: String,
 }
+#[cfg(feature = "user_settings")]
 impl MfaEnrollment {
     /// A `MfaEnrollment` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -659,19 +740,7 @@ impl MfaEnrollment {
         }
     }
 }
-/// An MFA enrollment in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MfaEnrollmentEnvelope {
-    /// A pending MFA enrollment; confirm it with `POST /api/user/mfa/verify`.
-    pub data: MfaEnrollment,
-}
-impl MfaEnrollmentEnvelope {
-    /// A `MfaEnrollmentEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: MfaEnrollment) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "user_settings")]
 /// Confirm an MFA enrollment with a code from the authenticator.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -681,12 +750,14 @@ pub struct VerifyMfaRequest {
     /// Six-digit code from the authenticator app.
     pub code: String,
 }
+#[cfg(feature = "user_settings")]
 impl VerifyMfaRequest {
     /// A `VerifyMfaRequest` with its required fields; the others unset or at their defaults.
     pub fn new(enrollment_id: String, code: String) -> Self {
         Self { enrollment_id, code }
     }
 }
+#[cfg(any(feature = "pipelines", feature = "templates"))]
 /// Canvas position of a node in the pipeline editor.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -696,12 +767,14 @@ pub struct NodePosition {
     /// Vertical canvas coordinate.
     pub y: f64,
 }
+#[cfg(any(feature = "pipelines", feature = "templates"))]
 impl NodePosition {
     /// A `NodePosition` with its required fields; the others unset or at their defaults.
     pub fn new(x: f64, y: f64) -> Self {
         Self { x, y }
     }
 }
+#[cfg(any(feature = "pipelines", feature = "templates"))]
 /// One node of a pipeline graph. Node ids are chosen by the client and unique within the pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -720,6 +793,7 @@ pub struct PipelineNode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<NodePosition>,
 }
+#[cfg(any(feature = "pipelines", feature = "templates"))]
 impl PipelineNode {
     /// A `PipelineNode` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, r#type: String) -> Self {
@@ -732,6 +806,7 @@ impl PipelineNode {
         }
     }
 }
+#[cfg(any(feature = "pipelines", feature = "templates"))]
 /// A directed edge from one node's output to another node's input.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -749,6 +824,7 @@ pub struct PipelineEdge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_port: Option<String>,
 }
+#[cfg(any(feature = "pipelines", feature = "templates"))]
 impl PipelineEdge {
     /// A `PipelineEdge` with its required fields; the others unset or at their defaults.
     pub fn new(source: String, target: String) -> Self {
@@ -760,6 +836,7 @@ impl PipelineEdge {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 /// A pipeline as listed (no graph).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -783,6 +860,7 @@ pub struct PipelineSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "pipelines")]
 impl PipelineSummary {
     /// A `PipelineSummary` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, name: String, status: PipelineSummaryStatus) -> Self {
@@ -796,6 +874,7 @@ impl PipelineSummary {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 /// A pipeline with its full graph and configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -829,6 +908,7 @@ pub struct Pipeline {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "pipelines")]
 impl Pipeline {
     /// A `Pipeline` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, name: String, status: PipelineStatus) -> Self {
@@ -845,34 +925,7 @@ impl Pipeline {
         }
     }
 }
-/// A pipeline in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PipelineEnvelope {
-    /// A pipeline with its full graph and configuration.
-    pub data: Pipeline,
-}
-impl PipelineEnvelope {
-    /// A `PipelineEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Pipeline) -> Self {
-        Self { data }
-    }
-}
-/// A list of pipelines with a total count.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PipelineList {
-    /// Pipelines matching the filters.
-    pub data: Vec<PipelineSummary>,
-    /// Metadata of collections that report a total count (pipelines, connections). `page` is present only when the deployment pages these collections; without it the response holds every item.
-    pub meta: TotalMeta,
-}
-impl PipelineList {
-    /// A `PipelineList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<PipelineSummary>, meta: TotalMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "pipelines")]
 /// A new pipeline with its initial graph.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -894,6 +947,7 @@ pub struct CreatePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreatePipelineRequestStatus>,
 }
+#[cfg(feature = "pipelines")]
 impl CreatePipelineRequest {
     /// A `CreatePipelineRequest` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -912,6 +966,7 @@ impl CreatePipelineRequest {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 /// New graph for a pipeline. When replacing the graph, send the full lists of nodes and edges.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -926,6 +981,7 @@ pub struct UpdatePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<PipelineEdge>>,
 }
+#[cfg(feature = "pipelines")]
 impl UpdatePipelineRequest {
     /// An empty `UpdatePipelineRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -936,11 +992,13 @@ impl UpdatePipelineRequest {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl Default for UpdatePipelineRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "pipelines")]
 /// Pause or resume a pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -948,12 +1006,14 @@ pub struct UpdatePipelineStatusRequest {
     /// `paused` pauses the pipeline (no scheduled or triggered runs); `active` resumes it.
     pub status: UpdatePipelineStatusRequestStatus,
 }
+#[cfg(feature = "pipelines")]
 impl UpdatePipelineStatusRequest {
     /// A `UpdatePipelineStatusRequest` with its required fields; the others unset or at their defaults.
     pub fn new(status: UpdatePipelineStatusRequestStatus) -> Self {
         Self { status }
     }
 }
+#[cfg(feature = "pipelines")]
 /// Options for a pipeline run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -966,6 +1026,7 @@ pub struct RunPipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment_id: Option<String>,
 }
+#[cfg(feature = "pipelines")]
 impl RunPipelineRequest {
     /// An empty `RunPipelineRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -975,11 +1036,13 @@ impl RunPipelineRequest {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl Default for RunPipelineRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "pipelines")]
 /// State of a pipeline's in-flight or most recent execution.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1005,6 +1068,7 @@ pub struct ExecutionStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<NodeExecutionState>>,
 }
+#[cfg(feature = "pipelines")]
 impl ExecutionStatus {
     /// A `ExecutionStatus` with its required fields; the others unset or at their defaults.
     pub fn new(pipeline_id: String, status: ExecutionStatusStatus) -> Self {
@@ -1018,6 +1082,7 @@ impl ExecutionStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 /// State of one node in an execution.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1028,25 +1093,14 @@ pub struct NodeExecutionState {
     /// State of the node.
     pub status: NodeExecutionStateStatus,
 }
+#[cfg(feature = "pipelines")]
 impl NodeExecutionState {
     /// A `NodeExecutionState` with its required fields; the others unset or at their defaults.
     pub fn new(node_id: String, status: NodeExecutionStateStatus) -> Self {
         Self { node_id, status }
     }
 }
-/// Execution status in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExecutionStatusEnvelope {
-    /// State of a pipeline's in-flight or most recent execution.
-    pub data: ExecutionStatus,
-}
-impl ExecutionStatusEnvelope {
-    /// A `ExecutionStatusEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: ExecutionStatus) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "pipelines")]
 /// One step of the logical execution plan.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1066,6 +1120,7 @@ pub struct ExecutionPlanStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "pipelines")]
 impl ExecutionPlanStep {
     /// A `ExecutionPlanStep` with its required fields; the others unset or at their defaults.
     pub fn new(order: i32, node_ids: Vec<String>) -> Self {
@@ -1078,6 +1133,7 @@ impl ExecutionPlanStep {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 /// The logical execution plan of a pipeline: ordering, splits and pushdowns.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1088,25 +1144,14 @@ pub struct ExecutionPlan {
     /// Steps in execution order.
     pub steps: Vec<ExecutionPlanStep>,
 }
+#[cfg(feature = "pipelines")]
 impl ExecutionPlan {
     /// A `ExecutionPlan` with its required fields; the others unset or at their defaults.
     pub fn new(pipeline_id: String, steps: Vec<ExecutionPlanStep>) -> Self {
         Self { pipeline_id, steps }
     }
 }
-/// An execution plan in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExecutionPlanEnvelope {
-    /// The logical execution plan of a pipeline: ordering, splits and pushdowns.
-    pub data: ExecutionPlan,
-}
-impl ExecutionPlanEnvelope {
-    /// A `ExecutionPlanEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: ExecutionPlan) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "pipelines")]
 /// A dataset read or written by a pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1123,6 +1168,7 @@ pub struct DatasetRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
 }
+#[cfg(feature = "pipelines")]
 impl DatasetRef {
     /// A `DatasetRef` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, name: String) -> Self {
@@ -1134,6 +1180,7 @@ impl DatasetRef {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 /// Data flows from one dataset to another.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1143,12 +1190,14 @@ pub struct DatasetEdge {
     /// Downstream dataset id.
     pub target: String,
 }
+#[cfg(feature = "pipelines")]
 impl DatasetEdge {
     /// A `DatasetEdge` with its required fields; the others unset or at their defaults.
     pub fn new(source: String, target: String) -> Self {
         Self { source, target }
     }
 }
+#[cfg(feature = "pipelines")]
 /// Dataset-level lineage of a pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1161,6 +1210,7 @@ pub struct PipelineLineage {
     /// Flows between datasets.
     pub edges: Vec<DatasetEdge>,
 }
+#[cfg(feature = "pipelines")]
 impl PipelineLineage {
     /// A `PipelineLineage` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -1175,19 +1225,7 @@ impl PipelineLineage {
         }
     }
 }
-/// Pipeline lineage in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PipelineLineageEnvelope {
-    /// Dataset-level lineage of a pipeline.
-    pub data: PipelineLineage,
-}
-impl PipelineLineageEnvelope {
-    /// A `PipelineLineageEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: PipelineLineage) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "pipelines")]
 /// A column at a node of the pipeline graph.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1198,12 +1236,14 @@ pub struct NodeColumnRef {
     /// Column name.
     pub column: String,
 }
+#[cfg(feature = "pipelines")]
 impl NodeColumnRef {
     /// A `NodeColumnRef` with its required fields; the others unset or at their defaults.
     pub fn new(node_id: String, column: String) -> Self {
         Self { node_id, column }
     }
 }
+#[cfg(feature = "pipelines")]
 /// How one output column is derived.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1219,6 +1259,7 @@ pub struct PipelineColumnLineageEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transform: Option<String>,
 }
+#[cfg(feature = "pipelines")]
 impl PipelineColumnLineageEntry {
     /// A `PipelineColumnLineageEntry` with its required fields; the others unset or at their defaults.
     pub fn new(node_id: String, column: String, sources: Vec<NodeColumnRef>) -> Self {
@@ -1230,6 +1271,7 @@ impl PipelineColumnLineageEntry {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 /// Column-level lineage derived from the pipeline graph.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1240,25 +1282,14 @@ pub struct PipelineColumnLineage {
     /// One entry per output column.
     pub columns: Vec<PipelineColumnLineageEntry>,
 }
+#[cfg(feature = "pipelines")]
 impl PipelineColumnLineage {
     /// A `PipelineColumnLineage` with its required fields; the others unset or at their defaults.
     pub fn new(pipeline_id: String, columns: Vec<PipelineColumnLineageEntry>) -> Self {
         Self { pipeline_id, columns }
     }
 }
-/// Column lineage in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PipelineColumnLineageEnvelope {
-    /// Column-level lineage derived from the pipeline graph.
-    pub data: PipelineColumnLineage,
-}
-impl PipelineColumnLineageEnvelope {
-    /// A `PipelineColumnLineageEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: PipelineColumnLineage) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "pipelines")]
 /// Engine query plan for one SQL-heavy node.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1275,6 +1306,7 @@ pub struct QueryPlan {
     /// The plan as the engine prints it.
     pub plan: String,
 }
+#[cfg(feature = "pipelines")]
 impl QueryPlan {
     /// A `QueryPlan` with its required fields; the others unset or at their defaults.
     pub fn new(pipeline_id: String, node_id: String, plan: String) -> Self {
@@ -1286,19 +1318,7 @@ impl QueryPlan {
         }
     }
 }
-/// A query plan in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryPlanEnvelope {
-    /// Engine query plan for one SQL-heavy node.
-    pub data: QueryPlan,
-}
-impl QueryPlanEnvelope {
-    /// A `QueryPlanEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: QueryPlan) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "pipelines")]
 /// A graph fragment or full graph to preview without persisting output.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1319,6 +1339,7 @@ pub struct PreviewPipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
 }
+#[cfg(feature = "pipelines")]
 impl PreviewPipelineRequest {
     /// A `PreviewPipelineRequest` with its required fields; the others unset or at their defaults.
     pub fn new(nodes: Vec<PipelineNode>, edges: Vec<PipelineEdge>) -> Self {
@@ -1331,6 +1352,7 @@ impl PreviewPipelineRequest {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 /// Profile of one column in a preview.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1344,6 +1366,7 @@ pub struct PreviewColumn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub null_rate: Option<f64>,
 }
+#[cfg(feature = "pipelines")]
 impl PreviewColumn {
     /// A `PreviewColumn` with its required fields; the others unset or at their defaults.
     pub fn new(name: String, r#type: String) -> Self {
@@ -1354,6 +1377,7 @@ impl PreviewColumn {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 /// Sampled output of a node.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1367,6 +1391,7 @@ pub struct PipelinePreview {
     /// Sampled rows.
     pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "pipelines")]
 impl PipelinePreview {
     /// A `PipelinePreview` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -1380,19 +1405,7 @@ impl PipelinePreview {
         }
     }
 }
-/// A preview in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PipelinePreviewEnvelope {
-    /// Sampled output of a node.
-    pub data: PipelinePreview,
-}
-impl PipelinePreviewEnvelope {
-    /// A `PipelinePreviewEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: PipelinePreview) -> Self {
-        Self { data }
-    }
-}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 /// Aggregated counters of a run (the documentation does not name them; camelCase like the rest of runs).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1418,6 +1431,7 @@ pub struct RunMetrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_units: Option<f64>,
 }
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl RunMetrics {
     /// An empty `RunMetrics`: every field unset or at its default.
     pub fn new() -> Self {
@@ -1430,11 +1444,13 @@ impl RunMetrics {
         }
     }
 }
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl Default for RunMetrics {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 /// Why a run failed (present only when `status` is `failed`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1450,6 +1466,7 @@ pub struct RunError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stack_ref: Option<String>,
 }
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl RunError {
     /// A `RunError` with its required fields; the others unset or at their defaults.
     pub fn new(message: String) -> Self {
@@ -1460,6 +1477,7 @@ impl RunError {
         }
     }
 }
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 /// One execution of a pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1497,6 +1515,7 @@ pub struct Run {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<RunError>,
 }
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl Run {
     /// A `Run` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, pipeline_id: String, status: RunStatus) -> Self {
@@ -1514,34 +1533,7 @@ impl Run {
         }
     }
 }
-/// A run in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RunEnvelope {
-    /// One execution of a pipeline.
-    pub data: Run,
-}
-impl RunEnvelope {
-    /// A `RunEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Run) -> Self {
-        Self { data }
-    }
-}
-/// A page of runs with a flat `meta.cursor`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RunList {
-    /// Runs.
-    pub data: Vec<Run>,
-    /// Metadata of the runs collection: a flat `meta.cursor`.
-    pub meta: CursorMeta,
-}
-impl RunList {
-    /// A `RunList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<Run>, meta: CursorMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "runs")]
 /// Execution details of one node in a run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1572,6 +1564,7 @@ pub struct RunNode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows_written: Option<i64>,
 }
+#[cfg(feature = "runs")]
 impl RunNode {
     /// A `RunNode` with its required fields; the others unset or at their defaults.
     pub fn new(node_id: String, status: RunNodeStatus) -> Self {
@@ -1586,19 +1579,7 @@ impl RunNode {
         }
     }
 }
-/// Per-node execution details of a run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RunNodeList {
-    /// One entry per node.
-    pub data: Vec<RunNode>,
-}
-impl RunNodeList {
-    /// A `RunNodeList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<RunNode>) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "connections")]
 /// A connection: metadata and resolved non-secret configuration (secrets are never returned).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1625,6 +1606,7 @@ pub struct Connection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "connections")]
 impl Connection {
     /// A `Connection` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, name: String, r#type: String) -> Self {
@@ -1639,34 +1621,7 @@ impl Connection {
         }
     }
 }
-/// A connection in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionEnvelope {
-    /// A connection: metadata and resolved non-secret configuration (secrets are never returned).
-    pub data: Connection,
-}
-impl ConnectionEnvelope {
-    /// A `ConnectionEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Connection) -> Self {
-        Self { data }
-    }
-}
-/// A list of connections with a total count.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionList {
-    /// Connections matching the filters (without `config`).
-    pub data: Vec<Connection>,
-    /// Metadata of collections that report a total count (pipelines, connections). `page` is present only when the deployment pages these collections; without it the response holds every item.
-    pub meta: TotalMeta,
-}
-impl ConnectionList {
-    /// A `ConnectionList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<Connection>, meta: TotalMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "connections")]
 /// A new connection.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1682,6 +1637,7 @@ pub struct CreateConnectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
 }
+#[cfg(feature = "connections")]
 impl CreateConnectionRequest {
     /// A `CreateConnectionRequest` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -1697,6 +1653,7 @@ impl CreateConnectionRequest {
         }
     }
 }
+#[cfg(feature = "connections")]
 /// Connection fields to change. Whether `config` is merged or replaced depends on the connector: send the whole object when unsure.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1712,6 +1669,7 @@ pub struct UpdateConnectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
 }
+#[cfg(feature = "connections")]
 impl UpdateConnectionRequest {
     /// An empty `UpdateConnectionRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -1722,11 +1680,13 @@ impl UpdateConnectionRequest {
         }
     }
 }
+#[cfg(feature = "connections")]
 impl Default for UpdateConnectionRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "connections")]
 /// Connection settings to validate without saving them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1740,6 +1700,7 @@ pub struct TestConnectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
 }
+#[cfg(feature = "connections")]
 impl TestConnectionRequest {
     /// A `TestConnectionRequest` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -1753,6 +1714,7 @@ impl TestConnectionRequest {
         }
     }
 }
+#[cfg(feature = "connections")]
 /// Outcome of a connection test.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1763,25 +1725,14 @@ pub struct ConnectionTestResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(feature = "connections")]
 impl ConnectionTestResult {
     /// A `ConnectionTestResult` with its required fields; the others unset or at their defaults.
     pub fn new(success: bool) -> Self {
         Self { success, message: None }
     }
 }
-/// A test result in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionTestResultEnvelope {
-    /// Outcome of a connection test.
-    pub data: ConnectionTestResult,
-}
-impl ConnectionTestResultEnvelope {
-    /// A `ConnectionTestResultEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: ConnectionTestResult) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "connections")]
 /// A table or view reachable through a connection.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1795,6 +1746,7 @@ pub struct SourceTable {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SourceTableType>,
 }
+#[cfg(feature = "connections")]
 impl SourceTable {
     /// A `SourceTable` with its required fields; the others unset or at their defaults.
     pub fn new(name: String) -> Self {
@@ -1805,21 +1757,7 @@ impl SourceTable {
         }
     }
 }
-/// A page of tables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SourceTableList {
-    /// Tables.
-    pub data: Vec<SourceTable>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl SourceTableList {
-    /// A `SourceTableList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<SourceTable>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "connections")]
 /// A column of a table reachable through a connection.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1832,6 +1770,7 @@ pub struct SourceColumn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
 }
+#[cfg(feature = "connections")]
 impl SourceColumn {
     /// A `SourceColumn` with its required fields; the others unset or at their defaults.
     pub fn new(name: String, r#type: String) -> Self {
@@ -1842,19 +1781,7 @@ impl SourceColumn {
         }
     }
 }
-/// Columns of a table.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SourceColumnList {
-    /// Columns in table order.
-    pub data: Vec<SourceColumn>,
-}
-impl SourceColumnList {
-    /// A `SourceColumnList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<SourceColumn>) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "connections")]
 /// A schema of a multi-schema database.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1862,25 +1789,14 @@ pub struct SchemaName {
     /// Schema name.
     pub name: String,
 }
+#[cfg(feature = "connections")]
 impl SchemaName {
     /// A `SchemaName` with its required fields; the others unset or at their defaults.
     pub fn new(name: String) -> Self {
         Self { name }
     }
 }
-/// Schemas of a connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaNameList {
-    /// Schemas.
-    pub data: Vec<SchemaName>,
-}
-impl SchemaNameList {
-    /// A `SchemaNameList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<SchemaName>) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "connections")]
 /// A catalog (Iceberg, Unity Catalog, Hive metastore) reachable through a connection.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1888,25 +1804,14 @@ pub struct CatalogName {
     /// Catalog name.
     pub name: String,
 }
+#[cfg(feature = "connections")]
 impl CatalogName {
     /// A `CatalogName` with its required fields; the others unset or at their defaults.
     pub fn new(name: String) -> Self {
         Self { name }
     }
 }
-/// Catalogs of a connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CatalogNameList {
-    /// Catalogs.
-    pub data: Vec<CatalogName>,
-}
-impl CatalogNameList {
-    /// A `CatalogNameList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<CatalogName>) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "connections")]
 /// Sample rows from a table or object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1916,6 +1821,7 @@ pub struct DataPreview {
     /// Sampled rows.
     pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "connections")]
 impl DataPreview {
     /// A `DataPreview` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -1925,19 +1831,7 @@ impl DataPreview {
         Self { columns, rows }
     }
 }
-/// Sample rows in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataPreviewEnvelope {
-    /// Sample rows from a table or object.
-    pub data: DataPreview,
-}
-impl DataPreviewEnvelope {
-    /// A `DataPreviewEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: DataPreview) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "connections")]
 /// A connector available in the connector gallery.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1953,6 +1847,7 @@ pub struct ConnectorType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+#[cfg(feature = "connections")]
 impl ConnectorType {
     /// A `ConnectorType` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, name: String) -> Self {
@@ -1964,6 +1859,7 @@ impl ConnectorType {
         }
     }
 }
+#[cfg(feature = "connections")]
 /// The connector gallery (not wrapped in `data`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1971,12 +1867,14 @@ pub struct ConnectorGallery {
     /// Available connectors.
     pub connectors: Vec<ConnectorType>,
 }
+#[cfg(feature = "connections")]
 impl ConnectorGallery {
     /// A `ConnectorGallery` with its required fields; the others unset or at their defaults.
     pub fn new(connectors: Vec<ConnectorType>) -> Self {
         Self { connectors }
     }
 }
+#[cfg(feature = "credentials")]
 /// Metadata of a stored credential (never its secrets).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2003,6 +1901,7 @@ pub struct Credential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "credentials")]
 impl Credential {
     /// A `Credential` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, name: String, r#type: CredentialType) -> Self {
@@ -2018,34 +1917,7 @@ impl Credential {
         }
     }
 }
-/// A credential in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CredentialEnvelope {
-    /// Metadata of a stored credential (never its secrets).
-    pub data: Credential,
-}
-impl CredentialEnvelope {
-    /// A `CredentialEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Credential) -> Self {
-        Self { data }
-    }
-}
-/// A page of credentials.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CredentialList {
-    /// Credentials.
-    pub data: Vec<Credential>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl CredentialList {
-    /// A `CredentialList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<Credential>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "credentials")]
 /// A new credential. Secret fields in `config` are encrypted at rest and never returned.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2057,6 +1929,7 @@ pub struct CreateCredentialRequest {
     /// Type-specific fields, secrets included.
     pub config: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CreateCredentialRequest {
     /// A `CreateCredentialRequest` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -2067,6 +1940,7 @@ impl CreateCredentialRequest {
         Self { name, r#type, config }
     }
 }
+#[cfg(feature = "projects")]
 /// A project.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2095,6 +1969,7 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "projects")]
 impl Project {
     /// A `Project` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, name: String) -> Self {
@@ -2109,32 +1984,7 @@ impl Project {
         }
     }
 }
-/// A project in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProjectEnvelope {
-    /// A project.
-    pub data: Project,
-}
-impl ProjectEnvelope {
-    /// A `ProjectEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Project) -> Self {
-        Self { data }
-    }
-}
-/// All accessible projects (no pagination metadata).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProjectList {
-    /// Projects.
-    pub data: Vec<Project>,
-}
-impl ProjectList {
-    /// A `ProjectList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<Project>) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "projects")]
 /// A new project.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2145,12 +1995,14 @@ pub struct CreateProjectRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+#[cfg(feature = "projects")]
 impl CreateProjectRequest {
     /// A `CreateProjectRequest` with its required fields; the others unset or at their defaults.
     pub fn new(name: String) -> Self {
         Self { name, description: None }
     }
 }
+#[cfg(feature = "projects")]
 /// Project fields to change; omitted fields keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2162,6 +2014,7 @@ pub struct UpdateProjectRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+#[cfg(feature = "projects")]
 impl UpdateProjectRequest {
     /// An empty `UpdateProjectRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -2171,11 +2024,13 @@ impl UpdateProjectRequest {
         }
     }
 }
+#[cfg(feature = "projects")]
 impl Default for UpdateProjectRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "folders")]
 /// A folder. The tree is given by `parentId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2200,6 +2055,7 @@ pub struct Folder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "folders")]
 impl Folder {
     /// A `Folder` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, project_id: String, name: String) -> Self {
@@ -2213,32 +2069,7 @@ impl Folder {
         }
     }
 }
-/// A folder in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FolderEnvelope {
-    /// A folder. The tree is given by `parentId`.
-    pub data: Folder,
-}
-impl FolderEnvelope {
-    /// A `FolderEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Folder) -> Self {
-        Self { data }
-    }
-}
-/// The folders of a project as a flat list (build the tree from `parentId`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FolderList {
-    /// Folders.
-    pub data: Vec<Folder>,
-}
-impl FolderList {
-    /// A `FolderList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<Folder>) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "folders")]
 /// A new folder.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2253,6 +2084,7 @@ pub struct CreateFolderRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
 }
+#[cfg(feature = "folders")]
 impl CreateFolderRequest {
     /// A `CreateFolderRequest` with its required fields; the others unset or at their defaults.
     pub fn new(project_id: String, name: String) -> Self {
@@ -2263,6 +2095,7 @@ impl CreateFolderRequest {
         }
     }
 }
+#[cfg(feature = "folders")]
 /// Rename or move a folder; omitted fields keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2275,6 +2108,7 @@ pub struct UpdateFolderRequest {
     #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub parent_id: rt::Nullable<String>,
 }
+#[cfg(feature = "folders")]
 impl UpdateFolderRequest {
     /// An empty `UpdateFolderRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -2284,11 +2118,13 @@ impl UpdateFolderRequest {
         }
     }
 }
+#[cfg(feature = "folders")]
 impl Default for UpdateFolderRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "global_variables")]
 /// A global variable.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2313,6 +2149,7 @@ pub struct GlobalVariable {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "global_variables")]
 impl GlobalVariable {
     /// A `GlobalVariable` with its required fields; the others unset or at their defaults.
     pub fn new(name: String) -> Self {
@@ -2326,34 +2163,7 @@ impl GlobalVariable {
         }
     }
 }
-/// A global variable in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GlobalVariableEnvelope {
-    /// A global variable.
-    pub data: GlobalVariable,
-}
-impl GlobalVariableEnvelope {
-    /// A `GlobalVariableEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: GlobalVariable) -> Self {
-        Self { data }
-    }
-}
-/// A page of global variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GlobalVariableList {
-    /// Variables.
-    pub data: Vec<GlobalVariable>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl GlobalVariableList {
-    /// A `GlobalVariableList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<GlobalVariable>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "global_variables")]
 /// Create or update a global variable, keyed by name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2369,6 +2179,7 @@ pub struct UpsertGlobalVariableRequest {
     #[serde(default = "default_upsert_global_variable_request_secret")]
     pub secret: bool,
 }
+#[cfg(feature = "global_variables")]
 impl UpsertGlobalVariableRequest {
     /// A `UpsertGlobalVariableRequest` with its required fields; the others unset or at their defaults.
     pub fn new(name: String, value: String) -> Self {
@@ -2380,9 +2191,11 @@ impl UpsertGlobalVariableRequest {
         }
     }
 }
+#[cfg(feature = "global_variables")]
 fn default_upsert_global_variable_request_secret() -> bool {
     false
 }
+#[cfg(feature = "schedules")]
 /// Attributes of a schedule.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2408,6 +2221,7 @@ pub struct ScheduleAttributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "schedules")]
 impl ScheduleAttributes {
     /// A `ScheduleAttributes` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -2428,6 +2242,7 @@ impl ScheduleAttributes {
         }
     }
 }
+#[cfg(feature = "schedules")]
 /// A schedule as a JSON:API-like resource object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2439,6 +2254,7 @@ pub struct ScheduleResource {
     /// Attributes of a schedule.
     pub attributes: ScheduleAttributes,
 }
+#[cfg(feature = "schedules")]
 impl ScheduleResource {
     /// A `ScheduleResource` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -2449,34 +2265,7 @@ impl ScheduleResource {
         Self { id, r#type, attributes }
     }
 }
-/// A schedule in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ScheduleEnvelope {
-    /// A schedule as a JSON:API-like resource object.
-    pub data: ScheduleResource,
-}
-impl ScheduleEnvelope {
-    /// A `ScheduleEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: ScheduleResource) -> Self {
-        Self { data }
-    }
-}
-/// A page of schedules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ScheduleList {
-    /// Schedules.
-    pub data: Vec<ScheduleResource>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl ScheduleList {
-    /// A `ScheduleList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<ScheduleResource>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "schedules")]
 /// A new schedule (camelCase, as documented).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2493,6 +2282,7 @@ pub struct CreateScheduleRequest {
     #[serde(default = "default_create_schedule_request_enabled")]
     pub enabled: bool,
 }
+#[cfg(feature = "schedules")]
 impl CreateScheduleRequest {
     /// A `CreateScheduleRequest` with its required fields; the others unset or at their defaults.
     pub fn new(pipeline_id: String, cron_expression: String, timezone: String) -> Self {
@@ -2504,9 +2294,11 @@ impl CreateScheduleRequest {
         }
     }
 }
+#[cfg(feature = "schedules")]
 fn default_create_schedule_request_enabled() -> bool {
     true
 }
+#[cfg(feature = "schedules")]
 /// Schedule fields to change. Omitted fields are documented to stay unchanged (the MCP client warns that some backends blank them: send all three when in doubt).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2522,6 +2314,7 @@ pub struct UpdateScheduleRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+#[cfg(feature = "schedules")]
 impl UpdateScheduleRequest {
     /// An empty `UpdateScheduleRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -2532,11 +2325,13 @@ impl UpdateScheduleRequest {
         }
     }
 }
+#[cfg(feature = "schedules")]
 impl Default for UpdateScheduleRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "triggers")]
 /// Attributes of a trigger. Secrets are never returned.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2568,6 +2363,7 @@ pub struct TriggerAttributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "triggers")]
 impl TriggerAttributes {
     /// A `TriggerAttributes` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -2590,6 +2386,7 @@ impl TriggerAttributes {
         }
     }
 }
+#[cfg(feature = "triggers")]
 /// A trigger as a JSON:API-like resource object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2601,6 +2398,7 @@ pub struct TriggerResource {
     /// Attributes of a trigger. Secrets are never returned.
     pub attributes: TriggerAttributes,
 }
+#[cfg(feature = "triggers")]
 impl TriggerResource {
     /// A `TriggerResource` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -2611,34 +2409,7 @@ impl TriggerResource {
         Self { id, r#type, attributes }
     }
 }
-/// A trigger in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TriggerEnvelope {
-    /// A trigger as a JSON:API-like resource object.
-    pub data: TriggerResource,
-}
-impl TriggerEnvelope {
-    /// A `TriggerEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: TriggerResource) -> Self {
-        Self { data }
-    }
-}
-/// A page of triggers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TriggerList {
-    /// Triggers.
-    pub data: Vec<TriggerResource>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl TriggerList {
-    /// A `TriggerList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<TriggerResource>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "triggers")]
 /// A new trigger. The documentation details the `s3` variant (which requires `connectionId` and `bucket`); `gcs` and `azure` are analogous, and `webhook` and `file_watcher` need only the common fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2668,6 +2439,7 @@ pub struct CreateTriggerRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
 }
+#[cfg(feature = "triggers")]
 impl CreateTriggerRequest {
     /// A `CreateTriggerRequest` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -2687,9 +2459,11 @@ impl CreateTriggerRequest {
         }
     }
 }
+#[cfg(feature = "triggers")]
 fn default_create_trigger_request_enabled() -> bool {
     true
 }
+#[cfg(feature = "triggers")]
 /// Trigger fields to change. Changing immutable provider identifiers (e.g. the bucket) may answer 409.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2714,6 +2488,7 @@ pub struct UpdateTriggerRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
 }
+#[cfg(feature = "triggers")]
 impl UpdateTriggerRequest {
     /// An empty `UpdateTriggerRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -2727,11 +2502,13 @@ impl UpdateTriggerRequest {
         }
     }
 }
+#[cfg(feature = "triggers")]
 impl Default for UpdateTriggerRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "templates")]
 /// A serialized pipeline graph.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2741,12 +2518,14 @@ pub struct PipelineDefinition {
     /// Edges of the graph.
     pub edges: Vec<PipelineEdge>,
 }
+#[cfg(feature = "templates")]
 impl PipelineDefinition {
     /// A `PipelineDefinition` with its required fields; the others unset or at their defaults.
     pub fn new(nodes: Vec<PipelineNode>, edges: Vec<PipelineEdge>) -> Self {
         Self { nodes, edges }
     }
 }
+#[cfg(feature = "templates")]
 /// A pipeline template. Single-template reads add the serialized `definition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2787,6 +2566,7 @@ pub struct Template {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition: Option<PipelineDefinition>,
 }
+#[cfg(feature = "templates")]
 impl Template {
     /// A `Template` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, name: String, pipeline_id: String, version: i32) -> Self {
@@ -2807,34 +2587,7 @@ impl Template {
         }
     }
 }
-/// A template in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TemplateEnvelope {
-    /// A pipeline template. Single-template reads add the serialized `definition`.
-    pub data: Template,
-}
-impl TemplateEnvelope {
-    /// A `TemplateEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Template) -> Self {
-        Self { data }
-    }
-}
-/// A page of templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TemplateList {
-    /// Templates.
-    pub data: Vec<Template>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl TemplateList {
-    /// A `TemplateList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<Template>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "templates")]
 /// Snapshot a pipeline as a template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2853,6 +2606,7 @@ pub struct CreateTemplateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+#[cfg(feature = "templates")]
 impl CreateTemplateRequest {
     /// A `CreateTemplateRequest` with its required fields; the others unset or at their defaults.
     pub fn new(pipeline_id: String, name: String) -> Self {
@@ -2865,6 +2619,7 @@ impl CreateTemplateRequest {
         }
     }
 }
+#[cfg(feature = "agents")]
 /// A registered agent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2896,6 +2651,7 @@ pub struct Agent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "agents")]
 impl Agent {
     /// A `Agent` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -2918,34 +2674,7 @@ impl Agent {
         }
     }
 }
-/// An agent in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentEnvelope {
-    /// A registered agent.
-    pub data: Agent,
-}
-impl AgentEnvelope {
-    /// A `AgentEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Agent) -> Self {
-        Self { data }
-    }
-}
-/// A page of agents.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentList {
-    /// Agents.
-    pub data: Vec<Agent>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl AgentList {
-    /// A `AgentList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<Agent>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "agents")]
 /// A new agent registration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2961,6 +2690,7 @@ pub struct RegisterAgentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "agents")]
 impl RegisterAgentRequest {
     /// A `RegisterAgentRequest` with its required fields; the others unset or at their defaults.
     pub fn new(label: String, platform: RegisterAgentRequestPlatform) -> Self {
@@ -2972,6 +2702,7 @@ impl RegisterAgentRequest {
         }
     }
 }
+#[cfg(feature = "agents")]
 /// A newly registered agent with its one-time enrollment token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2993,6 +2724,7 @@ pub struct AgentRegistration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "agents")]
 impl AgentRegistration {
     /// A `AgentRegistration` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -3013,19 +2745,7 @@ impl AgentRegistration {
         }
     }
 }
-/// An agent registration in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentRegistrationEnvelope {
-    /// A newly registered agent with its one-time enrollment token.
-    pub data: AgentRegistration,
-}
-impl AgentRegistrationEnvelope {
-    /// A `AgentRegistrationEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: AgentRegistration) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "ai")]
 /// Health of one AI provider.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3041,6 +2761,7 @@ pub struct AiProvider {
     #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_error: rt::Nullable<String>,
 }
+#[cfg(feature = "ai")]
 impl AiProvider {
     /// A `AiProvider` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, status: AiProviderStatus) -> Self {
@@ -3052,6 +2773,7 @@ impl AiProvider {
         }
     }
 }
+#[cfg(feature = "ai")]
 /// Availability of the AI Copilot.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3068,6 +2790,7 @@ pub struct AiStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_base_indexed_docs: Option<i32>,
 }
+#[cfg(feature = "ai")]
 impl AiStatus {
     /// A `AiStatus` with its required fields; the others unset or at their defaults.
     pub fn new(available: bool) -> Self {
@@ -3079,19 +2802,7 @@ impl AiStatus {
         }
     }
 }
-/// AI status in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AiStatusEnvelope {
-    /// Availability of the AI Copilot.
-    pub data: AiStatus,
-}
-impl AiStatusEnvelope {
-    /// A `AiStatusEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: AiStatus) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "ai")]
 /// Constraints on a generated pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3105,6 +2816,7 @@ pub struct GenerationConstraints {
         Vec<GenerationConstraintsAllowedCredentialTypesItem>,
     >,
 }
+#[cfg(feature = "ai")]
 impl GenerationConstraints {
     /// An empty `GenerationConstraints`: every field unset or at its default.
     pub fn new() -> Self {
@@ -3114,11 +2826,13 @@ impl GenerationConstraints {
         }
     }
 }
+#[cfg(feature = "ai")]
 impl Default for GenerationConstraints {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "ai")]
 /// Describe a pipeline in natural language.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3132,6 +2846,7 @@ pub struct GeneratePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<GenerationConstraints>,
 }
+#[cfg(feature = "ai")]
 impl GeneratePipelineRequest {
     /// A `GeneratePipelineRequest` with its required fields; the others unset or at their defaults.
     pub fn new(prompt: String) -> Self {
@@ -3142,6 +2857,7 @@ impl GeneratePipelineRequest {
         }
     }
 }
+#[cfg(feature = "ai")]
 /// Ask for changes to an existing pipeline. The documentation is cut after the pipeline id; the instruction field is named `prompt` like in generation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3151,12 +2867,14 @@ pub struct EnhancePipelineRequest {
     /// What to change.
     pub prompt: String,
 }
+#[cfg(feature = "ai")]
 impl EnhancePipelineRequest {
     /// A `EnhancePipelineRequest` with its required fields; the others unset or at their defaults.
     pub fn new(pipeline_id: String, prompt: String) -> Self {
         Self { pipeline_id, prompt }
     }
 }
+#[cfg(feature = "ai")]
 /// A node of a generated pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3169,12 +2887,14 @@ pub struct GeneratedNode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "ai")]
 impl GeneratedNode {
     /// A `GeneratedNode` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, r#type: String) -> Self {
         Self { id, r#type, config: None }
     }
 }
+#[cfg(feature = "ai")]
 /// An edge of a generated pipeline. Note: `from`/`to` here, `source`/`target` in the pipelines API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3184,12 +2904,14 @@ pub struct GeneratedEdge {
     /// Downstream node id.
     pub to: String,
 }
+#[cfg(feature = "ai")]
 impl GeneratedEdge {
     /// A `GeneratedEdge` with its required fields; the others unset or at their defaults.
     pub fn new(from: String, to: String) -> Self {
         Self { from, to }
     }
 }
+#[cfg(feature = "ai")]
 /// A generated pipeline graph.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3199,12 +2921,14 @@ pub struct GeneratedDefinition {
     /// Edges.
     pub edges: Vec<GeneratedEdge>,
 }
+#[cfg(feature = "ai")]
 impl GeneratedDefinition {
     /// A `GeneratedDefinition` with its required fields; the others unset or at their defaults.
     pub fn new(nodes: Vec<GeneratedNode>, edges: Vec<GeneratedEdge>) -> Self {
         Self { nodes, edges }
     }
 }
+#[cfg(feature = "ai")]
 /// A generated or enhanced pipeline proposal (not saved).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3218,6 +2942,7 @@ pub struct GeneratedPipeline {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
 }
+#[cfg(feature = "ai")]
 impl GeneratedPipeline {
     /// A `GeneratedPipeline` with its required fields; the others unset or at their defaults.
     pub fn new(definition: GeneratedDefinition) -> Self {
@@ -3228,19 +2953,7 @@ impl GeneratedPipeline {
         }
     }
 }
-/// A proposal in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GeneratedPipelineEnvelope {
-    /// A generated or enhanced pipeline proposal (not saved).
-    pub data: GeneratedPipeline,
-}
-impl GeneratedPipelineEnvelope {
-    /// A `GeneratedPipelineEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: GeneratedPipeline) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "ai")]
 /// An accepted asynchronous AI job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3251,25 +2964,14 @@ pub struct AiJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+#[cfg(feature = "ai")]
 impl AiJob {
     /// A `AiJob` with its required fields; the others unset or at their defaults.
     pub fn new(job_id: String) -> Self {
         Self { job_id, status: None }
     }
 }
-/// An AI job in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AiJobEnvelope {
-    /// An accepted asynchronous AI job.
-    pub data: AiJob,
-}
-impl AiJobEnvelope {
-    /// A `AiJobEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: AiJob) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "git")]
 /// The workspace's Git configuration. When not configured: `enabled: false` and null repository fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3304,6 +3006,7 @@ pub struct GitIntegration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "git")]
 impl GitIntegration {
     /// A `GitIntegration` with its required fields; the others unset or at their defaults.
     pub fn new(enabled: bool) -> Self {
@@ -3321,19 +3024,7 @@ impl GitIntegration {
         }
     }
 }
-/// Git configuration in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GitIntegrationEnvelope {
-    /// The workspace's Git configuration. When not configured: `enabled: false` and null repository fields.
-    pub data: GitIntegration,
-}
-impl GitIntegrationEnvelope {
-    /// A `GitIntegrationEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: GitIntegration) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "git")]
 /// How Planasonix authenticates to the Git provider. Only `github_app` is documented.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3347,6 +3038,7 @@ pub struct GitCredentials {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+#[cfg(feature = "git")]
 impl GitCredentials {
     /// A `GitCredentials` with its required fields; the others unset or at their defaults.
     pub fn new(r#type: String) -> Self {
@@ -3357,6 +3049,7 @@ impl GitCredentials {
         }
     }
 }
+#[cfg(feature = "git")]
 /// Save or update the workspace's Git configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3386,6 +3079,7 @@ pub struct SaveGitIntegrationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_email: Option<String>,
 }
+#[cfg(feature = "git")]
 impl SaveGitIntegrationRequest {
     /// An empty `SaveGitIntegrationRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -3401,11 +3095,13 @@ impl SaveGitIntegrationRequest {
         }
     }
 }
+#[cfg(feature = "git")]
 impl Default for SaveGitIntegrationRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "git")]
 /// Push pipeline definitions to a branch.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3427,6 +3123,7 @@ pub struct GitPushRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pr_body: Option<String>,
 }
+#[cfg(feature = "git")]
 impl GitPushRequest {
     /// A `GitPushRequest` with its required fields; the others unset or at their defaults.
     pub fn new(branch: String, message: String) -> Self {
@@ -3440,9 +3137,11 @@ impl GitPushRequest {
         }
     }
 }
+#[cfg(feature = "git")]
 fn default_git_push_request_create_pull_request() -> bool {
     false
 }
+#[cfg(feature = "git")]
 /// Outcome of a push (the documented response is cut).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3459,6 +3158,7 @@ pub struct GitPushResult {
     #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub pull_request_url: rt::Nullable<String>,
 }
+#[cfg(feature = "git")]
 impl GitPushResult {
     /// A `GitPushResult` with its required fields; the others unset or at their defaults.
     pub fn new(branch: String) -> Self {
@@ -3470,19 +3170,7 @@ impl GitPushResult {
         }
     }
 }
-/// A push result in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GitPushResultEnvelope {
-    /// Outcome of a push (the documented response is cut).
-    pub data: GitPushResult,
-}
-impl GitPushResultEnvelope {
-    /// A `GitPushResultEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: GitPushResult) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "orchestration")]
 /// Options for a connection sync (the whole body is optional).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3497,6 +3185,7 @@ pub struct SyncRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "orchestration")]
 impl SyncRequest {
     /// An empty `SyncRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -3507,11 +3196,13 @@ impl SyncRequest {
         }
     }
 }
+#[cfg(feature = "orchestration")]
 impl Default for SyncRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "orchestration")]
 /// An orchestration job (`job_…`; a separate id space from pipeline runs).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3535,6 +3226,7 @@ pub struct OrchestrationJob {
     #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub queued_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "orchestration")]
 impl OrchestrationJob {
     /// A `OrchestrationJob` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, r#type: String, status: String) -> Self {
@@ -3549,6 +3241,7 @@ impl OrchestrationJob {
         }
     }
 }
+#[cfg(feature = "orchestration")]
 /// Wrapper of a sync job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3556,25 +3249,14 @@ pub struct SyncJobData {
     /// An orchestration job (`job_…`; a separate id space from pipeline runs).
     pub job: OrchestrationJob,
 }
+#[cfg(feature = "orchestration")]
 impl SyncJobData {
     /// A `SyncJobData` with its required fields; the others unset or at their defaults.
     pub fn new(job: OrchestrationJob) -> Self {
         Self { job }
     }
 }
-/// A sync job in the `data.job` wrapper.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SyncJobEnvelope {
-    /// Wrapper of a sync job.
-    pub data: SyncJobData,
-}
-impl SyncJobEnvelope {
-    /// A `SyncJobEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: SyncJobData) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "orchestration")]
 /// A historical backfill over a time window.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3593,6 +3275,7 @@ pub struct BackfillRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "orchestration")]
 impl BackfillRequest {
     /// A `BackfillRequest` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -3608,6 +3291,7 @@ impl BackfillRequest {
         }
     }
 }
+#[cfg(feature = "orchestration")]
 /// A backfill; large windows may be sharded into internal jobs tracked by this record.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3635,6 +3319,7 @@ pub struct Backfill {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "orchestration")]
 impl Backfill {
     /// A `Backfill` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, status: String) -> Self {
@@ -3650,6 +3335,7 @@ impl Backfill {
         }
     }
 }
+#[cfg(feature = "orchestration")]
 /// Wrapper of a backfill.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3657,25 +3343,14 @@ pub struct BackfillData {
     /// A backfill; large windows may be sharded into internal jobs tracked by this record.
     pub backfill: Backfill,
 }
+#[cfg(feature = "orchestration")]
 impl BackfillData {
     /// A `BackfillData` with its required fields; the others unset or at their defaults.
     pub fn new(backfill: Backfill) -> Self {
         Self { backfill }
     }
 }
-/// A backfill in the `data.backfill` wrapper.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BackfillEnvelope {
-    /// Wrapper of a backfill.
-    pub data: BackfillData,
-}
-impl BackfillEnvelope {
-    /// A `BackfillEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: BackfillData) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "streams")]
 /// Attributes of a stream.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3698,6 +3373,7 @@ pub struct StreamAttributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "streams")]
 impl StreamAttributes {
     /// A `StreamAttributes` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -3717,6 +3393,7 @@ impl StreamAttributes {
         }
     }
 }
+#[cfg(feature = "streams")]
 /// A stream as a JSON:API-like resource object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3728,6 +3405,7 @@ pub struct StreamResource {
     /// Attributes of a stream.
     pub attributes: StreamAttributes,
 }
+#[cfg(feature = "streams")]
 impl StreamResource {
     /// A `StreamResource` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -3738,34 +3416,7 @@ impl StreamResource {
         Self { id, r#type, attributes }
     }
 }
-/// A stream in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StreamEnvelope {
-    /// A stream as a JSON:API-like resource object.
-    pub data: StreamResource,
-}
-impl StreamEnvelope {
-    /// A `StreamEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: StreamResource) -> Self {
-        Self { data }
-    }
-}
-/// A page of streams.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StreamList {
-    /// Streams.
-    pub data: Vec<StreamResource>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl StreamList {
-    /// A `StreamList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<StreamResource>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "streams")]
 /// Register a stream and bind it to a consuming pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3786,6 +3437,7 @@ pub struct CreateStreamRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "streams")]
 impl CreateStreamRequest {
     /// A `CreateStreamRequest` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -3802,6 +3454,7 @@ impl CreateStreamRequest {
         }
     }
 }
+#[cfg(feature = "streams")]
 /// Number of streams in one status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3811,12 +3464,14 @@ pub struct StreamStatusCount {
     /// Streams in this status.
     pub count: i32,
 }
+#[cfg(feature = "streams")]
 impl StreamStatusCount {
     /// A `StreamStatusCount` with its required fields; the others unset or at their defaults.
     pub fn new(status: StreamStatusCountStatus, count: i32) -> Self {
         Self { status, count }
     }
 }
+#[cfg(feature = "streams")]
 /// Aggregate counts and health of the workspace's streams (the documented shape is not retrievable).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3833,6 +3488,7 @@ pub struct StreamSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unhealthy: Option<i32>,
 }
+#[cfg(feature = "streams")]
 impl StreamSummary {
     /// A `StreamSummary` with its required fields; the others unset or at their defaults.
     pub fn new(total: i32) -> Self {
@@ -3844,19 +3500,7 @@ impl StreamSummary {
         }
     }
 }
-/// A stream summary in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StreamSummaryEnvelope {
-    /// Aggregate counts and health of the workspace's streams (the documented shape is not retrievable).
-    pub data: StreamSummary,
-}
-impl StreamSummaryEnvelope {
-    /// A `StreamSummaryEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: StreamSummary) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "reverse_etl")]
 /// When a reverse-ETL sync runs: `{type: cron, expression, timezone}` or `{type: manual}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3870,6 +3514,7 @@ pub struct ReverseEtlSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
+#[cfg(feature = "reverse_etl")]
 impl ReverseEtlSchedule {
     /// A `ReverseEtlSchedule` with its required fields; the others unset or at their defaults.
     pub fn new(r#type: ReverseEtlScheduleType) -> Self {
@@ -3880,6 +3525,7 @@ impl ReverseEtlSchedule {
         }
     }
 }
+#[cfg(feature = "reverse_etl")]
 /// Maps a source column or expression to a destination field (item keys are not documented).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3889,12 +3535,14 @@ pub struct FieldMapping {
     /// Destination field API name.
     pub destination: String,
 }
+#[cfg(feature = "reverse_etl")]
 impl FieldMapping {
     /// A `FieldMapping` with its required fields; the others unset or at their defaults.
     pub fn new(source: String, destination: String) -> Self {
         Self { source, destination }
     }
 }
+#[cfg(feature = "reverse_etl")]
 /// Attributes of a reverse-ETL sync.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3929,6 +3577,7 @@ pub struct ReverseEtlSyncAttributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "reverse_etl")]
 impl ReverseEtlSyncAttributes {
     /// A `ReverseEtlSyncAttributes` with its required fields; the others unset or at their defaults.
     pub fn new(name: String) -> Self {
@@ -3946,6 +3595,7 @@ impl ReverseEtlSyncAttributes {
         }
     }
 }
+#[cfg(feature = "reverse_etl")]
 /// A reverse-ETL sync as a JSON:API-like resource object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3957,6 +3607,7 @@ pub struct ReverseEtlSyncResource {
     /// Attributes of a reverse-ETL sync.
     pub attributes: ReverseEtlSyncAttributes,
 }
+#[cfg(feature = "reverse_etl")]
 impl ReverseEtlSyncResource {
     /// A `ReverseEtlSyncResource` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -3967,34 +3618,7 @@ impl ReverseEtlSyncResource {
         Self { id, r#type, attributes }
     }
 }
-/// A sync in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReverseEtlSyncEnvelope {
-    /// A reverse-ETL sync as a JSON:API-like resource object.
-    pub data: ReverseEtlSyncResource,
-}
-impl ReverseEtlSyncEnvelope {
-    /// A `ReverseEtlSyncEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: ReverseEtlSyncResource) -> Self {
-        Self { data }
-    }
-}
-/// A page of syncs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReverseEtlSyncList {
-    /// Syncs.
-    pub data: Vec<ReverseEtlSyncResource>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl ReverseEtlSyncList {
-    /// A `ReverseEtlSyncList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<ReverseEtlSyncResource>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "reverse_etl")]
 /// A new reverse-ETL sync (camelCase, as documented).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4020,6 +3644,7 @@ pub struct CreateReverseEtlSyncRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ReverseEtlSchedule>,
 }
+#[cfg(feature = "reverse_etl")]
 impl CreateReverseEtlSyncRequest {
     /// A `CreateReverseEtlSyncRequest` with its required fields; the others unset or at their defaults.
     pub fn new(
@@ -4041,6 +3666,7 @@ impl CreateReverseEtlSyncRequest {
         }
     }
 }
+#[cfg(feature = "reverse_etl")]
 /// Sync fields to change (all optional; some connectors need the full definition).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4075,6 +3701,7 @@ pub struct UpdateReverseEtlSyncRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+#[cfg(feature = "reverse_etl")]
 impl UpdateReverseEtlSyncRequest {
     /// An empty `UpdateReverseEtlSyncRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -4090,11 +3717,13 @@ impl UpdateReverseEtlSyncRequest {
         }
     }
 }
+#[cfg(feature = "reverse_etl")]
 impl Default for UpdateReverseEtlSyncRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "reverse_etl")]
 /// Syncs to run now: give `syncId` or `syncIds` (field names are not documented).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4108,6 +3737,7 @@ pub struct RunReverseEtlSyncsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_ids: Option<Vec<String>>,
 }
+#[cfg(feature = "reverse_etl")]
 impl RunReverseEtlSyncsRequest {
     /// An empty `RunReverseEtlSyncsRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -4117,11 +3747,13 @@ impl RunReverseEtlSyncsRequest {
         }
     }
 }
+#[cfg(feature = "reverse_etl")]
 impl Default for RunReverseEtlSyncsRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "reverse_etl")]
 /// A started reverse-ETL sync run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4134,6 +3766,7 @@ pub struct ReverseEtlSyncRun {
     /// Run status (e.g. `queued`).
     pub status: String,
 }
+#[cfg(feature = "reverse_etl")]
 impl ReverseEtlSyncRun {
     /// A `ReverseEtlSyncRun` with its required fields; the others unset or at their defaults.
     pub fn new(sync_id: String, status: String) -> Self {
@@ -4144,19 +3777,7 @@ impl ReverseEtlSyncRun {
         }
     }
 }
-/// Runs started, one per sync.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReverseEtlSyncRunList {
-    /// Started runs.
-    pub data: Vec<ReverseEtlSyncRun>,
-}
-impl ReverseEtlSyncRunList {
-    /// A `ReverseEtlSyncRunList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<ReverseEtlSyncRun>) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "contracts")]
 /// A column in a contract's schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4169,6 +3790,7 @@ pub struct ContractColumn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
 }
+#[cfg(feature = "contracts")]
 impl ContractColumn {
     /// A `ContractColumn` with its required fields; the others unset or at their defaults.
     pub fn new(name: String, r#type: String) -> Self {
@@ -4179,6 +3801,7 @@ impl ContractColumn {
         }
     }
 }
+#[cfg(feature = "contracts")]
 /// Expected schema of the dataset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4190,6 +3813,7 @@ pub struct ContractSchema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<ContractColumn>>,
 }
+#[cfg(feature = "contracts")]
 impl ContractSchema {
     /// An empty `ContractSchema`: every field unset or at its default.
     pub fn new() -> Self {
@@ -4199,11 +3823,13 @@ impl ContractSchema {
         }
     }
 }
+#[cfg(feature = "contracts")]
 impl Default for ContractSchema {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "contracts")]
 /// A data-quality rule: `regex` uses `column` and `pattern`; `sql_expression` uses `expression`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4222,6 +3848,7 @@ pub struct QualityRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
+#[cfg(feature = "contracts")]
 impl QualityRule {
     /// A `QualityRule` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, r#type: QualityRuleType) -> Self {
@@ -4234,6 +3861,7 @@ impl QualityRule {
         }
     }
 }
+#[cfg(feature = "contracts")]
 /// Quality rules.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4242,17 +3870,20 @@ pub struct ContractQuality {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<QualityRule>>,
 }
+#[cfg(feature = "contracts")]
 impl ContractQuality {
     /// An empty `ContractQuality`: every field unset or at its default.
     pub fn new() -> Self {
         Self { rules: None }
     }
 }
+#[cfg(feature = "contracts")]
 impl Default for ContractQuality {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "contracts")]
 /// Service-level expectations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4264,6 +3895,7 @@ pub struct ContractSla {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completeness_threshold_pct: Option<f64>,
 }
+#[cfg(feature = "contracts")]
 impl ContractSla {
     /// An empty `ContractSla`: every field unset or at its default.
     pub fn new() -> Self {
@@ -4273,11 +3905,13 @@ impl ContractSla {
         }
     }
 }
+#[cfg(feature = "contracts")]
 impl Default for ContractSla {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "contracts")]
 /// A data contract. Lists carry the summary fields; single reads add schema, quality and SLA.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4312,6 +3946,7 @@ pub struct Contract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "contracts")]
 impl Contract {
     /// A `Contract` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, name: String, status: ContractStatus, version: i32) -> Self {
@@ -4330,34 +3965,7 @@ impl Contract {
         }
     }
 }
-/// A contract in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContractEnvelope {
-    /// A data contract. Lists carry the summary fields; single reads add schema, quality and SLA.
-    pub data: Contract,
-}
-impl ContractEnvelope {
-    /// A `ContractEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Contract) -> Self {
-        Self { data }
-    }
-}
-/// A page of contracts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContractList {
-    /// Contracts.
-    pub data: Vec<Contract>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl ContractList {
-    /// A `ContractList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<Contract>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "contracts")]
 /// A new contract (created as `draft`, version 1).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4380,6 +3988,7 @@ pub struct CreateContractRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla: Option<ContractSla>,
 }
+#[cfg(feature = "contracts")]
 impl CreateContractRequest {
     /// A `CreateContractRequest` with its required fields; the others unset or at their defaults.
     pub fn new(name: String) -> Self {
@@ -4393,6 +4002,7 @@ impl CreateContractRequest {
         }
     }
 }
+#[cfg(feature = "contracts")]
 /// Contract fields to change; omitted fields keep their value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4416,6 +4026,7 @@ pub struct UpdateContractRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla: Option<ContractSla>,
 }
+#[cfg(feature = "contracts")]
 impl UpdateContractRequest {
     /// An empty `UpdateContractRequest`: every field unset or at its default.
     pub fn new() -> Self {
@@ -4429,11 +4040,13 @@ impl UpdateContractRequest {
         }
     }
 }
+#[cfg(feature = "contracts")]
 impl Default for UpdateContractRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "catalog")]
 /// A cataloged table as listed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4460,6 +4073,7 @@ pub struct CatalogTable {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+#[cfg(feature = "catalog")]
 impl CatalogTable {
     /// A `CatalogTable` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, fqn: String, name: String) -> Self {
@@ -4475,21 +4089,7 @@ impl CatalogTable {
         }
     }
 }
-/// A page of cataloged tables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CatalogTableList {
-    /// Tables.
-    pub data: Vec<CatalogTable>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl CatalogTableList {
-    /// A `CatalogTableList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<CatalogTable>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "catalog")]
 /// A search hit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4507,6 +4107,7 @@ pub struct CatalogSearchResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
+#[cfg(feature = "catalog")]
 impl CatalogSearchResult {
     /// A `CatalogSearchResult` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, fqn: String, name: String) -> Self {
@@ -4519,19 +4120,7 @@ impl CatalogSearchResult {
         }
     }
 }
-/// Search hits, best first (no pagination metadata).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CatalogSearchResultList {
-    /// Hits.
-    pub data: Vec<CatalogSearchResult>,
-}
-impl CatalogSearchResultList {
-    /// A `CatalogSearchResultList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<CatalogSearchResult>) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "catalog")]
 /// A column of a cataloged table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4547,6 +4136,7 @@ pub struct CatalogColumn {
     #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
 }
+#[cfg(feature = "catalog")]
 impl CatalogColumn {
     /// A `CatalogColumn` with its required fields; the others unset or at their defaults.
     pub fn new(name: String, r#type: String) -> Self {
@@ -4558,6 +4148,7 @@ impl CatalogColumn {
         }
     }
 }
+#[cfg(feature = "catalog")]
 /// A cataloged table with its columns.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4591,6 +4182,7 @@ pub struct CatalogTableDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "catalog")]
 impl CatalogTableDetail {
     /// A `CatalogTableDetail` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, fqn: String) -> Self {
@@ -4608,19 +4200,7 @@ impl CatalogTableDetail {
         }
     }
 }
-/// A cataloged table in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CatalogTableDetailEnvelope {
-    /// A cataloged table with its columns.
-    pub data: CatalogTableDetail,
-}
-impl CatalogTableDetailEnvelope {
-    /// A `CatalogTableDetailEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: CatalogTableDetail) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "lineage")]
 /// A column of a table, by fully qualified table name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4630,12 +4210,14 @@ pub struct ColumnRef {
     /// Column name.
     pub column_name: String,
 }
+#[cfg(feature = "lineage")]
 impl ColumnRef {
     /// A `ColumnRef` with its required fields; the others unset or at their defaults.
     pub fn new(table_fqn: String, column_name: String) -> Self {
         Self { table_fqn, column_name }
     }
 }
+#[cfg(feature = "lineage")]
 /// Data flows from one column to another.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4654,6 +4236,7 @@ pub struct ColumnLineageEdge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<String>,
 }
+#[cfg(feature = "lineage")]
 impl ColumnLineageEdge {
     /// A `ColumnLineageEdge` with its required fields; the others unset or at their defaults.
     pub fn new(from: ColumnRef, to: ColumnRef) -> Self {
@@ -4666,6 +4249,7 @@ impl ColumnLineageEdge {
         }
     }
 }
+#[cfg(feature = "lineage")]
 /// Lineage edges around a column.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4678,6 +4262,7 @@ pub struct ColumnLineage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "lineage")]
 impl ColumnLineage {
     /// A `ColumnLineage` with its required fields; the others unset or at their defaults.
     pub fn new(root: ColumnRef, edges: Vec<ColumnLineageEdge>) -> Self {
@@ -4688,19 +4273,7 @@ impl ColumnLineage {
         }
     }
 }
-/// Column lineage in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ColumnLineageEnvelope {
-    /// Lineage edges around a column.
-    pub data: ColumnLineage,
-}
-impl ColumnLineageEnvelope {
-    /// A `ColumnLineageEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: ColumnLineage) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "lineage")]
 /// A column upstream of the start column.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4712,6 +4285,7 @@ pub struct UpstreamColumn {
     /// Hops from the start column (1 = direct source).
     pub depth: i32,
 }
+#[cfg(feature = "lineage")]
 impl UpstreamColumn {
     /// A `UpstreamColumn` with its required fields; the others unset or at their defaults.
     pub fn new(table_fqn: String, column_name: String, depth: i32) -> Self {
@@ -4722,6 +4296,7 @@ impl UpstreamColumn {
         }
     }
 }
+#[cfg(feature = "lineage")]
 /// Upstream sources of a column (the documented response is cut after `nodes`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4731,25 +4306,14 @@ pub struct UpstreamColumnLineage {
     /// Upstream columns, nearest first.
     pub nodes: Vec<UpstreamColumn>,
 }
+#[cfg(feature = "lineage")]
 impl UpstreamColumnLineage {
     /// A `UpstreamColumnLineage` with its required fields; the others unset or at their defaults.
     pub fn new(start: ColumnRef, nodes: Vec<UpstreamColumn>) -> Self {
         Self { start, nodes }
     }
 }
-/// Upstream lineage in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpstreamColumnLineageEnvelope {
-    /// Upstream sources of a column (the documented response is cut after `nodes`).
-    pub data: UpstreamColumnLineage,
-}
-impl UpstreamColumnLineageEnvelope {
-    /// A `UpstreamColumnLineageEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: UpstreamColumnLineage) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "convert")]
 /// Fivetran account to inspect.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4762,6 +4326,7 @@ pub struct FivetranDiscoverRequest {
     #[serde(default = "default_fivetran_discover_request_include_paused")]
     pub include_paused: bool,
 }
+#[cfg(feature = "convert")]
 impl FivetranDiscoverRequest {
     /// A `FivetranDiscoverRequest` with its required fields; the others unset or at their defaults.
     pub fn new(api_key: String, group_id: String) -> Self {
@@ -4772,9 +4337,11 @@ impl FivetranDiscoverRequest {
         }
     }
 }
+#[cfg(feature = "convert")]
 fn default_fivetran_discover_request_include_paused() -> bool {
     false
 }
+#[cfg(feature = "convert")]
 /// A connector in a Fivetran group.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4793,6 +4360,7 @@ pub struct FivetranConnector {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_frequency_minutes: Option<i32>,
 }
+#[cfg(feature = "convert")]
 impl FivetranConnector {
     /// A `FivetranConnector` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, service: String) -> Self {
@@ -4805,6 +4373,7 @@ impl FivetranConnector {
         }
     }
 }
+#[cfg(feature = "convert")]
 /// Connectors found in a Fivetran group.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4814,25 +4383,14 @@ pub struct FivetranDiscovery {
     /// Connectors.
     pub connectors: Vec<FivetranConnector>,
 }
+#[cfg(feature = "convert")]
 impl FivetranDiscovery {
     /// A `FivetranDiscovery` with its required fields; the others unset or at their defaults.
     pub fn new(group_id: String, connectors: Vec<FivetranConnector>) -> Self {
         Self { group_id, connectors }
     }
 }
-/// Discovery results in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FivetranDiscoveryEnvelope {
-    /// Connectors found in a Fivetran group.
-    pub data: FivetranDiscovery,
-}
-impl FivetranDiscoveryEnvelope {
-    /// A `FivetranDiscoveryEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: FivetranDiscovery) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "convert")]
 /// Where the dbt project comes from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4849,6 +4407,7 @@ pub struct DbtSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
+#[cfg(feature = "convert")]
 impl DbtSource {
     /// A `DbtSource` with its required fields; the others unset or at their defaults.
     pub fn new(r#type: DbtSourceType) -> Self {
@@ -4860,6 +4419,7 @@ impl DbtSource {
         }
     }
 }
+#[cfg(feature = "convert")]
 /// A dbt project to parse.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4870,6 +4430,7 @@ pub struct ParseDbtRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_profile: Option<String>,
 }
+#[cfg(feature = "convert")]
 impl ParseDbtRequest {
     /// A `ParseDbtRequest` with its required fields; the others unset or at their defaults.
     pub fn new(source: DbtSource) -> Self {
@@ -4879,6 +4440,7 @@ impl ParseDbtRequest {
         }
     }
 }
+#[cfg(feature = "convert")]
 /// The Matillion export to parse. How the bytes are uploaded is not documented.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4892,6 +4454,7 @@ pub struct MatillionArtifact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
+#[cfg(feature = "convert")]
 impl MatillionArtifact {
     /// A `MatillionArtifact` with its required fields; the others unset or at their defaults.
     pub fn new(r#type: MatillionArtifactType) -> Self {
@@ -4902,6 +4465,7 @@ impl MatillionArtifact {
         }
     }
 }
+#[cfg(feature = "convert")]
 /// Conversion options.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4913,6 +4477,7 @@ pub struct MatillionOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_orchestration_to: Option<String>,
 }
+#[cfg(feature = "convert")]
 impl MatillionOptions {
     /// An empty `MatillionOptions`: every field unset or at its default.
     pub fn new() -> Self {
@@ -4922,11 +4487,13 @@ impl MatillionOptions {
         }
     }
 }
+#[cfg(feature = "convert")]
 impl Default for MatillionOptions {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "convert")]
 /// A Matillion export to parse.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4937,12 +4504,14 @@ pub struct ParseMatillionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<MatillionOptions>,
 }
+#[cfg(feature = "convert")]
 impl ParseMatillionRequest {
     /// A `ParseMatillionRequest` with its required fields; the others unset or at their defaults.
     pub fn new(artifact: MatillionArtifact) -> Self {
         Self { artifact, options: None }
     }
 }
+#[cfg(feature = "convert")]
 /// An accepted asynchronous parse job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4955,6 +4524,7 @@ pub struct ParseJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_models: Option<i32>,
 }
+#[cfg(feature = "convert")]
 impl ParseJob {
     /// A `ParseJob` with its required fields; the others unset or at their defaults.
     pub fn new(parse_job_id: String, status: String) -> Self {
@@ -4965,19 +4535,7 @@ impl ParseJob {
         }
     }
 }
-/// A parse job in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParseJobEnvelope {
-    /// An accepted asynchronous parse job.
-    pub data: ParseJob,
-}
-impl ParseJobEnvelope {
-    /// A `ParseJobEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: ParseJob) -> Self {
-        Self { data }
-    }
-}
+#[cfg(feature = "dlq")]
 /// A dead-letter entry. Single-entry reads add `pipeline_run_id`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5008,6 +4566,7 @@ pub struct DlqEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_preview: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[cfg(feature = "dlq")]
 impl DlqEntry {
     /// A `DlqEntry` with its required fields; the others unset or at their defaults.
     pub fn new(id: String, error_code: DlqEntryErrorCode) -> Self {
@@ -5024,34 +4583,7 @@ impl DlqEntry {
         }
     }
 }
-/// A dead-letter entry in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DlqEntryEnvelope {
-    /// A dead-letter entry. Single-entry reads add `pipeline_run_id`.
-    pub data: DlqEntry,
-}
-impl DlqEntryEnvelope {
-    /// A `DlqEntryEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: DlqEntry) -> Self {
-        Self { data }
-    }
-}
-/// A page of dead-letter entries.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DlqEntryList {
-    /// Entries.
-    pub data: Vec<DlqEntry>,
-    /// Metadata of a cursor-paginated collection (`meta.page`).
-    pub meta: PageMeta,
-}
-impl DlqEntryList {
-    /// A `DlqEntryList` with its required fields; the others unset or at their defaults.
-    pub fn new(data: Vec<DlqEntry>, meta: PageMeta) -> Self {
-        Self { data, meta }
-    }
-}
+#[cfg(feature = "dlq")]
 /// Entries with one error code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5061,12 +4593,14 @@ pub struct DlqErrorCodeCount {
     /// Entries.
     pub count: i64,
 }
+#[cfg(feature = "dlq")]
 impl DlqErrorCodeCount {
     /// A `DlqErrorCodeCount` with its required fields; the others unset or at their defaults.
     pub fn new(error_code: DlqErrorCodeCountErrorCode, count: i64) -> Self {
         Self { error_code, count }
     }
 }
+#[cfg(feature = "dlq")]
 /// Entries of one pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5079,6 +4613,7 @@ pub struct DlqPipelineCount {
     /// Entries.
     pub count: i64,
 }
+#[cfg(feature = "dlq")]
 impl DlqPipelineCount {
     /// A `DlqPipelineCount` with its required fields; the others unset or at their defaults.
     pub fn new(pipeline_id: String, count: i64) -> Self {
@@ -5089,6 +4624,7 @@ impl DlqPipelineCount {
         }
     }
 }
+#[cfg(feature = "dlq")]
 /// A time window.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5100,6 +4636,7 @@ pub struct TimeWindow {
     #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
     pub until: rt::Nullable<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "dlq")]
 impl TimeWindow {
     /// An empty `TimeWindow`: every field unset or at its default.
     pub fn new() -> Self {
@@ -5109,11 +4646,13 @@ impl TimeWindow {
         }
     }
 }
+#[cfg(feature = "dlq")]
 impl Default for TimeWindow {
     fn default() -> Self {
         Self::new()
     }
 }
+#[cfg(feature = "dlq")]
 /// Dead-letter aggregates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5130,6 +4669,7 @@ pub struct DlqStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<TimeWindow>,
 }
+#[cfg(feature = "dlq")]
 impl DlqStats {
     /// A `DlqStats` with its required fields; the others unset or at their defaults.
     pub fn new(total_entries: i64) -> Self {
@@ -5141,74 +4681,7 @@ impl DlqStats {
         }
     }
 }
-/// DLQ statistics in the `data` envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DlqStatsEnvelope {
-    /// Dead-letter aggregates.
-    pub data: DlqStats,
-}
-impl DlqStatsEnvelope {
-    /// A `DlqStatsEnvelope` with its required fields; the others unset or at their defaults.
-    pub fn new(data: DlqStats) -> Self {
-        Self { data }
-    }
-}
-/// Token type; always `Bearer`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TokenResponseTokenType {
-    /// `Bearer`
-    Bearer,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl TokenResponseTokenType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bearer => "Bearer",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for TokenResponseTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Bearer" => Self::Bearer,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for TokenResponseTokenType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for TokenResponseTokenType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for TokenResponseTokenType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for TokenResponseTokenType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for TokenResponseTokenType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+#[cfg(feature = "auth")]
 /// Token type; always `Bearer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5218,6 +4691,7 @@ pub enum LoginResponseTokenType {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "auth")]
 impl LoginResponseTokenType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5227,6 +4701,7 @@ impl LoginResponseTokenType {
         }
     }
 }
+#[cfg(feature = "auth")]
 impl From<&str> for LoginResponseTokenType {
     fn from(value: &str) -> Self {
         match value {
@@ -5235,27 +4710,32 @@ impl From<&str> for LoginResponseTokenType {
         }
     }
 }
+#[cfg(feature = "auth")]
 impl From<String> for LoginResponseTokenType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "auth")]
 impl std::str::FromStr for LoginResponseTokenType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "auth")]
 impl std::fmt::Display for LoginResponseTokenType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "auth")]
 impl serde::Serialize for LoginResponseTokenType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for LoginResponseTokenType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5264,6 +4744,70 @@ impl<'de> serde::Deserialize<'de> for LoginResponseTokenType {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "auth")]
+/// Token type; always `Bearer`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TokenResponseTokenType {
+    /// `Bearer`
+    Bearer,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "auth")]
+impl TokenResponseTokenType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bearer => "Bearer",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "auth")]
+impl From<&str> for TokenResponseTokenType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Bearer" => Self::Bearer,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "auth")]
+impl From<String> for TokenResponseTokenType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "auth")]
+impl std::str::FromStr for TokenResponseTokenType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "auth")]
+impl std::fmt::Display for TokenResponseTokenType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for TokenResponseTokenType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for TokenResponseTokenType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "user_settings")]
 /// An MFA method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5273,6 +4817,7 @@ pub enum MfaStatusMethodsItem {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "user_settings")]
 impl MfaStatusMethodsItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5282,6 +4827,7 @@ impl MfaStatusMethodsItem {
         }
     }
 }
+#[cfg(feature = "user_settings")]
 impl From<&str> for MfaStatusMethodsItem {
     fn from(value: &str) -> Self {
         match value {
@@ -5290,27 +4836,32 @@ impl From<&str> for MfaStatusMethodsItem {
         }
     }
 }
+#[cfg(feature = "user_settings")]
 impl From<String> for MfaStatusMethodsItem {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "user_settings")]
 impl std::str::FromStr for MfaStatusMethodsItem {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "user_settings")]
 impl std::fmt::Display for MfaStatusMethodsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "user_settings")]
 impl serde::Serialize for MfaStatusMethodsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "user_settings")]
 impl<'de> serde::Deserialize<'de> for MfaStatusMethodsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5319,6 +4870,7 @@ impl<'de> serde::Deserialize<'de> for MfaStatusMethodsItem {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "user_settings")]
 /// MFA method to enroll.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5328,6 +4880,7 @@ pub enum EnableMfaRequestMethod {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "user_settings")]
 impl EnableMfaRequestMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5337,6 +4890,7 @@ impl EnableMfaRequestMethod {
         }
     }
 }
+#[cfg(feature = "user_settings")]
 impl From<&str> for EnableMfaRequestMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -5345,27 +4899,32 @@ impl From<&str> for EnableMfaRequestMethod {
         }
     }
 }
+#[cfg(feature = "user_settings")]
 impl From<String> for EnableMfaRequestMethod {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "user_settings")]
 impl std::str::FromStr for EnableMfaRequestMethod {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "user_settings")]
 impl std::fmt::Display for EnableMfaRequestMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "user_settings")]
 impl serde::Serialize for EnableMfaRequestMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "user_settings")]
 impl<'de> serde::Deserialize<'de> for EnableMfaRequestMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5374,6 +4933,7 @@ impl<'de> serde::Deserialize<'de> for EnableMfaRequestMethod {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "user_settings")]
 /// MFA method being enrolled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5383,6 +4943,7 @@ pub enum MfaEnrollmentMethod {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "user_settings")]
 impl MfaEnrollmentMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5392,6 +4953,7 @@ impl MfaEnrollmentMethod {
         }
     }
 }
+#[cfg(feature = "user_settings")]
 impl From<&str> for MfaEnrollmentMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -5400,27 +4962,32 @@ impl From<&str> for MfaEnrollmentMethod {
         }
     }
 }
+#[cfg(feature = "user_settings")]
 impl From<String> for MfaEnrollmentMethod {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "user_settings")]
 impl std::str::FromStr for MfaEnrollmentMethod {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "user_settings")]
 impl std::fmt::Display for MfaEnrollmentMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "user_settings")]
 impl serde::Serialize for MfaEnrollmentMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "user_settings")]
 impl<'de> serde::Deserialize<'de> for MfaEnrollmentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5429,6 +4996,86 @@ impl<'de> serde::Deserialize<'de> for MfaEnrollmentMethod {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "pipelines")]
+/// The `schema` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListPipelinesStatus {
+    /// `draft`
+    Draft,
+    /// `active`
+    Active,
+    /// `paused`
+    Paused,
+    /// `archived`
+    Archived,
+    /// `error`
+    Error,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "pipelines")]
+impl ListPipelinesStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Active => "active",
+            Self::Paused => "paused",
+            Self::Archived => "archived",
+            Self::Error => "error",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "pipelines")]
+impl From<&str> for ListPipelinesStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "active" => Self::Active,
+            "paused" => Self::Paused,
+            "archived" => Self::Archived,
+            "error" => Self::Error,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "pipelines")]
+impl From<String> for ListPipelinesStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "pipelines")]
+impl std::str::FromStr for ListPipelinesStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "pipelines")]
+impl std::fmt::Display for ListPipelinesStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for ListPipelinesStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for ListPipelinesStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "pipelines")]
 /// Lifecycle status. The documentation lists `draft`, `active`, `archived` "and so on"; the MCP client also uses `paused` and `error`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5446,6 +5093,7 @@ pub enum PipelineSummaryStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "pipelines")]
 impl PipelineSummaryStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5459,6 +5107,7 @@ impl PipelineSummaryStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<&str> for PipelineSummaryStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5471,27 +5120,32 @@ impl From<&str> for PipelineSummaryStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<String> for PipelineSummaryStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::str::FromStr for PipelineSummaryStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::fmt::Display for PipelineSummaryStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl serde::Serialize for PipelineSummaryStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for PipelineSummaryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5500,77 +5154,7 @@ impl<'de> serde::Deserialize<'de> for PipelineSummaryStatus {
         Ok(Self::from(value.as_str()))
     }
 }
-/// Lifecycle status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PipelineStatus {
-    /// `draft`
-    Draft,
-    /// `active`
-    Active,
-    /// `paused`
-    Paused,
-    /// `archived`
-    Archived,
-    /// `error`
-    Error,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl PipelineStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Archived => "archived",
-            Self::Error => "error",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for PipelineStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            "archived" => Self::Archived,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for PipelineStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for PipelineStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for PipelineStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PipelineStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PipelineStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+#[cfg(feature = "pipelines")]
 /// Initial status (the MCP client creates pipelines as `paused`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5588,6 +5172,7 @@ pub enum CreatePipelineRequestStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "pipelines")]
 impl CreatePipelineRequestStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5601,6 +5186,7 @@ impl CreatePipelineRequestStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<&str> for CreatePipelineRequestStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5613,27 +5199,32 @@ impl From<&str> for CreatePipelineRequestStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<String> for CreatePipelineRequestStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::str::FromStr for CreatePipelineRequestStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::fmt::Display for CreatePipelineRequestStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl serde::Serialize for CreatePipelineRequestStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for CreatePipelineRequestStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5642,6 +5233,86 @@ impl<'de> serde::Deserialize<'de> for CreatePipelineRequestStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "pipelines")]
+/// Lifecycle status.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PipelineStatus {
+    /// `draft`
+    Draft,
+    /// `active`
+    Active,
+    /// `paused`
+    Paused,
+    /// `archived`
+    Archived,
+    /// `error`
+    Error,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "pipelines")]
+impl PipelineStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Active => "active",
+            Self::Paused => "paused",
+            Self::Archived => "archived",
+            Self::Error => "error",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "pipelines")]
+impl From<&str> for PipelineStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "active" => Self::Active,
+            "paused" => Self::Paused,
+            "archived" => Self::Archived,
+            "error" => Self::Error,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "pipelines")]
+impl From<String> for PipelineStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "pipelines")]
+impl std::str::FromStr for PipelineStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "pipelines")]
+impl std::fmt::Display for PipelineStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for PipelineStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for PipelineStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "pipelines")]
 /// `paused` pauses the pipeline (no scheduled or triggered runs); `active` resumes it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5653,6 +5324,7 @@ pub enum UpdatePipelineStatusRequestStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "pipelines")]
 impl UpdatePipelineStatusRequestStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5663,6 +5335,7 @@ impl UpdatePipelineStatusRequestStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<&str> for UpdatePipelineStatusRequestStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5672,27 +5345,32 @@ impl From<&str> for UpdatePipelineStatusRequestStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<String> for UpdatePipelineStatusRequestStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::str::FromStr for UpdatePipelineStatusRequestStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::fmt::Display for UpdatePipelineStatusRequestStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl serde::Serialize for UpdatePipelineStatusRequestStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for UpdatePipelineStatusRequestStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5701,6 +5379,153 @@ impl<'de> serde::Deserialize<'de> for UpdatePipelineStatusRequestStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+/// `queued` (waiting for capacity), `running`, `succeeded`, `failed` (a node failed or a policy aborted the run) or `canceled` (by a user or the system).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RunStatus {
+    /// `queued`
+    Queued,
+    /// `running`
+    Running,
+    /// `succeeded`
+    Succeeded,
+    /// `failed`
+    Failed,
+    /// `canceled`
+    Canceled,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl RunStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Canceled => "canceled",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl From<&str> for RunStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            "canceled" => Self::Canceled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl From<String> for RunStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl std::str::FromStr for RunStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl serde::Serialize for RunStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl<'de> serde::Deserialize<'de> for RunStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+/// What started the run. Documented values are `schedule` and `manual`; others (e.g. webhook or event triggers) may appear.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RunTrigger {
+    /// `manual`
+    Manual,
+    /// `schedule`
+    Schedule,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl RunTrigger {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::Schedule => "schedule",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl From<&str> for RunTrigger {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => Self::Manual,
+            "schedule" => Self::Schedule,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl From<String> for RunTrigger {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl std::str::FromStr for RunTrigger {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl std::fmt::Display for RunTrigger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl serde::Serialize for RunTrigger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl<'de> serde::Deserialize<'de> for RunTrigger {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "pipelines")]
 /// State of that run; `idle` if the pipeline never ran.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5720,6 +5545,7 @@ pub enum ExecutionStatusStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "pipelines")]
 impl ExecutionStatusStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5734,6 +5560,7 @@ impl ExecutionStatusStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<&str> for ExecutionStatusStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5747,27 +5574,32 @@ impl From<&str> for ExecutionStatusStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<String> for ExecutionStatusStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::str::FromStr for ExecutionStatusStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::fmt::Display for ExecutionStatusStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl serde::Serialize for ExecutionStatusStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for ExecutionStatusStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5776,6 +5608,7 @@ impl<'de> serde::Deserialize<'de> for ExecutionStatusStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "pipelines")]
 /// State of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5795,6 +5628,7 @@ pub enum NodeExecutionStateStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "pipelines")]
 impl NodeExecutionStateStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5809,6 +5643,7 @@ impl NodeExecutionStateStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<&str> for NodeExecutionStateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5822,27 +5657,32 @@ impl From<&str> for NodeExecutionStateStatus {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<String> for NodeExecutionStateStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::str::FromStr for NodeExecutionStateStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::fmt::Display for NodeExecutionStateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl serde::Serialize for NodeExecutionStateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for NodeExecutionStateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5851,6 +5691,7 @@ impl<'de> serde::Deserialize<'de> for NodeExecutionStateStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "pipelines")]
 /// Whether the pipeline reads or writes the dataset.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5864,6 +5705,7 @@ pub enum DatasetRefKind {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "pipelines")]
 impl DatasetRefKind {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5875,6 +5717,7 @@ impl DatasetRefKind {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<&str> for DatasetRefKind {
     fn from(value: &str) -> Self {
         match value {
@@ -5885,27 +5728,32 @@ impl From<&str> for DatasetRefKind {
         }
     }
 }
+#[cfg(feature = "pipelines")]
 impl From<String> for DatasetRefKind {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::str::FromStr for DatasetRefKind {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "pipelines")]
 impl std::fmt::Display for DatasetRefKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl serde::Serialize for DatasetRefKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for DatasetRefKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5914,10 +5762,11 @@ impl<'de> serde::Deserialize<'de> for DatasetRefKind {
         Ok(Self::from(value.as_str()))
     }
 }
-/// `queued` (waiting for capacity), `running`, `succeeded`, `failed` (a node failed or a policy aborted the run) or `canceled` (by a user or the system).
+#[cfg(feature = "runs")]
+/// The `schema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RunStatus {
+pub enum ListRunsStatus {
     /// `queued`
     Queued,
     /// `running`
@@ -5931,7 +5780,8 @@ pub enum RunStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
-impl RunStatus {
+#[cfg(feature = "runs")]
+impl ListRunsStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5944,7 +5794,8 @@ impl RunStatus {
         }
     }
 }
-impl From<&str> for RunStatus {
+#[cfg(feature = "runs")]
+impl From<&str> for ListRunsStatus {
     fn from(value: &str) -> Self {
         match value {
             "queued" => Self::Queued,
@@ -5956,28 +5807,33 @@ impl From<&str> for RunStatus {
         }
     }
 }
-impl From<String> for RunStatus {
+#[cfg(feature = "runs")]
+impl From<String> for ListRunsStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl std::str::FromStr for RunStatus {
+#[cfg(feature = "runs")]
+impl std::str::FromStr for ListRunsStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for RunStatus {
+#[cfg(feature = "runs")]
+impl std::fmt::Display for ListRunsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for RunStatus {
+#[cfg(feature = "runs")]
+impl serde::Serialize for ListRunsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for RunStatus {
+#[cfg(feature = "runs")]
+impl<'de> serde::Deserialize<'de> for ListRunsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5985,65 +5841,7 @@ impl<'de> serde::Deserialize<'de> for RunStatus {
         Ok(Self::from(value.as_str()))
     }
 }
-/// What started the run. Documented values are `schedule` and `manual`; others (e.g. webhook or event triggers) may appear.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RunTrigger {
-    /// `manual`
-    Manual,
-    /// `schedule`
-    Schedule,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl RunTrigger {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manual => "manual",
-            Self::Schedule => "schedule",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for RunTrigger {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => Self::Manual,
-            "schedule" => Self::Schedule,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for RunTrigger {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for RunTrigger {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for RunTrigger {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for RunTrigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RunTrigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+#[cfg(feature = "runs")]
 /// State of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6063,6 +5861,7 @@ pub enum RunNodeStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "runs")]
 impl RunNodeStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6077,6 +5876,7 @@ impl RunNodeStatus {
         }
     }
 }
+#[cfg(feature = "runs")]
 impl From<&str> for RunNodeStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6090,27 +5890,32 @@ impl From<&str> for RunNodeStatus {
         }
     }
 }
+#[cfg(feature = "runs")]
 impl From<String> for RunNodeStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "runs")]
 impl std::str::FromStr for RunNodeStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "runs")]
 impl std::fmt::Display for RunNodeStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "runs")]
 impl serde::Serialize for RunNodeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "runs")]
 impl<'de> serde::Deserialize<'de> for RunNodeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6119,6 +5924,7 @@ impl<'de> serde::Deserialize<'de> for RunNodeStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "connections")]
 /// Kind of object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6134,6 +5940,7 @@ pub enum SourceTableType {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "connections")]
 impl SourceTableType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6146,6 +5953,7 @@ impl SourceTableType {
         }
     }
 }
+#[cfg(feature = "connections")]
 impl From<&str> for SourceTableType {
     fn from(value: &str) -> Self {
         match value {
@@ -6157,27 +5965,32 @@ impl From<&str> for SourceTableType {
         }
     }
 }
+#[cfg(feature = "connections")]
 impl From<String> for SourceTableType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "connections")]
 impl std::str::FromStr for SourceTableType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connections")]
 impl std::fmt::Display for SourceTableType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connections")]
 impl serde::Serialize for SourceTableType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for SourceTableType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6186,6 +5999,7 @@ impl<'de> serde::Deserialize<'de> for SourceTableType {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "connections")]
 /// Whether the connector reads or writes data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6197,6 +6011,7 @@ pub enum ConnectorTypeCategory {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "connections")]
 impl ConnectorTypeCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6207,6 +6022,7 @@ impl ConnectorTypeCategory {
         }
     }
 }
+#[cfg(feature = "connections")]
 impl From<&str> for ConnectorTypeCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -6216,27 +6032,32 @@ impl From<&str> for ConnectorTypeCategory {
         }
     }
 }
+#[cfg(feature = "connections")]
 impl From<String> for ConnectorTypeCategory {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "connections")]
 impl std::str::FromStr for ConnectorTypeCategory {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connections")]
 impl std::fmt::Display for ConnectorTypeCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connections")]
 impl serde::Serialize for ConnectorTypeCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for ConnectorTypeCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6245,6 +6066,7 @@ impl<'de> serde::Deserialize<'de> for ConnectorTypeCategory {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "credentials")]
 /// Kind of credential.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6266,6 +6088,7 @@ pub enum CredentialType {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "credentials")]
 impl CredentialType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6281,6 +6104,7 @@ impl CredentialType {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl From<&str> for CredentialType {
     fn from(value: &str) -> Self {
         match value {
@@ -6295,27 +6119,32 @@ impl From<&str> for CredentialType {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl From<String> for CredentialType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl std::str::FromStr for CredentialType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "credentials")]
 impl std::fmt::Display for CredentialType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6324,6 +6153,7 @@ impl<'de> serde::Deserialize<'de> for CredentialType {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "credentials")]
 /// Kind of credential.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6345,6 +6175,7 @@ pub enum CreateCredentialRequestType {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "credentials")]
 impl CreateCredentialRequestType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6360,6 +6191,7 @@ impl CreateCredentialRequestType {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl From<&str> for CreateCredentialRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -6374,27 +6206,32 @@ impl From<&str> for CreateCredentialRequestType {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl From<String> for CreateCredentialRequestType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl std::str::FromStr for CreateCredentialRequestType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "credentials")]
 impl std::fmt::Display for CreateCredentialRequestType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl serde::Serialize for CreateCredentialRequestType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CreateCredentialRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6403,6 +6240,7 @@ impl<'de> serde::Deserialize<'de> for CreateCredentialRequestType {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "schedules")]
 /// Resource type; always `schedule`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6412,6 +6250,7 @@ pub enum ScheduleResourceType {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "schedules")]
 impl ScheduleResourceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6421,6 +6260,7 @@ impl ScheduleResourceType {
         }
     }
 }
+#[cfg(feature = "schedules")]
 impl From<&str> for ScheduleResourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -6429,27 +6269,32 @@ impl From<&str> for ScheduleResourceType {
         }
     }
 }
+#[cfg(feature = "schedules")]
 impl From<String> for ScheduleResourceType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "schedules")]
 impl std::str::FromStr for ScheduleResourceType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "schedules")]
 impl std::fmt::Display for ScheduleResourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "schedules")]
 impl serde::Serialize for ScheduleResourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "schedules")]
 impl<'de> serde::Deserialize<'de> for ScheduleResourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6458,6 +6303,149 @@ impl<'de> serde::Deserialize<'de> for ScheduleResourceType {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "triggers")]
+/// The `schema` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListTriggersType {
+    /// `s3`
+    S3,
+    /// `gcs`
+    Gcs,
+    /// `azure`
+    Azure,
+    /// `webhook`
+    Webhook,
+    /// `file_watcher`
+    FileWatcher,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "triggers")]
+impl ListTriggersType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::S3 => "s3",
+            Self::Gcs => "gcs",
+            Self::Azure => "azure",
+            Self::Webhook => "webhook",
+            Self::FileWatcher => "file_watcher",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl From<&str> for ListTriggersType {
+    fn from(value: &str) -> Self {
+        match value {
+            "s3" => Self::S3,
+            "gcs" => Self::Gcs,
+            "azure" => Self::Azure,
+            "webhook" => Self::Webhook,
+            "file_watcher" => Self::FileWatcher,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl From<String> for ListTriggersType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl std::str::FromStr for ListTriggersType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "triggers")]
+impl std::fmt::Display for ListTriggersType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl serde::Serialize for ListTriggersType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> serde::Deserialize<'de> for ListTriggersType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "triggers")]
+/// Resource type; always `trigger`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TriggerResourceType {
+    /// `trigger`
+    Trigger,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "triggers")]
+impl TriggerResourceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Trigger => "trigger",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl From<&str> for TriggerResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "trigger" => Self::Trigger,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl From<String> for TriggerResourceType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl std::str::FromStr for TriggerResourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "triggers")]
+impl std::fmt::Display for TriggerResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl serde::Serialize for TriggerResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> serde::Deserialize<'de> for TriggerResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "triggers")]
 /// Kind of trigger.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6475,6 +6463,7 @@ pub enum TriggerAttributesTriggerType {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "triggers")]
 impl TriggerAttributesTriggerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6488,6 +6477,7 @@ impl TriggerAttributesTriggerType {
         }
     }
 }
+#[cfg(feature = "triggers")]
 impl From<&str> for TriggerAttributesTriggerType {
     fn from(value: &str) -> Self {
         match value {
@@ -6500,27 +6490,32 @@ impl From<&str> for TriggerAttributesTriggerType {
         }
     }
 }
+#[cfg(feature = "triggers")]
 impl From<String> for TriggerAttributesTriggerType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "triggers")]
 impl std::str::FromStr for TriggerAttributesTriggerType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "triggers")]
 impl std::fmt::Display for TriggerAttributesTriggerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "triggers")]
 impl serde::Serialize for TriggerAttributesTriggerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "triggers")]
 impl<'de> serde::Deserialize<'de> for TriggerAttributesTriggerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6529,61 +6524,7 @@ impl<'de> serde::Deserialize<'de> for TriggerAttributesTriggerType {
         Ok(Self::from(value.as_str()))
     }
 }
-/// Resource type; always `trigger`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TriggerResourceType {
-    /// `trigger`
-    Trigger,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl TriggerResourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for TriggerResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for TriggerResourceType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for TriggerResourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for TriggerResourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for TriggerResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for TriggerResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+#[cfg(feature = "triggers")]
 /// Kind of trigger.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6601,6 +6542,7 @@ pub enum CreateTriggerRequestTriggerType {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "triggers")]
 impl CreateTriggerRequestTriggerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6614,6 +6556,7 @@ impl CreateTriggerRequestTriggerType {
         }
     }
 }
+#[cfg(feature = "triggers")]
 impl From<&str> for CreateTriggerRequestTriggerType {
     fn from(value: &str) -> Self {
         match value {
@@ -6626,27 +6569,32 @@ impl From<&str> for CreateTriggerRequestTriggerType {
         }
     }
 }
+#[cfg(feature = "triggers")]
 impl From<String> for CreateTriggerRequestTriggerType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "triggers")]
 impl std::str::FromStr for CreateTriggerRequestTriggerType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "triggers")]
 impl std::fmt::Display for CreateTriggerRequestTriggerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "triggers")]
 impl serde::Serialize for CreateTriggerRequestTriggerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "triggers")]
 impl<'de> serde::Deserialize<'de> for CreateTriggerRequestTriggerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6655,6 +6603,78 @@ impl<'de> serde::Deserialize<'de> for CreateTriggerRequestTriggerType {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "templates")]
+/// The `schema` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListTemplatesVisibility {
+    /// `private`
+    Private,
+    /// `organization`
+    Organization,
+    /// `public`
+    Public,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "templates")]
+impl ListTemplatesVisibility {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Private => "private",
+            Self::Organization => "organization",
+            Self::Public => "public",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "templates")]
+impl From<&str> for ListTemplatesVisibility {
+    fn from(value: &str) -> Self {
+        match value {
+            "private" => Self::Private,
+            "organization" => Self::Organization,
+            "public" => Self::Public,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "templates")]
+impl From<String> for ListTemplatesVisibility {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "templates")]
+impl std::str::FromStr for ListTemplatesVisibility {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "templates")]
+impl std::fmt::Display for ListTemplatesVisibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "templates")]
+impl serde::Serialize for ListTemplatesVisibility {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "templates")]
+impl<'de> serde::Deserialize<'de> for ListTemplatesVisibility {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "templates")]
 /// Who can see the template.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6668,6 +6688,7 @@ pub enum TemplateVisibility {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "templates")]
 impl TemplateVisibility {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6679,6 +6700,7 @@ impl TemplateVisibility {
         }
     }
 }
+#[cfg(feature = "templates")]
 impl From<&str> for TemplateVisibility {
     fn from(value: &str) -> Self {
         match value {
@@ -6689,27 +6711,32 @@ impl From<&str> for TemplateVisibility {
         }
     }
 }
+#[cfg(feature = "templates")]
 impl From<String> for TemplateVisibility {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "templates")]
 impl std::str::FromStr for TemplateVisibility {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "templates")]
 impl std::fmt::Display for TemplateVisibility {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "templates")]
 impl serde::Serialize for TemplateVisibility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for TemplateVisibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6718,6 +6745,7 @@ impl<'de> serde::Deserialize<'de> for TemplateVisibility {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "templates")]
 /// Who can see the template.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6731,6 +6759,7 @@ pub enum CreateTemplateRequestVisibility {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "templates")]
 impl CreateTemplateRequestVisibility {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6742,6 +6771,7 @@ impl CreateTemplateRequestVisibility {
         }
     }
 }
+#[cfg(feature = "templates")]
 impl From<&str> for CreateTemplateRequestVisibility {
     fn from(value: &str) -> Self {
         match value {
@@ -6752,27 +6782,32 @@ impl From<&str> for CreateTemplateRequestVisibility {
         }
     }
 }
+#[cfg(feature = "templates")]
 impl From<String> for CreateTemplateRequestVisibility {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "templates")]
 impl std::str::FromStr for CreateTemplateRequestVisibility {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "templates")]
 impl std::fmt::Display for CreateTemplateRequestVisibility {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "templates")]
 impl serde::Serialize for CreateTemplateRequestVisibility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for CreateTemplateRequestVisibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6781,6 +6816,78 @@ impl<'de> serde::Deserialize<'de> for CreateTemplateRequestVisibility {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "agents")]
+/// The `schema` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListAgentsStatus {
+    /// `pending`
+    Pending,
+    /// `active`
+    Active,
+    /// `revoked`
+    Revoked,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "agents")]
+impl ListAgentsStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Revoked => "revoked",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "agents")]
+impl From<&str> for ListAgentsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "active" => Self::Active,
+            "revoked" => Self::Revoked,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "agents")]
+impl From<String> for ListAgentsStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "agents")]
+impl std::str::FromStr for ListAgentsStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "agents")]
+impl std::fmt::Display for ListAgentsStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "agents")]
+impl serde::Serialize for ListAgentsStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "agents")]
+impl<'de> serde::Deserialize<'de> for ListAgentsStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "agents")]
 /// Operating system the agent runs on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6794,6 +6901,7 @@ pub enum AgentPlatform {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "agents")]
 impl AgentPlatform {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6805,6 +6913,7 @@ impl AgentPlatform {
         }
     }
 }
+#[cfg(feature = "agents")]
 impl From<&str> for AgentPlatform {
     fn from(value: &str) -> Self {
         match value {
@@ -6815,27 +6924,32 @@ impl From<&str> for AgentPlatform {
         }
     }
 }
+#[cfg(feature = "agents")]
 impl From<String> for AgentPlatform {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl std::str::FromStr for AgentPlatform {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "agents")]
 impl std::fmt::Display for AgentPlatform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl serde::Serialize for AgentPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for AgentPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6844,6 +6958,7 @@ impl<'de> serde::Deserialize<'de> for AgentPlatform {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "agents")]
 /// `pending` until enrolled, `active` once connected, `revoked` when its credentials were revoked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6857,6 +6972,7 @@ pub enum AgentStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "agents")]
 impl AgentStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6868,6 +6984,7 @@ impl AgentStatus {
         }
     }
 }
+#[cfg(feature = "agents")]
 impl From<&str> for AgentStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6878,27 +6995,32 @@ impl From<&str> for AgentStatus {
         }
     }
 }
+#[cfg(feature = "agents")]
 impl From<String> for AgentStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl std::str::FromStr for AgentStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "agents")]
 impl std::fmt::Display for AgentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl serde::Serialize for AgentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for AgentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6907,6 +7029,7 @@ impl<'de> serde::Deserialize<'de> for AgentStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "agents")]
 /// Operating system the agent will run on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6920,6 +7043,7 @@ pub enum RegisterAgentRequestPlatform {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "agents")]
 impl RegisterAgentRequestPlatform {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6931,6 +7055,7 @@ impl RegisterAgentRequestPlatform {
         }
     }
 }
+#[cfg(feature = "agents")]
 impl From<&str> for RegisterAgentRequestPlatform {
     fn from(value: &str) -> Self {
         match value {
@@ -6941,27 +7066,32 @@ impl From<&str> for RegisterAgentRequestPlatform {
         }
     }
 }
+#[cfg(feature = "agents")]
 impl From<String> for RegisterAgentRequestPlatform {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl std::str::FromStr for RegisterAgentRequestPlatform {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "agents")]
 impl std::fmt::Display for RegisterAgentRequestPlatform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl serde::Serialize for RegisterAgentRequestPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for RegisterAgentRequestPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6970,6 +7100,7 @@ impl<'de> serde::Deserialize<'de> for RegisterAgentRequestPlatform {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "agents")]
 /// Operating system.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6983,6 +7114,7 @@ pub enum AgentRegistrationPlatform {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "agents")]
 impl AgentRegistrationPlatform {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6994,6 +7126,7 @@ impl AgentRegistrationPlatform {
         }
     }
 }
+#[cfg(feature = "agents")]
 impl From<&str> for AgentRegistrationPlatform {
     fn from(value: &str) -> Self {
         match value {
@@ -7004,27 +7137,32 @@ impl From<&str> for AgentRegistrationPlatform {
         }
     }
 }
+#[cfg(feature = "agents")]
 impl From<String> for AgentRegistrationPlatform {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl std::str::FromStr for AgentRegistrationPlatform {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "agents")]
 impl std::fmt::Display for AgentRegistrationPlatform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl serde::Serialize for AgentRegistrationPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for AgentRegistrationPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7033,6 +7171,7 @@ impl<'de> serde::Deserialize<'de> for AgentRegistrationPlatform {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "agents")]
 /// Always `pending` until the agent enrolls.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7046,6 +7185,7 @@ pub enum AgentRegistrationStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "agents")]
 impl AgentRegistrationStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7057,6 +7197,7 @@ impl AgentRegistrationStatus {
         }
     }
 }
+#[cfg(feature = "agents")]
 impl From<&str> for AgentRegistrationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -7067,27 +7208,32 @@ impl From<&str> for AgentRegistrationStatus {
         }
     }
 }
+#[cfg(feature = "agents")]
 impl From<String> for AgentRegistrationStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl std::str::FromStr for AgentRegistrationStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "agents")]
 impl std::fmt::Display for AgentRegistrationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl serde::Serialize for AgentRegistrationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for AgentRegistrationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7096,6 +7242,7 @@ impl<'de> serde::Deserialize<'de> for AgentRegistrationStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "ai")]
 /// Provider health.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7107,6 +7254,7 @@ pub enum AiProviderStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "ai")]
 impl AiProviderStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7117,6 +7265,7 @@ impl AiProviderStatus {
         }
     }
 }
+#[cfg(feature = "ai")]
 impl From<&str> for AiProviderStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -7126,27 +7275,32 @@ impl From<&str> for AiProviderStatus {
         }
     }
 }
+#[cfg(feature = "ai")]
 impl From<String> for AiProviderStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "ai")]
 impl std::str::FromStr for AiProviderStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "ai")]
 impl std::fmt::Display for AiProviderStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "ai")]
 impl serde::Serialize for AiProviderStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for AiProviderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7155,6 +7309,7 @@ impl<'de> serde::Deserialize<'de> for AiProviderStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "ai")]
 /// A credential type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7176,6 +7331,7 @@ pub enum GenerationConstraintsAllowedCredentialTypesItem {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "ai")]
 impl GenerationConstraintsAllowedCredentialTypesItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7191,6 +7347,7 @@ impl GenerationConstraintsAllowedCredentialTypesItem {
         }
     }
 }
+#[cfg(feature = "ai")]
 impl From<&str> for GenerationConstraintsAllowedCredentialTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -7205,27 +7362,32 @@ impl From<&str> for GenerationConstraintsAllowedCredentialTypesItem {
         }
     }
 }
+#[cfg(feature = "ai")]
 impl From<String> for GenerationConstraintsAllowedCredentialTypesItem {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "ai")]
 impl std::str::FromStr for GenerationConstraintsAllowedCredentialTypesItem {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "ai")]
 impl std::fmt::Display for GenerationConstraintsAllowedCredentialTypesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "ai")]
 impl serde::Serialize for GenerationConstraintsAllowedCredentialTypesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for GenerationConstraintsAllowedCredentialTypesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7234,6 +7396,7 @@ impl<'de> serde::Deserialize<'de> for GenerationConstraintsAllowedCredentialType
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "git")]
 /// Git hosting provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7247,6 +7410,7 @@ pub enum GitIntegrationProvider {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "git")]
 impl GitIntegrationProvider {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7258,6 +7422,7 @@ impl GitIntegrationProvider {
         }
     }
 }
+#[cfg(feature = "git")]
 impl From<&str> for GitIntegrationProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -7268,27 +7433,32 @@ impl From<&str> for GitIntegrationProvider {
         }
     }
 }
+#[cfg(feature = "git")]
 impl From<String> for GitIntegrationProvider {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "git")]
 impl std::str::FromStr for GitIntegrationProvider {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "git")]
 impl std::fmt::Display for GitIntegrationProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "git")]
 impl serde::Serialize for GitIntegrationProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "git")]
 impl<'de> serde::Deserialize<'de> for GitIntegrationProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7297,6 +7467,7 @@ impl<'de> serde::Deserialize<'de> for GitIntegrationProvider {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "git")]
 /// Git hosting provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7310,6 +7481,7 @@ pub enum SaveGitIntegrationRequestProvider {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "git")]
 impl SaveGitIntegrationRequestProvider {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7321,6 +7493,7 @@ impl SaveGitIntegrationRequestProvider {
         }
     }
 }
+#[cfg(feature = "git")]
 impl From<&str> for SaveGitIntegrationRequestProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -7331,27 +7504,32 @@ impl From<&str> for SaveGitIntegrationRequestProvider {
         }
     }
 }
+#[cfg(feature = "git")]
 impl From<String> for SaveGitIntegrationRequestProvider {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "git")]
 impl std::str::FromStr for SaveGitIntegrationRequestProvider {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "git")]
 impl std::fmt::Display for SaveGitIntegrationRequestProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "git")]
 impl serde::Serialize for SaveGitIntegrationRequestProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "git")]
 impl<'de> serde::Deserialize<'de> for SaveGitIntegrationRequestProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7360,6 +7538,7 @@ impl<'de> serde::Deserialize<'de> for SaveGitIntegrationRequestProvider {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "orchestration")]
 /// Scheduling priority (documented values; others may exist).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7371,6 +7550,7 @@ pub enum SyncRequestPriority {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "orchestration")]
 impl SyncRequestPriority {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7381,6 +7561,7 @@ impl SyncRequestPriority {
         }
     }
 }
+#[cfg(feature = "orchestration")]
 impl From<&str> for SyncRequestPriority {
     fn from(value: &str) -> Self {
         match value {
@@ -7390,27 +7571,32 @@ impl From<&str> for SyncRequestPriority {
         }
     }
 }
+#[cfg(feature = "orchestration")]
 impl From<String> for SyncRequestPriority {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "orchestration")]
 impl std::str::FromStr for SyncRequestPriority {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "orchestration")]
 impl std::fmt::Display for SyncRequestPriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "orchestration")]
 impl serde::Serialize for SyncRequestPriority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "orchestration")]
 impl<'de> serde::Deserialize<'de> for SyncRequestPriority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7419,6 +7605,7 @@ impl<'de> serde::Deserialize<'de> for SyncRequestPriority {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "orchestration")]
 /// Scheduling priority (documented values; others may exist).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7430,6 +7617,7 @@ pub enum BackfillRequestPriority {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "orchestration")]
 impl BackfillRequestPriority {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7440,6 +7628,7 @@ impl BackfillRequestPriority {
         }
     }
 }
+#[cfg(feature = "orchestration")]
 impl From<&str> for BackfillRequestPriority {
     fn from(value: &str) -> Self {
         match value {
@@ -7449,27 +7638,32 @@ impl From<&str> for BackfillRequestPriority {
         }
     }
 }
+#[cfg(feature = "orchestration")]
 impl From<String> for BackfillRequestPriority {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "orchestration")]
 impl std::str::FromStr for BackfillRequestPriority {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "orchestration")]
 impl std::fmt::Display for BackfillRequestPriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "orchestration")]
 impl serde::Serialize for BackfillRequestPriority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "orchestration")]
 impl<'de> serde::Deserialize<'de> for BackfillRequestPriority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7478,1369 +7672,7 @@ impl<'de> serde::Deserialize<'de> for BackfillRequestPriority {
         Ok(Self::from(value.as_str()))
     }
 }
-/// Kind of source (documented values; deployments may add others).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StreamAttributesSourceType {
-    /// `postgres_cdc`
-    PostgresCdc,
-    /// `mysql_cdc`
-    MysqlCdc,
-    /// `sqlserver_cdc`
-    SqlserverCdc,
-    /// `kafka`
-    Kafka,
-    /// `webhook`
-    Webhook,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl StreamAttributesSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostgresCdc => "postgres_cdc",
-            Self::MysqlCdc => "mysql_cdc",
-            Self::SqlserverCdc => "sqlserver_cdc",
-            Self::Kafka => "kafka",
-            Self::Webhook => "webhook",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for StreamAttributesSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "postgres_cdc" => Self::PostgresCdc,
-            "mysql_cdc" => Self::MysqlCdc,
-            "sqlserver_cdc" => Self::SqlserverCdc,
-            "kafka" => Self::Kafka,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for StreamAttributesSourceType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for StreamAttributesSourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for StreamAttributesSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for StreamAttributesSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for StreamAttributesSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Lifecycle status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StreamAttributesStatus {
-    /// `created`
-    Created,
-    /// `starting`
-    Starting,
-    /// `running`
-    Running,
-    /// `paused`
-    Paused,
-    /// `stopped`
-    Stopped,
-    /// `error`
-    Error,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl StreamAttributesStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Starting => "starting",
-            Self::Running => "running",
-            Self::Paused => "paused",
-            Self::Stopped => "stopped",
-            Self::Error => "error",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for StreamAttributesStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "starting" => Self::Starting,
-            "running" => Self::Running,
-            "paused" => Self::Paused,
-            "stopped" => Self::Stopped,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for StreamAttributesStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for StreamAttributesStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for StreamAttributesStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for StreamAttributesStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for StreamAttributesStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Resource type; always `stream`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StreamResourceType {
-    /// `stream`
-    Stream,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl StreamResourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stream => "stream",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for StreamResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "stream" => Self::Stream,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for StreamResourceType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for StreamResourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for StreamResourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for StreamResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for StreamResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Kind of source (documented values; deployments may add others).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateStreamRequestSourceType {
-    /// `postgres_cdc`
-    PostgresCdc,
-    /// `mysql_cdc`
-    MysqlCdc,
-    /// `sqlserver_cdc`
-    SqlserverCdc,
-    /// `kafka`
-    Kafka,
-    /// `webhook`
-    Webhook,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl CreateStreamRequestSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostgresCdc => "postgres_cdc",
-            Self::MysqlCdc => "mysql_cdc",
-            Self::SqlserverCdc => "sqlserver_cdc",
-            Self::Kafka => "kafka",
-            Self::Webhook => "webhook",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for CreateStreamRequestSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "postgres_cdc" => Self::PostgresCdc,
-            "mysql_cdc" => Self::MysqlCdc,
-            "sqlserver_cdc" => Self::SqlserverCdc,
-            "kafka" => Self::Kafka,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for CreateStreamRequestSourceType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for CreateStreamRequestSourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for CreateStreamRequestSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateStreamRequestSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateStreamRequestSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Lifecycle status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StreamStatusCountStatus {
-    /// `created`
-    Created,
-    /// `starting`
-    Starting,
-    /// `running`
-    Running,
-    /// `paused`
-    Paused,
-    /// `stopped`
-    Stopped,
-    /// `error`
-    Error,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl StreamStatusCountStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Starting => "starting",
-            Self::Running => "running",
-            Self::Paused => "paused",
-            Self::Stopped => "stopped",
-            Self::Error => "error",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for StreamStatusCountStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "starting" => Self::Starting,
-            "running" => Self::Running,
-            "paused" => Self::Paused,
-            "stopped" => Self::Stopped,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for StreamStatusCountStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for StreamStatusCountStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for StreamStatusCountStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for StreamStatusCountStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for StreamStatusCountStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// `cron` runs on the expression; `manual` only on demand.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReverseEtlScheduleType {
-    /// `cron`
-    Cron,
-    /// `manual`
-    Manual,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl ReverseEtlScheduleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cron => "cron",
-            Self::Manual => "manual",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ReverseEtlScheduleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "cron" => Self::Cron,
-            "manual" => Self::Manual,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for ReverseEtlScheduleType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for ReverseEtlScheduleType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ReverseEtlScheduleType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ReverseEtlScheduleType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReverseEtlScheduleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// How rows are written (documented values; connectors may add others).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReverseEtlSyncAttributesSyncMode {
-    /// `upsert`
-    Upsert,
-    /// `insert`
-    Insert,
-    /// `update`
-    Update,
-    /// `delete`
-    Delete,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl ReverseEtlSyncAttributesSyncMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Upsert => "upsert",
-            Self::Insert => "insert",
-            Self::Update => "update",
-            Self::Delete => "delete",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ReverseEtlSyncAttributesSyncMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "upsert" => Self::Upsert,
-            "insert" => Self::Insert,
-            "update" => Self::Update,
-            "delete" => Self::Delete,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for ReverseEtlSyncAttributesSyncMode {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for ReverseEtlSyncAttributesSyncMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ReverseEtlSyncAttributesSyncMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ReverseEtlSyncAttributesSyncMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReverseEtlSyncAttributesSyncMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Resource type; always `reverse_etl_sync`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ReverseEtlSyncResourceType {
-    /// `reverse_etl_sync`
-    ReverseEtlSync,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl ReverseEtlSyncResourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReverseEtlSync => "reverse_etl_sync",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ReverseEtlSyncResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "reverse_etl_sync" => Self::ReverseEtlSync,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for ReverseEtlSyncResourceType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for ReverseEtlSyncResourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ReverseEtlSyncResourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ReverseEtlSyncResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReverseEtlSyncResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// How rows are written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateReverseEtlSyncRequestSyncMode {
-    /// `upsert`
-    Upsert,
-    /// `insert`
-    Insert,
-    /// `update`
-    Update,
-    /// `delete`
-    Delete,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl CreateReverseEtlSyncRequestSyncMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Upsert => "upsert",
-            Self::Insert => "insert",
-            Self::Update => "update",
-            Self::Delete => "delete",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for CreateReverseEtlSyncRequestSyncMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "upsert" => Self::Upsert,
-            "insert" => Self::Insert,
-            "update" => Self::Update,
-            "delete" => Self::Delete,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for CreateReverseEtlSyncRequestSyncMode {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for CreateReverseEtlSyncRequestSyncMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for CreateReverseEtlSyncRequestSyncMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateReverseEtlSyncRequestSyncMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateReverseEtlSyncRequestSyncMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// New sync mode.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateReverseEtlSyncRequestSyncMode {
-    /// `upsert`
-    Upsert,
-    /// `insert`
-    Insert,
-    /// `update`
-    Update,
-    /// `delete`
-    Delete,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl UpdateReverseEtlSyncRequestSyncMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Upsert => "upsert",
-            Self::Insert => "insert",
-            Self::Update => "update",
-            Self::Delete => "delete",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for UpdateReverseEtlSyncRequestSyncMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "upsert" => Self::Upsert,
-            "insert" => Self::Insert,
-            "update" => Self::Update,
-            "delete" => Self::Delete,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for UpdateReverseEtlSyncRequestSyncMode {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for UpdateReverseEtlSyncRequestSyncMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for UpdateReverseEtlSyncRequestSyncMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for UpdateReverseEtlSyncRequestSyncMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateReverseEtlSyncRequestSyncMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Rule kind (documented values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum QualityRuleType {
-    /// `regex`
-    Regex,
-    /// `sql_expression`
-    SqlExpression,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl QualityRuleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Regex => "regex",
-            Self::SqlExpression => "sql_expression",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for QualityRuleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "regex" => Self::Regex,
-            "sql_expression" => Self::SqlExpression,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for QualityRuleType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for QualityRuleType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for QualityRuleType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for QualityRuleType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for QualityRuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Lifecycle status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContractStatus {
-    /// `draft`
-    Draft,
-    /// `active`
-    Active,
-    /// `deprecated`
-    Deprecated,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl ContractStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Deprecated => "deprecated",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ContractStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "deprecated" => Self::Deprecated,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for ContractStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for ContractStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ContractStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ContractStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContractStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// `git` clones a repository; `upload` refers to an uploaded archive.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DbtSourceType {
-    /// `git`
-    Git,
-    /// `upload`
-    Upload,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl DbtSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Git => "git",
-            Self::Upload => "upload",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for DbtSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "git" => Self::Git,
-            "upload" => Self::Upload,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for DbtSourceType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for DbtSourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for DbtSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for DbtSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DbtSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Artifact source (documented value: `upload`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MatillionArtifactType {
-    /// `upload`
-    Upload,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl MatillionArtifactType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Upload => "upload",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for MatillionArtifactType {
-    fn from(value: &str) -> Self {
-        match value {
-            "upload" => Self::Upload,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for MatillionArtifactType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for MatillionArtifactType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for MatillionArtifactType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for MatillionArtifactType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for MatillionArtifactType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Failure code (values seen in the documentation; others may appear).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DlqEntryErrorCode {
-    /// `destination_constraint_violation`
-    DestinationConstraintViolation,
-    /// `source_timeout`
-    SourceTimeout,
-    /// `schema_drift`
-    SchemaDrift,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl DlqEntryErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DestinationConstraintViolation => "destination_constraint_violation",
-            Self::SourceTimeout => "source_timeout",
-            Self::SchemaDrift => "schema_drift",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for DlqEntryErrorCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "destination_constraint_violation" => Self::DestinationConstraintViolation,
-            "source_timeout" => Self::SourceTimeout,
-            "schema_drift" => Self::SchemaDrift,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for DlqEntryErrorCode {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for DlqEntryErrorCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for DlqEntryErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for DlqEntryErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DlqEntryErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Failure code.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DlqErrorCodeCountErrorCode {
-    /// `destination_constraint_violation`
-    DestinationConstraintViolation,
-    /// `source_timeout`
-    SourceTimeout,
-    /// `schema_drift`
-    SchemaDrift,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl DlqErrorCodeCountErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DestinationConstraintViolation => "destination_constraint_violation",
-            Self::SourceTimeout => "source_timeout",
-            Self::SchemaDrift => "schema_drift",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for DlqErrorCodeCountErrorCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "destination_constraint_violation" => Self::DestinationConstraintViolation,
-            "source_timeout" => Self::SourceTimeout,
-            "schema_drift" => Self::SchemaDrift,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for DlqErrorCodeCountErrorCode {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for DlqErrorCodeCountErrorCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for DlqErrorCodeCountErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for DlqErrorCodeCountErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DlqErrorCodeCountErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// The `schema` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListPipelinesStatus {
-    /// `draft`
-    Draft,
-    /// `active`
-    Active,
-    /// `paused`
-    Paused,
-    /// `archived`
-    Archived,
-    /// `error`
-    Error,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl ListPipelinesStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Archived => "archived",
-            Self::Error => "error",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ListPipelinesStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            "archived" => Self::Archived,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for ListPipelinesStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for ListPipelinesStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ListPipelinesStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ListPipelinesStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListPipelinesStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// The `schema` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListRunsStatus {
-    /// `queued`
-    Queued,
-    /// `running`
-    Running,
-    /// `succeeded`
-    Succeeded,
-    /// `failed`
-    Failed,
-    /// `canceled`
-    Canceled,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl ListRunsStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Canceled => "canceled",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ListRunsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "queued" => Self::Queued,
-            "running" => Self::Running,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for ListRunsStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for ListRunsStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ListRunsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ListRunsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListRunsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// The `schema` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListTriggersType {
-    /// `s3`
-    S3,
-    /// `gcs`
-    Gcs,
-    /// `azure`
-    Azure,
-    /// `webhook`
-    Webhook,
-    /// `file_watcher`
-    FileWatcher,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl ListTriggersType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "s3",
-            Self::Gcs => "gcs",
-            Self::Azure => "azure",
-            Self::Webhook => "webhook",
-            Self::FileWatcher => "file_watcher",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ListTriggersType {
-    fn from(value: &str) -> Self {
-        match value {
-            "s3" => Self::S3,
-            "gcs" => Self::Gcs,
-            "azure" => Self::Azure,
-            "webhook" => Self::Webhook,
-            "file_watcher" => Self::FileWatcher,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for ListTriggersType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for ListTriggersType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ListTriggersType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ListTriggersType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListTriggersType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// The `schema` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListTemplatesVisibility {
-    /// `private`
-    Private,
-    /// `organization`
-    Organization,
-    /// `public`
-    Public,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl ListTemplatesVisibility {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "private",
-            Self::Organization => "organization",
-            Self::Public => "public",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ListTemplatesVisibility {
-    fn from(value: &str) -> Self {
-        match value {
-            "private" => Self::Private,
-            "organization" => Self::Organization,
-            "public" => Self::Public,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for ListTemplatesVisibility {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for ListTemplatesVisibility {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ListTemplatesVisibility {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ListTemplatesVisibility {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListTemplatesVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// The `schema` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListAgentsStatus {
-    /// `pending`
-    Pending,
-    /// `active`
-    Active,
-    /// `revoked`
-    Revoked,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-impl ListAgentsStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ListAgentsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "active" => Self::Active,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for ListAgentsStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for ListAgentsStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ListAgentsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ListAgentsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListAgentsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+#[cfg(feature = "streams")]
 /// The `schema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8860,6 +7692,7 @@ pub enum ListStreamsStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "streams")]
 impl ListStreamsStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8874,6 +7707,7 @@ impl ListStreamsStatus {
         }
     }
 }
+#[cfg(feature = "streams")]
 impl From<&str> for ListStreamsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -8887,27 +7721,32 @@ impl From<&str> for ListStreamsStatus {
         }
     }
 }
+#[cfg(feature = "streams")]
 impl From<String> for ListStreamsStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "streams")]
 impl std::str::FromStr for ListStreamsStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "streams")]
 impl std::fmt::Display for ListStreamsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "streams")]
 impl serde::Serialize for ListStreamsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "streams")]
 impl<'de> serde::Deserialize<'de> for ListStreamsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8916,6 +7755,7 @@ impl<'de> serde::Deserialize<'de> for ListStreamsStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "streams")]
 /// The `schema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8933,6 +7773,7 @@ pub enum ListStreamsSourceType {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "streams")]
 impl ListStreamsSourceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8946,6 +7787,7 @@ impl ListStreamsSourceType {
         }
     }
 }
+#[cfg(feature = "streams")]
 impl From<&str> for ListStreamsSourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -8958,27 +7800,32 @@ impl From<&str> for ListStreamsSourceType {
         }
     }
 }
+#[cfg(feature = "streams")]
 impl From<String> for ListStreamsSourceType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "streams")]
 impl std::str::FromStr for ListStreamsSourceType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "streams")]
 impl std::fmt::Display for ListStreamsSourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "streams")]
 impl serde::Serialize for ListStreamsSourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "streams")]
 impl<'de> serde::Deserialize<'de> for ListStreamsSourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8987,6 +7834,1017 @@ impl<'de> serde::Deserialize<'de> for ListStreamsSourceType {
         Ok(Self::from(value.as_str()))
     }
 }
+#[cfg(feature = "streams")]
+/// Resource type; always `stream`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamResourceType {
+    /// `stream`
+    Stream,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "streams")]
+impl StreamResourceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stream => "stream",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "streams")]
+impl From<&str> for StreamResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "stream" => Self::Stream,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "streams")]
+impl From<String> for StreamResourceType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl std::str::FromStr for StreamResourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "streams")]
+impl std::fmt::Display for StreamResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl serde::Serialize for StreamResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for StreamResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "streams")]
+/// Kind of source (documented values; deployments may add others).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamAttributesSourceType {
+    /// `postgres_cdc`
+    PostgresCdc,
+    /// `mysql_cdc`
+    MysqlCdc,
+    /// `sqlserver_cdc`
+    SqlserverCdc,
+    /// `kafka`
+    Kafka,
+    /// `webhook`
+    Webhook,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "streams")]
+impl StreamAttributesSourceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostgresCdc => "postgres_cdc",
+            Self::MysqlCdc => "mysql_cdc",
+            Self::SqlserverCdc => "sqlserver_cdc",
+            Self::Kafka => "kafka",
+            Self::Webhook => "webhook",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "streams")]
+impl From<&str> for StreamAttributesSourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "postgres_cdc" => Self::PostgresCdc,
+            "mysql_cdc" => Self::MysqlCdc,
+            "sqlserver_cdc" => Self::SqlserverCdc,
+            "kafka" => Self::Kafka,
+            "webhook" => Self::Webhook,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "streams")]
+impl From<String> for StreamAttributesSourceType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl std::str::FromStr for StreamAttributesSourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "streams")]
+impl std::fmt::Display for StreamAttributesSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl serde::Serialize for StreamAttributesSourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for StreamAttributesSourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "streams")]
+/// Lifecycle status.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamAttributesStatus {
+    /// `created`
+    Created,
+    /// `starting`
+    Starting,
+    /// `running`
+    Running,
+    /// `paused`
+    Paused,
+    /// `stopped`
+    Stopped,
+    /// `error`
+    Error,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "streams")]
+impl StreamAttributesStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Starting => "starting",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Stopped => "stopped",
+            Self::Error => "error",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "streams")]
+impl From<&str> for StreamAttributesStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "starting" => Self::Starting,
+            "running" => Self::Running,
+            "paused" => Self::Paused,
+            "stopped" => Self::Stopped,
+            "error" => Self::Error,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "streams")]
+impl From<String> for StreamAttributesStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl std::str::FromStr for StreamAttributesStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "streams")]
+impl std::fmt::Display for StreamAttributesStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl serde::Serialize for StreamAttributesStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for StreamAttributesStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "streams")]
+/// Kind of source (documented values; deployments may add others).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateStreamRequestSourceType {
+    /// `postgres_cdc`
+    PostgresCdc,
+    /// `mysql_cdc`
+    MysqlCdc,
+    /// `sqlserver_cdc`
+    SqlserverCdc,
+    /// `kafka`
+    Kafka,
+    /// `webhook`
+    Webhook,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "streams")]
+impl CreateStreamRequestSourceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostgresCdc => "postgres_cdc",
+            Self::MysqlCdc => "mysql_cdc",
+            Self::SqlserverCdc => "sqlserver_cdc",
+            Self::Kafka => "kafka",
+            Self::Webhook => "webhook",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "streams")]
+impl From<&str> for CreateStreamRequestSourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "postgres_cdc" => Self::PostgresCdc,
+            "mysql_cdc" => Self::MysqlCdc,
+            "sqlserver_cdc" => Self::SqlserverCdc,
+            "kafka" => Self::Kafka,
+            "webhook" => Self::Webhook,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "streams")]
+impl From<String> for CreateStreamRequestSourceType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl std::str::FromStr for CreateStreamRequestSourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "streams")]
+impl std::fmt::Display for CreateStreamRequestSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl serde::Serialize for CreateStreamRequestSourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for CreateStreamRequestSourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "streams")]
+/// Lifecycle status.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamStatusCountStatus {
+    /// `created`
+    Created,
+    /// `starting`
+    Starting,
+    /// `running`
+    Running,
+    /// `paused`
+    Paused,
+    /// `stopped`
+    Stopped,
+    /// `error`
+    Error,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "streams")]
+impl StreamStatusCountStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Starting => "starting",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Stopped => "stopped",
+            Self::Error => "error",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "streams")]
+impl From<&str> for StreamStatusCountStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "starting" => Self::Starting,
+            "running" => Self::Running,
+            "paused" => Self::Paused,
+            "stopped" => Self::Stopped,
+            "error" => Self::Error,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "streams")]
+impl From<String> for StreamStatusCountStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl std::str::FromStr for StreamStatusCountStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "streams")]
+impl std::fmt::Display for StreamStatusCountStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl serde::Serialize for StreamStatusCountStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for StreamStatusCountStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "reverse_etl")]
+/// Resource type; always `reverse_etl_sync`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReverseEtlSyncResourceType {
+    /// `reverse_etl_sync`
+    ReverseEtlSync,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "reverse_etl")]
+impl ReverseEtlSyncResourceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReverseEtlSync => "reverse_etl_sync",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl From<&str> for ReverseEtlSyncResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "reverse_etl_sync" => Self::ReverseEtlSync,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl From<String> for ReverseEtlSyncResourceType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl std::str::FromStr for ReverseEtlSyncResourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl std::fmt::Display for ReverseEtlSyncResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for ReverseEtlSyncResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for ReverseEtlSyncResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "reverse_etl")]
+/// How rows are written (documented values; connectors may add others).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReverseEtlSyncAttributesSyncMode {
+    /// `upsert`
+    Upsert,
+    /// `insert`
+    Insert,
+    /// `update`
+    Update,
+    /// `delete`
+    Delete,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "reverse_etl")]
+impl ReverseEtlSyncAttributesSyncMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Upsert => "upsert",
+            Self::Insert => "insert",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl From<&str> for ReverseEtlSyncAttributesSyncMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "upsert" => Self::Upsert,
+            "insert" => Self::Insert,
+            "update" => Self::Update,
+            "delete" => Self::Delete,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl From<String> for ReverseEtlSyncAttributesSyncMode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl std::str::FromStr for ReverseEtlSyncAttributesSyncMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl std::fmt::Display for ReverseEtlSyncAttributesSyncMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for ReverseEtlSyncAttributesSyncMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for ReverseEtlSyncAttributesSyncMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "reverse_etl")]
+/// `cron` runs on the expression; `manual` only on demand.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReverseEtlScheduleType {
+    /// `cron`
+    Cron,
+    /// `manual`
+    Manual,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "reverse_etl")]
+impl ReverseEtlScheduleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cron => "cron",
+            Self::Manual => "manual",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl From<&str> for ReverseEtlScheduleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "cron" => Self::Cron,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl From<String> for ReverseEtlScheduleType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl std::str::FromStr for ReverseEtlScheduleType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl std::fmt::Display for ReverseEtlScheduleType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for ReverseEtlScheduleType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for ReverseEtlScheduleType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "reverse_etl")]
+/// How rows are written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateReverseEtlSyncRequestSyncMode {
+    /// `upsert`
+    Upsert,
+    /// `insert`
+    Insert,
+    /// `update`
+    Update,
+    /// `delete`
+    Delete,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "reverse_etl")]
+impl CreateReverseEtlSyncRequestSyncMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Upsert => "upsert",
+            Self::Insert => "insert",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl From<&str> for CreateReverseEtlSyncRequestSyncMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "upsert" => Self::Upsert,
+            "insert" => Self::Insert,
+            "update" => Self::Update,
+            "delete" => Self::Delete,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl From<String> for CreateReverseEtlSyncRequestSyncMode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl std::str::FromStr for CreateReverseEtlSyncRequestSyncMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl std::fmt::Display for CreateReverseEtlSyncRequestSyncMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for CreateReverseEtlSyncRequestSyncMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for CreateReverseEtlSyncRequestSyncMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "reverse_etl")]
+/// New sync mode.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateReverseEtlSyncRequestSyncMode {
+    /// `upsert`
+    Upsert,
+    /// `insert`
+    Insert,
+    /// `update`
+    Update,
+    /// `delete`
+    Delete,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "reverse_etl")]
+impl UpdateReverseEtlSyncRequestSyncMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Upsert => "upsert",
+            Self::Insert => "insert",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl From<&str> for UpdateReverseEtlSyncRequestSyncMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "upsert" => Self::Upsert,
+            "insert" => Self::Insert,
+            "update" => Self::Update,
+            "delete" => Self::Delete,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl From<String> for UpdateReverseEtlSyncRequestSyncMode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl std::str::FromStr for UpdateReverseEtlSyncRequestSyncMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl std::fmt::Display for UpdateReverseEtlSyncRequestSyncMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for UpdateReverseEtlSyncRequestSyncMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for UpdateReverseEtlSyncRequestSyncMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "contracts")]
+/// Lifecycle status.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContractStatus {
+    /// `draft`
+    Draft,
+    /// `active`
+    Active,
+    /// `deprecated`
+    Deprecated,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "contracts")]
+impl ContractStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Active => "active",
+            Self::Deprecated => "deprecated",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "contracts")]
+impl From<&str> for ContractStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "active" => Self::Active,
+            "deprecated" => Self::Deprecated,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "contracts")]
+impl From<String> for ContractStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ContractStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ContractStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ContractStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ContractStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "contracts")]
+/// Rule kind (documented values).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum QualityRuleType {
+    /// `regex`
+    Regex,
+    /// `sql_expression`
+    SqlExpression,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "contracts")]
+impl QualityRuleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Regex => "regex",
+            Self::SqlExpression => "sql_expression",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "contracts")]
+impl From<&str> for QualityRuleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "regex" => Self::Regex,
+            "sql_expression" => Self::SqlExpression,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "contracts")]
+impl From<String> for QualityRuleType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for QualityRuleType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for QualityRuleType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "contracts")]
+impl serde::Serialize for QualityRuleType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for QualityRuleType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "convert")]
+/// `git` clones a repository; `upload` refers to an uploaded archive.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DbtSourceType {
+    /// `git`
+    Git,
+    /// `upload`
+    Upload,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "convert")]
+impl DbtSourceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Git => "git",
+            Self::Upload => "upload",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "convert")]
+impl From<&str> for DbtSourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "git" => Self::Git,
+            "upload" => Self::Upload,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "convert")]
+impl From<String> for DbtSourceType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "convert")]
+impl std::str::FromStr for DbtSourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "convert")]
+impl std::fmt::Display for DbtSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for DbtSourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for DbtSourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "convert")]
+/// Artifact source (documented value: `upload`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MatillionArtifactType {
+    /// `upload`
+    Upload,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "convert")]
+impl MatillionArtifactType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Upload => "upload",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "convert")]
+impl From<&str> for MatillionArtifactType {
+    fn from(value: &str) -> Self {
+        match value {
+            "upload" => Self::Upload,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "convert")]
+impl From<String> for MatillionArtifactType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "convert")]
+impl std::str::FromStr for MatillionArtifactType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "convert")]
+impl std::fmt::Display for MatillionArtifactType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for MatillionArtifactType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for MatillionArtifactType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "dlq")]
 /// The `schema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9000,6 +8858,7 @@ pub enum ListDlqEntriesErrorCode {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
+#[cfg(feature = "dlq")]
 impl ListDlqEntriesErrorCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9011,6 +8870,7 @@ impl ListDlqEntriesErrorCode {
         }
     }
 }
+#[cfg(feature = "dlq")]
 impl From<&str> for ListDlqEntriesErrorCode {
     fn from(value: &str) -> Self {
         match value {
@@ -9021,28 +8881,175 @@ impl From<&str> for ListDlqEntriesErrorCode {
         }
     }
 }
+#[cfg(feature = "dlq")]
 impl From<String> for ListDlqEntriesErrorCode {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "dlq")]
 impl std::str::FromStr for ListDlqEntriesErrorCode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "dlq")]
 impl std::fmt::Display for ListDlqEntriesErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "dlq")]
 impl serde::Serialize for ListDlqEntriesErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "dlq")]
 impl<'de> serde::Deserialize<'de> for ListDlqEntriesErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "dlq")]
+/// Failure code (values seen in the documentation; others may appear).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DlqEntryErrorCode {
+    /// `destination_constraint_violation`
+    DestinationConstraintViolation,
+    /// `source_timeout`
+    SourceTimeout,
+    /// `schema_drift`
+    SchemaDrift,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "dlq")]
+impl DlqEntryErrorCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DestinationConstraintViolation => "destination_constraint_violation",
+            Self::SourceTimeout => "source_timeout",
+            Self::SchemaDrift => "schema_drift",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "dlq")]
+impl From<&str> for DlqEntryErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "destination_constraint_violation" => Self::DestinationConstraintViolation,
+            "source_timeout" => Self::SourceTimeout,
+            "schema_drift" => Self::SchemaDrift,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "dlq")]
+impl From<String> for DlqEntryErrorCode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "dlq")]
+impl std::str::FromStr for DlqEntryErrorCode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "dlq")]
+impl std::fmt::Display for DlqEntryErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "dlq")]
+impl serde::Serialize for DlqEntryErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "dlq")]
+impl<'de> serde::Deserialize<'de> for DlqEntryErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+#[cfg(feature = "dlq")]
+/// Failure code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DlqErrorCodeCountErrorCode {
+    /// `destination_constraint_violation`
+    DestinationConstraintViolation,
+    /// `source_timeout`
+    SourceTimeout,
+    /// `schema_drift`
+    SchemaDrift,
+    /// A value this version of the client does not know; it round-trips unchanged.
+    Unknown(String),
+}
+#[cfg(feature = "dlq")]
+impl DlqErrorCodeCountErrorCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DestinationConstraintViolation => "destination_constraint_violation",
+            Self::SourceTimeout => "source_timeout",
+            Self::SchemaDrift => "schema_drift",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+#[cfg(feature = "dlq")]
+impl From<&str> for DlqErrorCodeCountErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "destination_constraint_violation" => Self::DestinationConstraintViolation,
+            "source_timeout" => Self::SourceTimeout,
+            "schema_drift" => Self::SchemaDrift,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "dlq")]
+impl From<String> for DlqErrorCodeCountErrorCode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "dlq")]
+impl std::str::FromStr for DlqErrorCodeCountErrorCode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+#[cfg(feature = "dlq")]
+impl std::fmt::Display for DlqErrorCodeCountErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "dlq")]
+impl serde::Serialize for DlqErrorCodeCountErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "dlq")]
+impl<'de> serde::Deserialize<'de> for DlqErrorCodeCountErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

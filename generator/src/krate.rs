@@ -86,27 +86,63 @@ pub(crate) struct Pieces {
     apis: Vec<(String, String)>,
 }
 
-pub(crate) fn pieces(api: &Api, crate_name: &str) -> Result<Pieces> {
+pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool) -> Result<Pieces> {
     let env_prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name);
     let root = format(
         "src/client.rs",
-        emit::root_items(api, crate_name, &env_prefix),
+        emit::root_items(api, crate_name, &env_prefix, features),
     )?;
-    let models = format("src/models.rs", emit::models(api))?;
-    let apis = api
-        .groups
+    // Every chunk (a type, an operation) is emitted and formatted on its own, in parallel;
+    // prettyplease separates top-level items the same way, so joining them gives the same file.
+    // Token streams are not `Send`, so each worker goes from IR to text.
+    enum Job<'a> {
+        Type(&'a crate::ir::TypeDef),
+        Op(usize, &'a crate::ir::Operation),
+    }
+    let mut jobs: Vec<Job<'_>> = api
+        .types
         .iter()
-        .map(|g| {
-            let file = format!("src/apis/{}.rs", g.module);
-            format(&file, emit::group_module(api, g)).map(|text| (g.module.clone(), text))
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .filter(|t| !t.groups.is_empty())
+        .map(Job::Type)
+        .collect();
+    for (gi, g) in api.groups.iter().enumerate() {
+        jobs.extend(g.operations.iter().map(|op| Job::Op(gi, op)));
+    }
+    let done = emit::parallel(jobs.len(), |i| match jobs[i] {
+        Job::Type(t) => {
+            let tokens = emit::model_item(api, t, features);
+            let rt = emit::mentions_ident(tokens.clone(), "rt");
+            format("src/models.rs", tokens).map(|text| (0, text, rt))
+        }
+        Job::Op(gi, op) => {
+            let tokens = emit::operation_chunk(api, op);
+            let models = emit::mentions_ident(tokens.clone(), "models");
+            format(&format!("src/apis/{}.rs", api.groups[gi].module), tokens)
+                .map(|text| (gi + 1, text, models))
+        }
+    });
+    let mut bodies: Vec<String> = vec![String::new(); api.groups.len() + 1];
+    let mut mentions = vec![false; api.groups.len() + 1];
+    for result in done {
+        let (slot, text, mentioned) = result?;
+        bodies[slot].push_str(&text);
+        mentions[slot] |= mentioned;
+    }
+    let mut models = format("src/models.rs", emit::models_header(mentions[0], features))?;
+    models.push_str(&bodies[0]);
+    let mut apis = Vec::new();
+    for (gi, g) in api.groups.iter().enumerate() {
+        let file = format!("src/apis/{}.rs", g.module);
+        let mut text = format(&file, emit::group_header(api, g, mentions[gi + 1]))?;
+        text.push_str(&bodies[gi + 1]);
+        apis.push((g.module.clone(), text));
+    }
     Ok(Pieces { root, models, apis })
 }
 
 /// Every file of the generated crate, keyed by path relative to the crate folder.
 pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, String>> {
-    let pieces = pieces(api, &settings.name)?;
+    let pieces = pieces(api, &settings.name, true)?;
     let rs_header = header("//", &settings.regenerate);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), cargo_toml(api, settings));
@@ -125,7 +161,10 @@ pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMa
     );
     let mut apis_mod = String::from("//! Operations grouped by resource (the spec's tags).\n\n");
     for (module, text) in &pieces.apis {
-        apis_mod.push_str(&format!("pub mod {module};\n"));
+        apis_mod.push_str(&format!(
+            "#[cfg(feature = \"{}\")]\npub mod {module};\n",
+            emit::feature_name(module)
+        ));
         files.insert(
             format!("src/apis/{module}.rs"),
             format!("{rs_header}{text}"),
@@ -143,7 +182,7 @@ pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMa
 
 /// One file with inline modules, for `include!` from a build script.
 pub(crate) fn single_file(api: &Api, crate_name: &str, regenerate: &str) -> Result<String> {
-    let pieces = pieces(api, crate_name)?;
+    let pieces = pieces(api, crate_name, false)?;
     let mut out = header("//", regenerate);
     out.push_str("// Include it with `include!(concat!(env!(\"OUT_DIR\"), \"/<name>.rs\"));`.\n\n");
     out.push_str("mod client {\n");
@@ -278,12 +317,34 @@ fn cargo_toml(api: &Api, s: &CrateSettings) -> String {
             "\n# Not part of an enclosing workspace: this crate builds on its own.\n[workspace]\n",
         );
     }
+    t.push_str("\n[features]\n");
+    t.push_str(
+        "# Every resource group (tag) is a feature; all are on by default. To compile only what\n",
+    );
+    t.push_str("# you use: default-features = false, features = [\"<group>\", ...].\n");
+    let features: Vec<String> = api
+        .groups
+        .iter()
+        .map(|g| emit::feature_name(&g.module))
+        .collect();
+    t.push_str("default = [\"full\"]\n");
+    t.push_str(&format!(
+        "full = [{}]\n",
+        features
+            .iter()
+            .map(|f| toml_str(f))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    for f in &features {
+        t.push_str(&format!("{f} = []\n"));
+    }
     t.push_str("\n[dependencies]\n");
     for (name, spec) in DEPENDENCIES {
         t.push_str(&format!("{name} = {spec}\n"));
     }
     t.push_str("\n[dev-dependencies]\n");
-    t.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+    t.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\"] }\n");
     t.push_str("futures-util = \"0.3\"\n");
     t.push_str("\n[lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forbid\"\nrust_2018_idioms = { level = \"warn\", priority = -1 }\n");
     t.push_str("\n[lints.clippy]\nall = { level = \"warn\", priority = -1 }\n");

@@ -134,6 +134,21 @@ pub fn variant(raw: &str, fallback: &str) -> String {
 }
 
 fn camel(raw: &str, fallback: &str, digit_prefix: char) -> String {
+    // Large specs ask for the same property names thousands of times; heck is not free.
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<(String, String, char), String>> =
+            std::cell::RefCell::default();
+    }
+    let key = (raw.to_string(), fallback.to_string(), digit_prefix);
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let value = camel_uncached(raw, fallback, digit_prefix);
+    CACHE.with(|c| c.borrow_mut().insert(key, value.clone()));
+    value
+}
+
+fn camel_uncached(raw: &str, fallback: &str, digit_prefix: char) -> String {
     let w = words(raw);
     let mut s = if w.is_empty() {
         fallback.to_upper_camel_case()

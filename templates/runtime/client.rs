@@ -12,7 +12,9 @@ use ::tokio::time::Instant;
 use ::url::Url;
 
 use super::auth::{AuthScheme, Credential, Secret};
-use super::error::{ApiError, BuildError, Error, OperationError, RedirectRefusal, TimeoutKind};
+use super::error::{
+    ApiError, BuildError, Error, NoTypedError, OperationError, RedirectRefusal, TimeoutKind,
+};
 use super::operation::Operation;
 use super::rate_limit::{RateLimit, RateLimiter};
 use super::request::{Body, RequestBuilder};
@@ -73,7 +75,7 @@ fn describe_url(url: &Url) -> String {
 
 fn check_base_url(text: &str) -> Result<Url, BuildError> {
     let url = Url::parse(text.trim()).map_err(|e| BuildError::InvalidBaseUrl {
-        url: text.to_owned(),
+        url: redact_userinfo(text.trim()),
         reason: e.to_string(),
     })?;
     let invalid = |reason: &str| BuildError::InvalidBaseUrl {
@@ -98,6 +100,19 @@ fn check_base_url(text: &str) -> Result<Url, BuildError> {
             url: describe_url(&url),
         }),
         _ => Err(invalid("the scheme must be https")),
+    }
+}
+
+/// A URL that did not parse, with anything between `://` and `@` (user and password) hidden, so
+/// an error never echoes credentials.
+fn redact_userinfo(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => text.to_owned(),
     }
 }
 
@@ -529,8 +544,8 @@ async fn send(
 }
 
 /// One failed attempt, and whether it may be retried.
-struct Failure<E> {
-    error: Error<E>,
+struct Failure {
+    error: Error,
     retryable: bool,
     retry_after: Option<Duration>,
 }
@@ -559,10 +574,19 @@ impl Client {
     /// Sends `req`, retrying as the policy allows, and returns the response for any status below
     /// 400. Any other status becomes `Error::Api` (after retries), with the operation's declared
     /// error body decoded into `E`.
+    ///
+    /// The retry loop itself is not generic (see [`Client::execute_untyped`]): only the final
+    /// conversion of an API error into the operation's typed error is, which keeps the code
+    /// compiled per operation small.
     pub async fn execute<E: OperationError>(
         &self,
         req: RequestBuilder,
     ) -> Result<RawResponse, Error<E>> {
+        self.execute_untyped(req).await.map_err(Error::into_typed)
+    }
+
+    /// [`Client::execute`] without decoding the operation's typed error body.
+    pub async fn execute_untyped(&self, req: RequestBuilder) -> Result<RawResponse, Error> {
         let op = req.op;
         let span = ::tracing::debug_span!(
             "api_call",
@@ -573,7 +597,7 @@ impl Client {
             attempts = ::tracing::field::Empty,
             status = ::tracing::field::Empty,
         );
-        ::tracing::Instrument::instrument(self.run::<E>(req), span).await
+        ::tracing::Instrument::instrument(self.run(req), span).await
     }
 
     /// Turns the builder into a request that can be sent repeatedly.
@@ -692,7 +716,7 @@ impl Client {
         })
     }
 
-    async fn run<E: OperationError>(&self, req: RequestBuilder) -> Result<RawResponse, Error<E>> {
+    async fn run(&self, req: RequestBuilder) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
         let options = req.options.clone();
         let prepared = self.prepare(req).map_err(Error::InvalidRequest)?;
@@ -765,7 +789,7 @@ impl Client {
                 None => Some(sending.await),
             };
 
-            let failure: Failure<E> = match outcome {
+            let failure: Failure = match outcome {
                 None => {
                     if kind == TimeoutKind::Deadline {
                         return Err(deadline_error(attempts));
@@ -833,7 +857,7 @@ impl Client {
                             attempts,
                         ));
                     }
-                    let api = ApiError::<E>::from_response(
+                    let api = ApiError::<NoTypedError>::from_response(
                         received.status,
                         received.headers,
                         received.body,

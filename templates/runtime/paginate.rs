@@ -276,6 +276,8 @@ pub struct PageStream<T, M = Value, E = NoTypedError> {
     current: Option<PageToken>,
     started: bool,
     done: bool,
+    /// The stream ended on an error: `next` holds the token of the page that failed.
+    failed: bool,
     max_items: Option<u64>,
     yielded: u64,
     in_flight: Option<PageFuture<T, M, E>>,
@@ -322,6 +324,7 @@ where
             current: None,
             started: false,
             done: false,
+            failed: false,
             max_items: None,
             yielded: 0,
             in_flight: None,
@@ -334,10 +337,18 @@ where
         self
     }
 
-    /// The token of the next page not yet requested: store it to resume later. `None` once the
-    /// last page has been fetched (or before the first page, when starting from the beginning).
+    /// Where to resume: the token of the first page not yet received. While a page is being
+    /// fetched, and after a page failed, that is the page's own token, so a job that stores it
+    /// and starts again loses nothing. `None` once the last page has been received (or when the
+    /// page to resume from is the first one).
     pub fn next_token(&self) -> Option<&PageToken> {
-        if self.done { None } else { self.next.as_ref() }
+        if self.in_flight.is_some() {
+            self.current.as_ref()
+        } else if self.done && !self.failed {
+            None
+        } else {
+            self.next.as_ref()
+        }
     }
 
     /// A stream of the items themselves, page after page (honours `max_items`).
@@ -374,6 +385,8 @@ where
             Ok(response) => response,
             Err(e) => {
                 self.done = true;
+                self.failed = true;
+                self.next = self.current.clone();
                 return Err(e);
             }
         };

@@ -148,8 +148,17 @@ where
     // A deadline too far away to represent is no deadline.
     let deadline = ::tokio::time::Instant::now().checked_add(config.deadline);
     let mut interval = config.initial_interval;
+    let mut last: Option<T> = None;
     loop {
-        let value = poll().await.map_err(WaitError::Poll)?;
+        // A poll that hangs does not stretch the wait past its deadline.
+        let polled = match deadline {
+            Some(deadline) => match ::tokio::time::timeout_at(deadline, poll()).await {
+                Ok(polled) => polled,
+                Err(_) => return Err(WaitError::DeadlineExceeded { last }),
+            },
+            None => poll().await,
+        };
+        let value = polled.map_err(WaitError::Poll)?;
         let status = status_of(&value, spec.status);
         ::tracing::debug!(status = status.as_deref().unwrap_or(""), "polled");
         if let Some(status) = &status {
@@ -168,6 +177,7 @@ where
             }
             sleep = sleep.min(deadline - now);
         }
+        last = Some(value);
         ::tokio::time::sleep(sleep).await;
         interval = Duration::try_from_secs_f64(interval.as_secs_f64() * config.multiplier)
             .unwrap_or(config.max_interval)

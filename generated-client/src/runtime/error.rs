@@ -172,9 +172,13 @@ impl<E> ApiError<E> {
 
     /// The same error without its typed body.
     pub fn into_untyped(self) -> ApiError<NoTypedError> {
+        self.with_typed(None)
+    }
+
+    fn with_typed<F>(self, typed: Option<F>) -> ApiError<F> {
         ApiError {
             status: self.status,
-            typed: None,
+            typed,
             code: self.code,
             message: self.message,
             details: self.details,
@@ -185,6 +189,14 @@ impl<E> ApiError<E> {
             body: self.body,
             attempts: self.attempts,
         }
+    }
+}
+
+impl ApiError<NoTypedError> {
+    /// The same error with the typed body of operation `F` decoded from the raw body.
+    pub fn into_typed<F: OperationError>(self) -> ApiError<F> {
+        let typed = F::from_response(self.status, &self.body);
+        self.with_typed(typed)
     }
 }
 
@@ -255,9 +267,15 @@ impl ErrorFields {
             }
         };
         let request_id = |obj: &::serde_json::Map<String, Value>| {
-            ["request_id", "requestId", "request-id", "trace_id", "traceId"]
-                .into_iter()
-                .find_map(|k| text(obj.get(k)))
+            [
+                "request_id",
+                "requestId",
+                "request-id",
+                "trace_id",
+                "traceId",
+            ]
+            .into_iter()
+            .find_map(|k| text(obj.get(k)))
         };
         match root.get("error") {
             Some(Value::Object(inner)) => Self {
@@ -507,8 +525,13 @@ impl<E> Error<E> {
 
     /// The same error without its typed body, so errors of different operations fit one type.
     pub fn into_untyped(self) -> Error<NoTypedError> {
+        self.map_api(ApiError::into_untyped)
+    }
+
+    /// Converts the API error inside (if any) with `f`; every other variant is unchanged.
+    fn map_api<F>(self, f: impl Fn(ApiError<E>) -> ApiError<F>) -> Error<F> {
         match self {
-            Self::Api(api) => Error::Api(Box::new(api.into_untyped())),
+            Self::Api(api) => Error::Api(Box::new(f(*api))),
             Self::Transport {
                 source,
                 may_have_landed,
@@ -538,12 +561,19 @@ impl<E> Error<E> {
             } => Error::RetryAfterTooLong {
                 wait,
                 ceiling,
-                error: error.map(|api| Box::new(api.into_untyped())),
+                error: error.map(|api| Box::new(f(*api))),
             },
             Self::InsecureRedirect { location, reason } => {
                 Error::InsecureRedirect { location, reason }
             }
         }
+    }
+}
+
+impl Error<NoTypedError> {
+    /// The same error with the typed body of operation `F` decoded (for API errors).
+    pub fn into_typed<F: OperationError>(self) -> Error<F> {
+        self.map_api(ApiError::into_typed)
     }
 }
 

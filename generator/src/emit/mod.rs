@@ -9,8 +9,8 @@ pub(crate) mod docs;
 mod models;
 mod ops;
 
-pub(crate) use models::models;
-pub(crate) use ops::{group_module, root_items};
+pub(crate) use models::{model_item, models_header};
+pub(crate) use ops::{group_header, operation_chunk, root_items};
 
 use crate::ir::{Api, Prim, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -88,22 +88,83 @@ fn prim(p: Prim, place: Place) -> TokenStream {
     }
 }
 
-/// `use` lines for a module's body: the runtime as `rt` and the models, each only when the
-/// body refers to it (so no import is ever unused).
-pub(crate) fn uses(body: &TokenStream, place: Place) -> TokenStream {
-    let prefix = match place {
-        Place::Models => quote!(super),
-        Place::Apis => quote!(super::super),
-    };
-    let mentions = |name: &str| mentions_ident(body.clone(), name);
-    let rt = mentions("rt").then(|| quote!(use #prefix::runtime as rt;));
-    let models =
-        (matches!(place, Place::Apis) && mentions("models")).then(|| quote!(use #prefix::models;));
-    quote!(#rt #models)
+/// Runs `f(0..n)` on all cores, results in index order. Emission and formatting of one file's
+/// chunks are independent, so this is where generation of a large spec gets its parallelism.
+pub(crate) fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .min(n.max(1));
+    if threads <= 1 {
+        return (0..n).map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= n {
+                            break done;
+                        }
+                        done.push((i, f(i)));
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            let done = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (i, value) in done {
+                results[i] = Some(value);
+            }
+        }
+    });
+    results.into_iter().flatten().collect()
+}
+
+/// The cargo feature that enables a resource group: its module name (`default` and `full` are
+/// taken by cargo and by the all-groups feature, so those get an `-api` suffix).
+pub(crate) fn feature_name(module: &str) -> String {
+    let name = crate::naming::unraw(module);
+    match name {
+        "default" | "full" => format!("{name}-api"),
+        other => other.to_string(),
+    }
+}
+
+/// `#[cfg(...)]` for a whole resource group's items, when features are on.
+pub(crate) fn group_cfg(group: &crate::ir::Group, features: bool) -> Option<TokenStream> {
+    features.then(|| {
+        let f = feature_name(&group.module);
+        quote!(#[cfg(feature = #f)])
+    })
+}
+
+/// `#[cfg(...)]` for something the groups in `groups` use, or `None` when every group uses it.
+pub(crate) fn cfg_for(
+    api: &Api,
+    groups: &std::collections::BTreeSet<usize>,
+) -> Option<TokenStream> {
+    if groups.len() >= api.groups.len() {
+        return None;
+    }
+    let features: Vec<String> = groups
+        .iter()
+        .map(|g| feature_name(&api.groups[*g].module))
+        .collect();
+    match features.as_slice() {
+        [one] => Some(quote!(#[cfg(feature = #one)])),
+        many => Some(quote!(#[cfg(any(#(feature = #many),*))])),
+    }
 }
 
 /// Whether `tokens` contain the identifier `name` anywhere (groups included).
-fn mentions_ident(tokens: TokenStream, name: &str) -> bool {
+pub(crate) fn mentions_ident(tokens: TokenStream, name: &str) -> bool {
     tokens.into_iter().any(|t| match t {
         proc_macro2::TokenTree::Ident(i) => i == name,
         proc_macro2::TokenTree::Group(g) => mentions_ident(g.stream(), name),

@@ -1,6 +1,6 @@
 //! Named types → structs, enums, unions and aliases.
 
-use super::{Place, docs, ident, rt, ty, uses};
+use super::{Place, docs, ident, rt, ty};
 use crate::ir::{
     Api, DefaultValue, Field, IntVariant, Presence, StructDef, TypeDef, TypeKind, UnionDef,
 };
@@ -8,15 +8,26 @@ use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-/// The models module: every named type.
-pub(crate) fn models(api: &Api) -> TokenStream {
-    let items: TokenStream = api.types.iter().map(|t| type_def(api, t)).collect();
-    let uses = uses(&items, Place::Models);
+/// The models module's header: its docs, lints and (when a type needs it) the runtime import.
+pub(crate) fn models_header(needs_rt: bool, features: bool) -> TokenStream {
+    let allow = features.then(|| {
+        quote!(#[allow(unused_imports, reason = "only feature-gated types may use the runtime")])
+    });
+    let uses = needs_rt.then(|| quote!(#allow use super::runtime as rt;));
     quote! {
         #![doc = " Types of the API's schemas: requests, responses and everything they contain."]
         #![allow(deprecated, reason = "deprecated schemas are still part of the API")]
         #uses
-        #items
+    }
+}
+
+/// One type of the models module. With `features`, a type only some resource groups use is
+/// compiled only when one of their cargo features is on.
+pub(crate) fn model_item(api: &Api, t: &TypeDef, features: bool) -> TokenStream {
+    let tokens = type_def(api, t);
+    match features.then(|| super::cfg_for(api, &t.groups)).flatten() {
+        Some(cfg) => with_cfg(tokens, &cfg),
+        None => tokens,
     }
 }
 
@@ -44,6 +55,27 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
         #deprecated
         #body
     }
+}
+
+/// Puts `cfg` in front of every top-level item of `tokens` (items end with a `;` or a brace group
+/// at the top level).
+fn with_cfg(tokens: TokenStream, cfg: &TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut out = TokenStream::new();
+    let mut at_start = true;
+    for tt in tokens {
+        if at_start {
+            out.extend(cfg.clone());
+        }
+        let ends_item = match &tt {
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+            TokenTree::Punct(p) => p.as_char() == ';',
+            _ => false,
+        };
+        out.extend(std::iter::once(tt));
+        at_start = ends_item;
+    }
+    out
 }
 
 fn field_type(api: &Api, f: &Field) -> TokenStream {

@@ -1,6 +1,6 @@
 //! Operations → resource handles, builders, response and error enums.
 
-use super::{Place, docs, ident, is_displayable, rt, takes_into, ty, uses};
+use super::{Place, docs, ident, is_displayable, rt, takes_into, ty};
 use crate::ir::{
     Api, AuthScheme, Body, BodyKind, Decode, ErrorEnum, Group, Operation, PageStyle, Param,
     ParamLocation, PartKind, PathPart, QueryStyle, ResponseCase, Status, Success, TypeRef,
@@ -12,7 +12,12 @@ use quote::{format_ident, quote};
 const PLACE: Place = Place::Apis;
 
 /// Items at the root of the generated tree: API info, `Client` constructors and group accessors.
-pub(crate) fn root_items(api: &Api, crate_name: &str, env_prefix: &str) -> TokenStream {
+pub(crate) fn root_items(
+    api: &Api,
+    crate_name: &str,
+    env_prefix: &str,
+    features: bool,
+) -> TokenStream {
     let base = match &api.default_base_url {
         Some(u) => quote!(Some(#u)),
         None => quote!(None),
@@ -25,6 +30,7 @@ pub(crate) fn root_items(api: &Api, crate_name: &str, env_prefix: &str) -> Token
         AuthScheme::ApiKeyCookie(n) => quote!(runtime::AuthScheme::ApiKeyCookie(#n)),
     });
     let accessors = api.groups.iter().map(|g| {
+        let cfg = super::group_cfg(g, features);
         let module = ident(&g.module);
         let handle = ident(&g.handle);
         let doc = docs::attrs(&docs::join(&[
@@ -33,8 +39,9 @@ pub(crate) fn root_items(api: &Api, crate_name: &str, env_prefix: &str) -> Token
         ]));
         quote! {
             #doc
-            pub fn #module(&self) -> apis::#module::#handle {
-                apis::#module::#handle::new(self.clone())
+            #cfg
+            pub fn #module(&self) -> super::apis::#module::#handle {
+                super::apis::#module::#handle::new(self.clone())
             }
         }
     });
@@ -45,33 +52,23 @@ pub(crate) fn root_items(api: &Api, crate_name: &str, env_prefix: &str) -> Token
     );
     let error_code = api.error_code.as_ref().map(|c| {
         let code_ty = ident(&api.ty(c.ty).name);
+        let cfg = features
+            .then(|| super::cfg_for(api, &api.ty(c.ty).groups))
+            .flatten();
         quote! {
+            #cfg
             impl<E> runtime::ApiError<E> {
                 /// The error envelope's machine-readable `code`, typed; unknown codes are kept in
                 /// the enum's `Unknown` variant.
-                pub fn error_code(&self) -> Option<models::#code_ty> {
-                    self.code().map(models::#code_ty::from)
+                pub fn error_code(&self) -> Option<super::models::#code_ty> {
+                    self.code().map(super::models::#code_ty::from)
                 }
             }
         }
     });
-    let uses = match (api.error_code.is_some(), api.groups.is_empty()) {
-        (true, false) => quote!(
-            use super::{apis, models, runtime};
-        ),
-        (true, true) => quote!(
-            use super::{models, runtime};
-        ),
-        (false, false) => quote!(
-            use super::{apis, runtime};
-        ),
-        (false, true) => quote!(
-            use super::runtime;
-        ),
-    };
     quote! {
         //! Client construction and the resource accessors.
-        #uses
+        use super::runtime;
 
         /// What the runtime needs to know about this API.
         static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
@@ -101,21 +98,44 @@ pub(crate) fn root_items(api: &Api, crate_name: &str, env_prefix: &str) -> Token
 }
 
 /// One `apis::<tag>` module.
-pub(crate) fn group_module(api: &Api, g: &Group) -> TokenStream {
+/// The header of one `apis::<tag>` module: docs, lints, imports and the group's handle.
+pub(crate) fn group_header(api: &Api, g: &Group, uses_models: bool) -> TokenStream {
     let handle = ident(&g.handle);
     let rt = rt(PLACE);
     let module_doc = inner_doc(&docs::join(&[
         Some(&format!("Operations tagged `{}`.", g.tag)),
         g.doc.as_deref(),
     ]));
-    let methods = g.operations.iter().map(|op| handle_method(api, op));
-    let waiters = g.operations.iter().filter_map(|op| waiter_method(api, op));
-    let items = g.operations.iter().map(|op| operation_items(api, op));
+    let methods: Vec<TokenStream> = g
+        .operations
+        .iter()
+        .map(|op| handle_method(api, op))
+        .collect();
+    let waiters: Vec<TokenStream> = g
+        .operations
+        .iter()
+        .filter_map(|op| waiter_method(api, op))
+        .collect();
+    let uses_models = uses_models
+        || methods
+            .iter()
+            .chain(&waiters)
+            .any(|t| super::mentions_ident(t.clone(), "models"));
+    let models_use = uses_models.then(|| {
+        quote!(
+            use super::super::models;
+        )
+    });
     let handle_doc = format!(
         " Operations tagged `{}`: get one with `Client::{}`.",
         g.tag, g.module
     );
-    let body = quote! {
+    quote! {
+        #module_doc
+        #![allow(deprecated, reason = "deprecated operations and schemas are still part of the API")]
+        use super::super::runtime as rt;
+        #models_use
+
         #[doc = #handle_doc]
         #[derive(Debug, Clone)]
         pub struct #handle {
@@ -130,16 +150,12 @@ pub(crate) fn group_module(api: &Api, g: &Group) -> TokenStream {
             #(#methods)*
             #(#waiters)*
         }
-
-        #(#items)*
-    };
-    let uses = uses(&body, PLACE);
-    quote! {
-        #module_doc
-        #![allow(deprecated, reason = "deprecated operations and schemas are still part of the API")]
-        #uses
-        #body
     }
+}
+
+/// Everything one operation adds to its module: statics, builder, response and error enums.
+pub(crate) fn operation_chunk(api: &Api, op: &Operation) -> TokenStream {
+    operation_items(api, op)
 }
 
 fn inner_doc(text: &str) -> TokenStream {
@@ -431,7 +447,12 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             });
             let boxed_fields: Vec<&str> = match &body.variants[0].kind {
                 BodyKind::Json(TypeRef::Named(id)) => match &api.ty(*id).kind {
-                    crate::ir::TypeKind::Struct(st) => st.fields.iter().filter(|f| f.boxed).map(|f| f.name.as_str()).collect(),
+                    crate::ir::TypeKind::Struct(st) => st
+                        .fields
+                        .iter()
+                        .filter(|f| f.boxed)
+                        .map(|f| f.name.as_str())
+                        .collect(),
                     _ => Vec::new(),
                 },
                 _ => Vec::new(),
@@ -441,7 +462,11 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                 let f = ident(&s.field);
                 let t = ty(api, &s.ty, PLACE);
                 let (a, v) = arg(api, &m, &s.ty, t);
-                let v = if boxed_fields.contains(&s.field.as_str()) { quote!(Box::new(#v)) } else { v };
+                let v = if boxed_fields.contains(&s.field.as_str()) {
+                    quote!(Box::new(#v))
+                } else {
+                    v
+                };
                 let fallback = format!("Sets the body's `{}` field.", s.field);
                 let doc = docs::attrs(s.doc.as_deref().unwrap_or(&fallback));
                 let wrapped = if s.tristate {
@@ -887,7 +912,11 @@ fn error_enum(api: &Api, op: &Operation, e: &ErrorEnum) -> TokenStream {
         })
         .collect();
     let uses_body = e.cases.iter().any(|c| c.decode != Decode::Empty);
-    let body_arg = if uses_body { quote!(body) } else { quote!(_body) };
+    let body_arg = if uses_body {
+        quote!(body)
+    } else {
+        quote!(_body)
+    };
     let (status_arg, dispatch) = match decoded.as_slice() {
         [(_, value)] if has_default => (quote!(_status), value.clone()),
         _ => {

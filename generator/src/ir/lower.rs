@@ -40,9 +40,11 @@ pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
     let mut ts = TypeSpace::new(doc);
     ts.components();
     let groups = lower_operations(&mut ts, !auth.is_empty());
+    ts.remaining_components();
     ts.break_cycles();
     diags.append(&mut ts.diags);
 
+    mark_usage(&mut ts.types, &groups);
     let error_code = error_code_convention(&ts, &groups);
     let mut untyped = ts.untyped;
     untyped.sort();
@@ -61,6 +63,27 @@ pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
         untyped,
     };
     (api, diags)
+}
+
+/// Records, for every type, which groups' operations use it (transitively). Types no operation
+/// uses are left with no group and are not generated.
+fn mark_usage(types: &mut [super::TypeDef], groups: &[Group]) {
+    for (gi, g) in groups.iter().enumerate() {
+        let mut stack: Vec<super::TypeId> = Vec::new();
+        for op in &g.operations {
+            for r in op.refs() {
+                r.for_each_named(&mut |id| stack.push(id));
+            }
+        }
+        while let Some(id) = stack.pop() {
+            if !types[id.0].groups.insert(gi) {
+                continue;
+            }
+            for r in types[id.0].kind.refs() {
+                r.for_each_named(&mut |next| stack.push(next));
+            }
+        }
+    }
 }
 
 fn render_server(server: &openapiv3::Server) -> String {

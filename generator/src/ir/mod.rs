@@ -12,7 +12,7 @@ mod types;
 
 pub use lower::lower;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Index of a named type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,6 +89,10 @@ pub struct TypeDef {
     pub nullable: bool,
     /// What it is.
     pub kind: TypeKind,
+    /// Indices (into [`Api::groups`]) of the resource groups whose operations use this type,
+    /// directly or through other types. Empty when no operation uses it: such a type is not
+    /// generated.
+    pub groups: BTreeSet<usize>,
 }
 
 /// The shape of a named type.
@@ -620,6 +624,70 @@ pub struct Stats {
     pub paginators: BTreeMap<String, usize>,
 }
 
+impl TypeRef {
+    /// Calls `f` with every named type this reference mentions.
+    pub fn for_each_named(&self, f: &mut impl FnMut(TypeId)) {
+        match self {
+            TypeRef::Named(id) => f(*id),
+            TypeRef::Prim(_) => {}
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
+                inner.for_each_named(f)
+            }
+        }
+    }
+}
+
+impl TypeKind {
+    /// Every type reference this type holds.
+    pub fn refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.iter())
+                .collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Pending => Vec::new(),
+        }
+    }
+}
+
+impl Operation {
+    /// Every type reference the operation's signature holds: parameters, bodies, responses,
+    /// errors and pagination.
+    pub fn refs(&self) -> Vec<TypeRef> {
+        let mut out: Vec<TypeRef> = self.params.iter().map(|p| p.ty.clone()).collect();
+        if let Some(body) = &self.body {
+            for v in &body.variants {
+                match &v.kind {
+                    BodyKind::Json(t) | BodyKind::Form(t) => out.push(t.clone()),
+                    BodyKind::Multipart(m) => out.push(TypeRef::Named(m.ty)),
+                    BodyKind::Bytes | BodyKind::Text => {}
+                }
+            }
+        }
+        let cases: Vec<&ResponseCase> = match &self.success {
+            Success::Single(c) => vec![c],
+            Success::Enum { cases, .. } => cases.iter().collect(),
+        };
+        for c in cases
+            .into_iter()
+            .chain(self.error.iter().flat_map(|e| &e.cases))
+        {
+            if let Decode::Json(t) | Decode::Data(t) = &c.decode {
+                out.push(t.clone());
+            }
+        }
+        if let Some(p) = &self.pagination {
+            out.push(p.item.clone());
+            out.extend(p.meta.clone());
+        }
+        out
+    }
+}
+
 impl Api {
     /// The named type with this id.
     pub fn ty(&self, id: TypeId) -> &TypeDef {
@@ -629,7 +697,7 @@ impl Api {
     /// Summary counts.
     pub fn stats(&self) -> Stats {
         let mut stats = Stats {
-            types: self.types.len(),
+            types: self.types.iter().filter(|t| !t.groups.is_empty()).count(),
             ..Stats::default()
         };
         for op in self.groups.iter().flat_map(|g| &g.operations) {

@@ -12,7 +12,6 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
-use std::rc::Rc;
 
 /// A lowered schema: the Rust type plus whether `null` is allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +160,8 @@ pub(super) struct TypeSpace<'d> {
     pub names: Scope,
     pub untyped: Vec<Untyped>,
     pub diags: Vec<Diagnostic>,
+    /// Components whose definition has started (so a recursive reference does not restart it).
+    defining: std::collections::HashSet<TypeId>,
 }
 
 impl<'d> TypeSpace<'d> {
@@ -172,6 +173,7 @@ impl<'d> TypeSpace<'d> {
             names: Scope::default(),
             untyped: Vec::new(),
             diags: Vec::new(),
+            defining: Default::default(),
         }
     }
 
@@ -185,13 +187,25 @@ impl<'d> TypeSpace<'d> {
             .and_then(Value::as_object)
             .map(|m| m.keys().cloned().collect())
             .unwrap_or_default();
-        let mut ids = Vec::new();
         for name in &names {
             let pointer = push_pointer("#/components/schemas", name);
             let rust = self.names.claim(naming::type_name(name, "Schema"));
-            ids.push((self.reserve(rust, &pointer), pointer));
+            self.reserve(rust, &pointer);
         }
-        for (id, pointer) in ids {
+    }
+
+    /// Lowers every reserved component no operation reached (so their problems are still
+    /// reported, and `report` can list them), after the operations are lowered.
+    pub(super) fn remaining_components(&mut self) {
+        for i in 0..self.types.len() {
+            self.ensure_defined(TypeId(i));
+        }
+    }
+
+    /// Defines a reserved component the first time it is needed.
+    fn ensure_defined(&mut self, id: TypeId) {
+        if matches!(self.types[id.0].kind, TypeKind::Pending) && self.defining.insert(id) {
+            let pointer = self.types[id.0].pointer.clone();
             self.define(id, &pointer);
         }
     }
@@ -205,6 +219,7 @@ impl<'d> TypeSpace<'d> {
             deprecated: false,
             nullable: false,
             kind: TypeKind::Pending,
+            groups: Default::default(),
         });
         self.by_pointer.insert(pointer.to_string(), id);
         id
@@ -212,8 +227,9 @@ impl<'d> TypeSpace<'d> {
 
     /// The named type for the schema at `pointer` (a `$ref` target), lowering it on first use.
     fn named(&mut self, pointer: &str, hint: &str) -> Result<TypeId, Diagnostic> {
-        if let Some(id) = self.by_pointer.get(pointer) {
-            return Ok(*id);
+        if let Some(id) = self.by_pointer.get(pointer).copied() {
+            self.ensure_defined(id);
+            return Ok(id);
         }
         let name = self.names.claim(naming::type_name(
             &name_from_pointer(pointer, hint),
@@ -250,9 +266,9 @@ impl<'d> TypeSpace<'d> {
             }
         };
         let name = self.types[id.0].name.clone();
-        self.types[id.0].doc = doc_of(&schema);
+        self.types[id.0].doc = doc_of(schema);
         self.types[id.0].deprecated = schema.schema_data.deprecated;
-        let (kind, nullable) = self.kind_of(&schema, pointer, &name, Some(id));
+        let (kind, nullable) = self.kind_of(schema, pointer, &name, Some(id));
         self.types[id.0].kind = kind;
         self.types[id.0].nullable = nullable || schema.schema_data.nullable;
     }
@@ -742,7 +758,10 @@ impl<'d> TypeSpace<'d> {
 
     /// Merges the parts of an `allOf` (and the schema's own properties) into one object, or
     /// `None` when a part is not an object.
-    fn merge_all_of(&mut self, schema: &Schema, pointer: &str) -> Option<Merged> {
+    fn merge_all_of<'a>(&mut self, schema: &'a Schema, pointer: &str) -> Option<Merged<'a>>
+    where
+        'd: 'a,
+    {
         let mut merged = Merged::default();
         let mut meaningful = 0;
         if !self.merge_into(schema, pointer, &mut merged, &mut meaningful, 0) {
@@ -754,14 +773,17 @@ impl<'d> TypeSpace<'d> {
         Some(merged)
     }
 
-    fn merge_into(
+    fn merge_into<'a>(
         &mut self,
-        schema: &Schema,
+        schema: &'a Schema,
         pointer: &str,
-        merged: &mut Merged,
+        merged: &mut Merged<'a>,
         meaningful: &mut usize,
         depth: usize,
-    ) -> bool {
+    ) -> bool
+    where
+        'd: 'a,
+    {
         if depth > 32 {
             return false;
         }
@@ -794,24 +816,25 @@ impl<'d> TypeSpace<'d> {
         merged.absorb(own);
         for (i, part) in v.all_of.iter().enumerate() {
             let part_ptr = format!("{pointer}/allOf/{i}");
-            let (part_schema, at) = match part {
-                ReferenceOr::Item(s) => (Rc::new(s.clone()), part_ptr.clone()),
+            let doc: &'d Document = self.doc;
+            let (part_schema, at): (&'a Schema, String) = match part {
+                ReferenceOr::Item(s) => (s, part_ptr.clone()),
                 ReferenceOr::Reference { reference } => {
-                    let Ok(target) = self.doc.follow(reference, &part_ptr) else {
+                    let Ok(target) = doc.follow(reference, &part_ptr) else {
                         return false;
                     };
-                    let Ok(s) = self.doc.schema(&target) else {
+                    let Ok(s) = doc.schema(&target) else {
                         return false;
                     };
                     *meaningful += 1;
                     (s, target)
                 }
             };
-            if is_unconstrained(&part_schema) {
+            if is_unconstrained(part_schema) {
                 continue;
             }
             let before = merged.properties.len();
-            if !self.merge_into(&part_schema, &at, merged, meaningful, depth + 1) {
+            if !self.merge_into(part_schema, &at, merged, meaningful, depth + 1) {
                 return false;
             }
             if merged.properties.len() > before {
@@ -821,21 +844,21 @@ impl<'d> TypeSpace<'d> {
         true
     }
 
-    fn struct_def(&mut self, merged: &Merged, parent: &str) -> StructDef {
+    fn struct_def(&mut self, merged: &Merged<'_>, parent: &str) -> StructDef {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
         for (wire, (prop, prop_ptr)) in &merged.properties {
             let hint = format!("{parent}{}", naming::pascal(wire, "Field"));
             let lowered = self.lower_boxed(prop, prop_ptr, &hint);
-            let prop_schema = match prop {
-                ReferenceOr::Item(s) => Some(Rc::new((**s).clone())),
-                ReferenceOr::Reference { reference } => self
-                    .doc
+            let doc: &'d Document = self.doc;
+            let prop_schema: Option<&Schema> = match prop {
+                ReferenceOr::Item(s) => Some(s),
+                ReferenceOr::Reference { reference } => doc
                     .follow(reference, prop_ptr)
                     .ok()
-                    .and_then(|t| self.doc.schema(&t).ok()),
+                    .and_then(|t| doc.schema(&t).ok()),
             };
-            let data = prop_schema.as_ref().map(|s| &s.schema_data);
+            let data = prop_schema.map(|s| &s.schema_data);
             let read_only = data.is_some_and(|d| d.read_only);
             let write_only = data.is_some_and(|d| d.write_only);
             // readOnly fields are only in responses, writeOnly only in requests: both optional.
@@ -1051,32 +1074,32 @@ fn scc(edges: &[Vec<usize>]) -> Vec<usize> {
     comp
 }
 
-/// An object assembled from a schema's properties and its `allOf` parts.
+/// An object assembled from a schema's properties and its `allOf` parts (borrowed, not copied).
 #[derive(Default)]
-struct Merged {
-    properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
+struct Merged<'a> {
+    properties: IndexMap<String, (&'a ReferenceOr<Box<Schema>>, String)>,
     required: BTreeSet<String>,
-    additional: Option<(AdditionalProperties, String)>,
+    additional: Option<(&'a AdditionalProperties, String)>,
     doc: Option<String>,
 }
 
-impl Merged {
-    fn from_view(v: &View<'_>, pointer: &str) -> Self {
+impl<'a> Merged<'a> {
+    fn from_view(v: &View<'a>, pointer: &str) -> Self {
         let mut m = Merged::default();
         if let Some(props) = v.properties {
             for (name, p) in props {
                 let at = push_pointer(&format!("{pointer}/properties"), name);
-                m.properties.insert(name.clone(), (p.clone(), at));
+                m.properties.insert(name.clone(), (p, at));
             }
         }
         m.required = v.required.iter().cloned().collect();
         if let Some(a) = v.additional {
-            m.additional = Some((a.clone(), format!("{pointer}/additionalProperties")));
+            m.additional = Some((a, format!("{pointer}/additionalProperties")));
         }
         m
     }
 
-    fn absorb(&mut self, other: Merged) {
+    fn absorb(&mut self, other: Merged<'a>) {
         for (k, v) in other.properties {
             // A later part refining a property keeps the earlier position.
             self.properties.insert(k, v);

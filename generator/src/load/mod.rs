@@ -28,9 +28,6 @@ use crate::error::{Diagnostic, escape_pointer_token, push_pointer};
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
 
 /// The OpenAPI dialect a document declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +39,6 @@ pub enum SpecVersion {
 }
 
 /// A loaded, normalized document.
-#[derive(Debug)]
 pub struct Document {
     /// The normalized tree (3.0 dialect).
     pub raw: Value,
@@ -50,7 +46,16 @@ pub struct Document {
     pub version: SpecVersion,
     /// Warnings found while loading (repairs, downgrades).
     pub diagnostics: Vec<Diagnostic>,
-    cache: RefCell<HashMap<String, Rc<openapiv3::Schema>>>,
+    cache: elsa::FrozenMap<String, Box<openapiv3::Schema>>,
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("version", &self.version)
+            .field("diagnostics", &self.diagnostics)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Parses spec bytes (YAML or JSON) into a normalized [`Document`].
@@ -82,7 +87,7 @@ pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
         raw,
         version,
         diagnostics: Vec::new(),
-        cache: RefCell::default(),
+        cache: elsa::FrozenMap::new(),
     };
     let mut diags = Vec::new();
     normalize::normalize(&mut doc.raw, version, &mut diags);
@@ -337,16 +342,12 @@ impl Document {
     }
 
     /// The schema at `pointer`, deserialized once and cached.
-    pub fn schema(&self, pointer: &str) -> Result<Rc<openapiv3::Schema>, Diagnostic> {
-        if let Some(s) = self.cache.borrow().get(pointer) {
-            return Ok(s.clone());
+    pub fn schema(&self, pointer: &str) -> Result<&openapiv3::Schema, Diagnostic> {
+        if let Some(s) = self.cache.get(pointer) {
+            return Ok(s);
         }
         let schema: openapiv3::Schema = self.deserialize(pointer)?;
-        let schema = Rc::new(schema);
-        self.cache
-            .borrow_mut()
-            .insert(pointer.to_string(), schema.clone());
-        Ok(schema)
+        Ok(self.cache.insert(pointer.to_string(), Box::new(schema)))
     }
 }
 
