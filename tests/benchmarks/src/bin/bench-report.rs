@@ -76,14 +76,26 @@ fn main() -> ExitCode {
     if misses.is_empty() {
         doc.push_str("Every figure with a target meets it.\n\n");
     } else {
+        let mut areas: Vec<(&str, usize)> = Vec::new();
+        for row in &misses {
+            match areas.iter_mut().find(|(a, _)| *a == row.area) {
+                Some((_, n)) => *n += 1,
+                None => areas.push((&row.area, 1)),
+            }
+        }
         doc.push_str(&format!(
-            "{} figure(s) miss their target: {}.\n\n",
+            "{} of {} figures with a target miss it ({}); the notes below say why.\n\n",
             misses.len(),
-            misses
+            results
+                .rows
                 .iter()
-                .map(|r| format!("{} — {} ({})", r.area, r.subject, r.figure))
+                .filter(|r| r.meets_target().is_some())
+                .count(),
+            areas
+                .iter()
+                .map(|(a, n)| format!("{a}: {n}"))
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join(", ")
         ));
     }
     doc.push_str("## Breakdowns\n\n");
