@@ -109,13 +109,54 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
     }
 }
 /// One problem with one field of the request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// Name of the offending field or parameter.
     pub field: String,
     /// What is wrong with it (e.g. `blank`, `invalid`, `too_long`).
     pub issue: String,
+}
+impl<'de> serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["field", "issue"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ErrorDetail object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorDetail, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorDetail {
+                    field: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "field",
+                        ))?,
+                    issue: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "issue",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 impl ErrorDetail {
     /// A `ErrorDetail` with its required fields; the others unset or at their defaults.
@@ -124,7 +165,7 @@ impl ErrorDetail {
     }
 }
 /// The error itself.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// Machine-readable error code. Values beyond this list may appear; clients must treat unknown codes like the HTTP status they came with.
@@ -141,11 +182,58 @@ pub struct ErrorBody {
     /// Human-readable explanation; do not parse it.
     pub message: String,
     /// Per-field problems, when the error is about the request's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<ErrorDetail>>,
     /// Identifier of the request in Planasonix logs; quote it when contacting support.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "message", "details", "request_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ErrorBody object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorBody {
+                    code: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "code",
+                        ))?,
+                    message: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "message",
+                        ))?,
+                    details: field_2.flatten(),
+                    request_id: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 impl ErrorBody {
     /// A `ErrorBody` with its required fields; the others unset or at their defaults.
@@ -159,11 +247,46 @@ impl ErrorBody {
     }
 }
 /// The error envelope every non-2xx JSON response carries.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// The error itself.
     pub error: ErrorBody,
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["error"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ErrorResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorResponse {
+                    error: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "error",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 impl ErrorResponse {
     /// A `ErrorResponse` with its required fields; the others unset or at their defaults.
@@ -189,13 +312,68 @@ impl ErrorResponse {
     )
 )]
 /// Cursor position of a paginated collection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PageInfo {
     /// Page size that was applied.
     pub limit: i32,
     /// Opaque cursor for the next page; `null` on the last page. Pass it back as the `cursor` query parameter.
     pub cursor: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "pipelines",
+        feature = "connections",
+        feature = "credentials",
+        feature = "global_variables",
+        feature = "schedules",
+        feature = "triggers",
+        feature = "templates",
+        feature = "agents",
+        feature = "streams",
+        feature = "reverse_etl",
+        feature = "contracts",
+        feature = "catalog",
+        feature = "dlq"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for PageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["limit", "cursor"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PageInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PageInfo object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PageInfo, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PageInfo {
+                    limit: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "limit",
+                        ))?,
+                    cursor: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -237,11 +415,62 @@ impl PageInfo {
     )
 )]
 /// Metadata of a cursor-paginated collection (`meta.page`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PageMeta {
     /// Cursor position of a paginated collection.
     pub page: PageInfo,
+}
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credentials",
+        feature = "global_variables",
+        feature = "schedules",
+        feature = "triggers",
+        feature = "templates",
+        feature = "agents",
+        feature = "streams",
+        feature = "reverse_etl",
+        feature = "contracts",
+        feature = "catalog",
+        feature = "dlq"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for PageMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["page"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PageMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PageMeta object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PageMeta, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PageMeta {
+                    page: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "page",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(
     any(
@@ -267,12 +496,45 @@ impl PageMeta {
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 /// Metadata of the runs collection: a flat `meta.cursor`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CursorMeta {
     /// Opaque cursor for the next page; `null` or absent on the last page.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub cursor: rt::Nullable<String>,
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl<'de> serde::Deserialize<'de> for CursorMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["cursor"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CursorMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CursorMeta object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CursorMeta, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CursorMeta {
+                    cursor: field_0.unwrap_or(rt::Nullable::Absent),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 impl CursorMeta {
@@ -291,14 +553,53 @@ impl Default for CursorMeta {
 }
 #[cfg(any(feature = "pipelines", feature = "connections"))]
 /// Metadata of collections that report a total count (pipelines, connections). `page` is present only when the deployment pages these collections; without it the response holds every item.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TotalMeta {
     /// Total number of items matching the filters.
     pub total: i32,
     /// Cursor position of a paginated collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<PageInfo>,
+}
+#[cfg(any(feature = "pipelines", feature = "connections"))]
+impl<'de> serde::Deserialize<'de> for TotalMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["total", "page"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TotalMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TotalMeta object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TotalMeta, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TotalMeta {
+                    total: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "total",
+                        ))?,
+                    page: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "connections"))]
 impl TotalMeta {
@@ -309,13 +610,55 @@ impl TotalMeta {
 }
 #[cfg(feature = "auth")]
 /// E-mail and password sign-in.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoginRequest {
     /// Account e-mail address.
     pub email: String,
     /// Account password.
     pub password: String,
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for LoginRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "password"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LoginRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LoginRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LoginRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LoginRequest {
+                    email: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "email",
+                        ))?,
+                    password: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "password",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "auth")]
 impl LoginRequest {
@@ -326,7 +669,7 @@ impl LoginRequest {
 }
 #[cfg(feature = "auth")]
 /// The signed-in user, as returned by authentication endpoints.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthUser {
     /// User identifier (`usr_…`).
@@ -334,12 +677,60 @@ pub struct AuthUser {
     /// E-mail address.
     pub email: String,
     /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the e-mail address has been verified.
     #[serde(rename = "emailVerified")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for AuthUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "email", "name", "emailVerified"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AuthUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AuthUser object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuthUser, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AuthUser {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    email: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "email",
+                        ))?,
+                    name: field_2.flatten(),
+                    email_verified: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "auth")]
 impl AuthUser {
@@ -355,7 +746,7 @@ impl AuthUser {
 }
 #[cfg(feature = "auth")]
 /// Access and refresh tokens (not wrapped in `data`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// Access JWT; send it as `Authorization: Bearer <accessToken>` until it expires.
@@ -370,6 +761,65 @@ pub struct TokenResponse {
     /// Token type; always `Bearer`.
     #[serde(rename = "tokenType")]
     pub token_type: TokenResponseTokenType,
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for TokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "accessToken",
+            "refreshToken",
+            "expiresIn",
+            "tokenType",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TokenResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TokenResponse, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TokenResponse {
+                    access_token: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "accessToken",
+                        ))?,
+                    refresh_token: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "refreshToken",
+                        ))?,
+                    expires_in: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "expiresIn",
+                        ))?,
+                    token_type: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "tokenType",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "auth")]
 impl TokenResponse {
@@ -390,7 +840,7 @@ impl TokenResponse {
 }
 #[cfg(feature = "auth")]
 /// Tokens and the signed-in user (not wrapped in `data`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoginResponse {
     /// Access JWT; send it as `Authorization: Bearer <accessToken>` until it expires.
@@ -407,6 +857,72 @@ pub struct LoginResponse {
     pub token_type: LoginResponseTokenType,
     /// The signed-in user, as returned by authentication endpoints.
     pub user: AuthUser,
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for LoginResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "accessToken",
+            "refreshToken",
+            "expiresIn",
+            "tokenType",
+            "user",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LoginResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LoginResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LoginResponse, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LoginResponse {
+                    access_token: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "accessToken",
+                        ))?,
+                    refresh_token: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "refreshToken",
+                        ))?,
+                    expires_in: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "expiresIn",
+                        ))?,
+                    token_type: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "tokenType",
+                        ))?,
+                    user: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "user",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "auth")]
 impl LoginResponse {
@@ -429,12 +945,48 @@ impl LoginResponse {
 }
 #[cfg(feature = "auth")]
 /// Exchange a refresh token for a new access token.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefreshTokenRequest {
     /// The refresh token from the last login or refresh.
     #[serde(rename = "refreshToken")]
     pub refresh_token: String,
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for RefreshTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["refreshToken"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RefreshTokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RefreshTokenRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefreshTokenRequest, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RefreshTokenRequest {
+                    refresh_token: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "refreshToken",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "auth")]
 impl RefreshTokenRequest {
@@ -445,7 +997,7 @@ impl RefreshTokenRequest {
 }
 #[cfg(feature = "auth")]
 /// Self-registration of a new account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RegisterRequest {
     /// E-mail address of the new account.
@@ -456,6 +1008,54 @@ pub struct RegisterRequest {
     pub name: String,
 }
 #[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for RegisterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "password", "name"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RegisterRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RegisterRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegisterRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RegisterRequest {
+                    email: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "email",
+                        ))?,
+                    password: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "password",
+                        ))?,
+                    name: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[cfg(feature = "auth")]
 impl RegisterRequest {
     /// A `RegisterRequest` with its required fields; the others unset or at their defaults.
     pub fn new(email: String, password: String, name: String) -> Self {
@@ -464,11 +1064,47 @@ impl RegisterRequest {
 }
 #[cfg(feature = "auth")]
 /// Ask for a password-reset e-mail.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ForgotPasswordRequest {
     /// E-mail address of the account.
     pub email: String,
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for ForgotPasswordRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ForgotPasswordRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ForgotPasswordRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ForgotPasswordRequest, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ForgotPasswordRequest {
+                    email: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "email",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "auth")]
 impl ForgotPasswordRequest {
@@ -479,13 +1115,55 @@ impl ForgotPasswordRequest {
 }
 #[cfg(feature = "auth")]
 /// Set a new password with the token from the reset e-mail.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetPasswordRequest {
     /// Time-limited reset token from the e-mail.
     pub token: String,
     /// The new password.
     pub password: String,
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for ResetPasswordRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["token", "password"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ResetPasswordRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ResetPasswordRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResetPasswordRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ResetPasswordRequest {
+                    token: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "token",
+                        ))?,
+                    password: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "password",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "auth")]
 impl ResetPasswordRequest {
@@ -496,11 +1174,47 @@ impl ResetPasswordRequest {
 }
 #[cfg(feature = "auth")]
 /// Confirm an e-mail address with the token from the verification e-mail.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyEmailRequest {
     /// Verification token from the e-mail.
     pub token: String,
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for VerifyEmailRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["token"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerifyEmailRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a VerifyEmailRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyEmailRequest, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VerifyEmailRequest {
+                    token: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "token",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "auth")]
 impl VerifyEmailRequest {
@@ -511,7 +1225,7 @@ impl VerifyEmailRequest {
 }
 #[cfg(feature = "auth")]
 /// A started device authorization (RFC 8628-style, camelCase like the rest of the auth API).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeviceAuthorization {
     /// Secret code the device polls with.
@@ -525,13 +1239,83 @@ pub struct DeviceAuthorization {
     pub verification_uri: String,
     /// Verification page with the user code filled in, when provided.
     #[serde(rename = "verificationUriComplete")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_uri_complete: Option<String>,
     /// Seconds until the device code expires.
     #[serde(rename = "expiresIn")]
     pub expires_in: i32,
     /// Minimum number of seconds between two polls of the token endpoint.
     pub interval: i32,
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for DeviceAuthorization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "deviceCode",
+            "userCode",
+            "verificationUri",
+            "verificationUriComplete",
+            "expiresIn",
+            "interval",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeviceAuthorization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DeviceAuthorization object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeviceAuthorization, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeviceAuthorization {
+                    device_code: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "deviceCode",
+                        ))?,
+                    user_code: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "userCode",
+                        ))?,
+                    verification_uri: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "verificationUri",
+                        ))?,
+                    verification_uri_complete: field_3.flatten(),
+                    expires_in: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "expiresIn",
+                        ))?,
+                    interval: field_5
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "interval",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "auth")]
 impl DeviceAuthorization {
@@ -555,12 +1339,48 @@ impl DeviceAuthorization {
 }
 #[cfg(feature = "auth")]
 /// Poll for the tokens of a device authorization.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeviceTokenRequest {
     /// The `deviceCode` from the device authorization.
     #[serde(rename = "deviceCode")]
     pub device_code: String,
+}
+#[cfg(feature = "auth")]
+impl<'de> serde::Deserialize<'de> for DeviceTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["deviceCode"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeviceTokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DeviceTokenRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeviceTokenRequest, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeviceTokenRequest {
+                    device_code: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "deviceCode",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "auth")]
 impl DeviceTokenRequest {
@@ -571,7 +1391,7 @@ impl DeviceTokenRequest {
 }
 #[cfg(feature = "user_settings")]
 /// The current user's profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserProfile {
     /// User identifier (`usr_…`).
@@ -579,26 +1399,99 @@ pub struct UserProfile {
     /// E-mail address.
     pub email: String,
     /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// IANA time zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// BCP 47 locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Avatar image URL.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub avatar_url: rt::Nullable<String>,
     /// Organization the user belongs to (`org_…`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Organization roles of the user (e.g. `admin`, `pipeline_editor`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// When the profile last changed (returned by updates).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "user_settings")]
+impl<'de> serde::Deserialize<'de> for UserProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "email",
+            "display_name",
+            "timezone",
+            "locale",
+            "avatar_url",
+            "organization_id",
+            "roles",
+            "updated_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UserProfile object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserProfile, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UserProfile {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    email: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "email",
+                        ))?,
+                    display_name: field_2.flatten(),
+                    timezone: field_3.flatten(),
+                    locale: field_4.flatten(),
+                    avatar_url: field_5.unwrap_or(rt::Nullable::Absent),
+                    organization_id: field_6.flatten(),
+                    roles: field_7.flatten(),
+                    updated_at: field_8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "user_settings")]
 impl UserProfile {
@@ -619,18 +1512,57 @@ impl UserProfile {
 }
 #[cfg(feature = "user_settings")]
 /// Profile fields to change; omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserProfileRequest {
     /// New display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// New IANA time zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// New BCP 47 locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+#[cfg(feature = "user_settings")]
+impl<'de> serde::Deserialize<'de> for UpdateUserProfileRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["display_name", "timezone", "locale"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateUserProfileRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateUserProfileRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateUserProfileRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateUserProfileRequest {
+                    display_name: field_0.flatten(),
+                    timezone: field_1.flatten(),
+                    locale: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "user_settings")]
 impl UpdateUserProfileRequest {
@@ -651,13 +1583,55 @@ impl Default for UpdateUserProfileRequest {
 }
 #[cfg(feature = "user_settings")]
 /// Change the current user's password.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangePasswordRequest {
     /// The current password.
     pub current_password: String,
     /// The new password; must satisfy the password policy.
     pub new_password: String,
+}
+#[cfg(feature = "user_settings")]
+impl<'de> serde::Deserialize<'de> for ChangePasswordRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["current_password", "new_password"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChangePasswordRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ChangePasswordRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChangePasswordRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ChangePasswordRequest {
+                    current_password: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "current_password",
+                        ))?,
+                    new_password: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "new_password",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "user_settings")]
 impl ChangePasswordRequest {
@@ -671,17 +1645,59 @@ impl ChangePasswordRequest {
 }
 #[cfg(feature = "user_settings")]
 /// Multi-factor authentication status of the current user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MfaStatus {
     /// Whether MFA is enabled.
     pub enabled: bool,
     /// Enabled MFA methods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub methods: Option<Vec<MfaStatusMethodsItem>>,
     /// Unused backup codes left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes_remaining: Option<i32>,
+}
+#[cfg(feature = "user_settings")]
+impl<'de> serde::Deserialize<'de> for MfaStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enabled", "methods", "backup_codes_remaining"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MfaStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MfaStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MfaStatus, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MfaStatus {
+                    enabled: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "enabled",
+                        ))?,
+                    methods: field_1.flatten(),
+                    backup_codes_remaining: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "user_settings")]
 impl MfaStatus {
@@ -696,11 +1712,47 @@ impl MfaStatus {
 }
 #[cfg(feature = "user_settings")]
 /// Begin MFA enrollment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnableMfaRequest {
     /// MFA method to enroll.
     pub method: EnableMfaRequestMethod,
+}
+#[cfg(feature = "user_settings")]
+impl<'de> serde::Deserialize<'de> for EnableMfaRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["method"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnableMfaRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EnableMfaRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnableMfaRequest, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EnableMfaRequest {
+                    method: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "method",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "user_settings")]
 impl EnableMfaRequest {
@@ -711,7 +1763,7 @@ impl EnableMfaRequest {
 }
 #[cfg(feature = "user_settings")]
 /// A pending MFA enrollment; confirm it with `POST /api/user/mfa/verify`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MfaEnrollment {
     /// MFA method being enrolled.
@@ -722,6 +1774,60 @@ pub struct MfaEnrollment {
     pub otpauth_uri: String,
     /// Enrollment identifier (`mfaenr_…`).
     pub enrollment_id: String,
+}
+#[cfg(feature = "user_settings")]
+impl<'de> serde::Deserialize<'de> for MfaEnrollment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["method", "secret", "otpauth_uri", "enrollment_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MfaEnrollment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MfaEnrollment object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MfaEnrollment, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MfaEnrollment {
+                    method: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "method",
+                        ))?,
+                    secret: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "secret",
+                        ))?,
+                    otpauth_uri: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "otpauth_uri",
+                        ))?,
+                    enrollment_id: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "enrollment_id",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "user_settings")]
 impl MfaEnrollment {
@@ -742,13 +1848,55 @@ impl MfaEnrollment {
 }
 #[cfg(feature = "user_settings")]
 /// Confirm an MFA enrollment with a code from the authenticator.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyMfaRequest {
     /// The enrollment to confirm.
     pub enrollment_id: String,
     /// Six-digit code from the authenticator app.
     pub code: String,
+}
+#[cfg(feature = "user_settings")]
+impl<'de> serde::Deserialize<'de> for VerifyMfaRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enrollment_id", "code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerifyMfaRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a VerifyMfaRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyMfaRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VerifyMfaRequest {
+                    enrollment_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "enrollment_id",
+                        ))?,
+                    code: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "code",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "user_settings")]
 impl VerifyMfaRequest {
@@ -759,13 +1907,55 @@ impl VerifyMfaRequest {
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 /// Canvas position of a node in the pipeline editor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodePosition {
     /// Horizontal canvas coordinate.
     pub x: f64,
     /// Vertical canvas coordinate.
     pub y: f64,
+}
+#[cfg(any(feature = "pipelines", feature = "templates"))]
+impl<'de> serde::Deserialize<'de> for NodePosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["x", "y"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodePosition;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a NodePosition object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodePosition, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodePosition {
+                    x: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "x",
+                        ))?,
+                    y: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "y",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 impl NodePosition {
@@ -776,7 +1966,7 @@ impl NodePosition {
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 /// One node of a pipeline graph. Node ids are chosen by the client and unique within the pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineNode {
     /// Node identifier, unique within the pipeline (e.g. `n1`).
@@ -784,14 +1974,65 @@ pub struct PipelineNode {
     /// Node type, e.g. `s3_source`, `schema_inference`, `dedupe`, `snowflake_load`. The set of types depends on the deployment and installed connectors.
     pub r#type: String,
     /// Display name of the node on the canvas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Node configuration; its keys depend on the node type. May reference variables as `{{ variable_name }}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
     /// Canvas position of a node in the pipeline editor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<NodePosition>,
+}
+#[cfg(any(feature = "pipelines", feature = "templates"))]
+impl<'de> serde::Deserialize<'de> for PipelineNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "type", "name", "config", "position"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PipelineNode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PipelineNode object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineNode, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineNode {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    name: field_2.flatten(),
+                    config: field_3.flatten(),
+                    position: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 impl PipelineNode {
@@ -808,7 +2049,7 @@ impl PipelineNode {
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 /// A directed edge from one node's output to another node's input.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineEdge {
     /// Id of the upstream node.
@@ -817,12 +2058,60 @@ pub struct PipelineEdge {
     pub target: String,
     /// Output port of the upstream node, for nodes with several outputs.
     #[serde(rename = "sourcePort")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_port: Option<String>,
     /// Input port of the downstream node, for nodes with several inputs.
     #[serde(rename = "targetPort")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_port: Option<String>,
+}
+#[cfg(any(feature = "pipelines", feature = "templates"))]
+impl<'de> serde::Deserialize<'de> for PipelineEdge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["source", "target", "sourcePort", "targetPort"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PipelineEdge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PipelineEdge object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineEdge, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineEdge {
+                    source: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "source",
+                        ))?,
+                    target: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "target",
+                        ))?,
+                    source_port: field_2.flatten(),
+                    target_port: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 impl PipelineEdge {
@@ -838,7 +2127,7 @@ impl PipelineEdge {
 }
 #[cfg(feature = "pipelines")]
 /// A pipeline as listed (no graph).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineSummary {
     /// Pipeline identifier (`pl_…`).
@@ -847,18 +2136,82 @@ pub struct PipelineSummary {
     pub name: String,
     /// Project the pipeline belongs to (`prj_…`).
     #[serde(rename = "projectId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Folder within the project (`fld_…`); `null` at the project root.
     #[serde(rename = "folderId")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub folder_id: rt::Nullable<String>,
     /// Lifecycle status. The documentation lists `draft`, `active`, `archived` "and so on"; the MCP client also uses `paused` and `error`.
     pub status: PipelineSummaryStatus,
     /// When the pipeline last changed.
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for PipelineSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "projectId",
+            "folderId",
+            "status",
+            "updatedAt",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PipelineSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PipelineSummary object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineSummary, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineSummary {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    project_id: field_2.flatten(),
+                    folder_id: field_3.unwrap_or(rt::Nullable::Absent),
+                    status: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    updated_at: field_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl PipelineSummary {
@@ -876,7 +2229,7 @@ impl PipelineSummary {
 }
 #[cfg(feature = "pipelines")]
 /// A pipeline with its full graph and configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Pipeline {
     /// Pipeline identifier (`pl_…`).
@@ -885,28 +2238,104 @@ pub struct Pipeline {
     pub name: String,
     /// Project the pipeline belongs to (`prj_…`).
     #[serde(rename = "projectId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Folder within the project (`fld_…`); `null` at the project root.
     #[serde(rename = "folderId")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub folder_id: rt::Nullable<String>,
     /// Lifecycle status.
     pub status: PipelineStatus,
     /// Nodes of the graph.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<PipelineNode>>,
     /// Edges of the graph.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<PipelineEdge>>,
     /// When the pipeline was created.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the pipeline last changed.
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for Pipeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "projectId",
+            "folderId",
+            "status",
+            "nodes",
+            "edges",
+            "createdAt",
+            "updatedAt",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Pipeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Pipeline object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Pipeline, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Pipeline {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    project_id: field_2.flatten(),
+                    folder_id: field_3.unwrap_or(rt::Nullable::Absent),
+                    status: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    nodes: field_5.flatten(),
+                    edges: field_6.flatten(),
+                    created_at: field_7.flatten(),
+                    updated_at: field_8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl Pipeline {
@@ -927,7 +2356,7 @@ impl Pipeline {
 }
 #[cfg(feature = "pipelines")]
 /// A new pipeline with its initial graph.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePipelineRequest {
     /// Pipeline name.
@@ -937,15 +2366,82 @@ pub struct CreatePipelineRequest {
     pub project_id: String,
     /// Folder to create the pipeline in; omit for the project root.
     #[serde(rename = "folderId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     /// Initial nodes.
     pub nodes: Vec<PipelineNode>,
     /// Initial edges.
     pub edges: Vec<PipelineEdge>,
     /// Initial status (the MCP client creates pipelines as `paused`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CreatePipelineRequestStatus>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for CreatePipelineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "projectId",
+            "folderId",
+            "nodes",
+            "edges",
+            "status",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreatePipelineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreatePipelineRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePipelineRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreatePipelineRequest {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    project_id: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "projectId",
+                        ))?,
+                    folder_id: field_2.flatten(),
+                    nodes: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodes",
+                        ))?,
+                    edges: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "edges",
+                        ))?,
+                    status: field_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl CreatePipelineRequest {
@@ -968,18 +2464,57 @@ impl CreatePipelineRequest {
 }
 #[cfg(feature = "pipelines")]
 /// New graph for a pipeline. When replacing the graph, send the full lists of nodes and edges.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdatePipelineRequest {
     /// New pipeline name (sent by the MCP client; not listed by the documentation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The full list of nodes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<PipelineNode>>,
     /// The full list of edges.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<PipelineEdge>>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for UpdatePipelineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "nodes", "edges"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdatePipelineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdatePipelineRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePipelineRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdatePipelineRequest {
+                    name: field_0.flatten(),
+                    nodes: field_1.flatten(),
+                    edges: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl UpdatePipelineRequest {
@@ -1000,11 +2535,47 @@ impl Default for UpdatePipelineRequest {
 }
 #[cfg(feature = "pipelines")]
 /// Pause or resume a pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdatePipelineStatusRequest {
     /// `paused` pauses the pipeline (no scheduled or triggered runs); `active` resumes it.
     pub status: UpdatePipelineStatusRequestStatus,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for UpdatePipelineStatusRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdatePipelineStatusRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdatePipelineStatusRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePipelineStatusRequest, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdatePipelineStatusRequest {
+                    status: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl UpdatePipelineStatusRequest {
@@ -1015,16 +2586,52 @@ impl UpdatePipelineStatusRequest {
 }
 #[cfg(feature = "pipelines")]
 /// Options for a pipeline run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RunPipelineRequest {
     /// Runtime variable overrides; they win over pipeline and global variables of the same name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<serde_json::Map<String, serde_json::Value>>,
     /// Execution environment (warehouse size, queue, …) to run in.
     #[serde(rename = "environmentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment_id: Option<String>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for RunPipelineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["variables", "environmentId"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RunPipelineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RunPipelineRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunPipelineRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RunPipelineRequest {
+                    variables: field_0.flatten(),
+                    environment_id: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl RunPipelineRequest {
@@ -1044,7 +2651,7 @@ impl Default for RunPipelineRequest {
 }
 #[cfg(feature = "pipelines")]
 /// State of a pipeline's in-flight or most recent execution.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExecutionStatus {
     /// The pipeline.
@@ -1052,21 +2659,82 @@ pub struct ExecutionStatus {
     pub pipeline_id: String,
     /// The in-flight or most recent run; `null` if the pipeline never ran.
     #[serde(rename = "runId")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub run_id: rt::Nullable<String>,
     /// State of that run; `idle` if the pipeline never ran.
     pub status: ExecutionStatusStatus,
     /// When the run started.
     #[serde(rename = "startedAt")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub started_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the run finished; `null` while it runs.
     #[serde(rename = "finishedAt")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub finished_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// State of each node in the run, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<NodeExecutionState>>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for ExecutionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "pipelineId",
+            "runId",
+            "status",
+            "startedAt",
+            "finishedAt",
+            "nodes",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecutionStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExecutionStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecutionStatus, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecutionStatus {
+                    pipeline_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipelineId",
+                        ))?,
+                    run_id: field_1.unwrap_or(rt::Nullable::Absent),
+                    status: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    started_at: field_3.unwrap_or(rt::Nullable::Absent),
+                    finished_at: field_4.unwrap_or(rt::Nullable::Absent),
+                    nodes: field_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl ExecutionStatus {
@@ -1084,7 +2752,7 @@ impl ExecutionStatus {
 }
 #[cfg(feature = "pipelines")]
 /// State of one node in an execution.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodeExecutionState {
     /// The node.
@@ -1092,6 +2760,48 @@ pub struct NodeExecutionState {
     pub node_id: String,
     /// State of the node.
     pub status: NodeExecutionStateStatus,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for NodeExecutionState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["nodeId", "status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeExecutionState;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a NodeExecutionState object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeExecutionState, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeExecutionState {
+                    node_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodeId",
+                        ))?,
+                    status: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl NodeExecutionState {
@@ -1102,7 +2812,7 @@ impl NodeExecutionState {
 }
 #[cfg(feature = "pipelines")]
 /// One step of the logical execution plan.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExecutionPlanStep {
     /// Position of the step in execution order (0-based).
@@ -1111,14 +2821,65 @@ pub struct ExecutionPlanStep {
     #[serde(rename = "nodeIds")]
     pub node_ids: Vec<String>,
     /// Whether the step is split into parallel partitions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub split: Option<bool>,
     /// Whether the step's work is pushed down into the source or warehouse.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pushdown: Option<bool>,
     /// Engine-specific details of the step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for ExecutionPlanStep {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["order", "nodeIds", "split", "pushdown", "details"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecutionPlanStep;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExecutionPlanStep object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecutionPlanStep, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecutionPlanStep {
+                    order: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "order",
+                        ))?,
+                    node_ids: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodeIds",
+                        ))?,
+                    split: field_2.flatten(),
+                    pushdown: field_3.flatten(),
+                    details: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl ExecutionPlanStep {
@@ -1135,7 +2896,7 @@ impl ExecutionPlanStep {
 }
 #[cfg(feature = "pipelines")]
 /// The logical execution plan of a pipeline: ordering, splits and pushdowns.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExecutionPlan {
     /// The pipeline.
@@ -1143,6 +2904,48 @@ pub struct ExecutionPlan {
     pub pipeline_id: String,
     /// Steps in execution order.
     pub steps: Vec<ExecutionPlanStep>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for ExecutionPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pipelineId", "steps"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecutionPlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ExecutionPlan object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecutionPlan, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecutionPlan {
+                    pipeline_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipelineId",
+                        ))?,
+                    steps: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "steps",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl ExecutionPlan {
@@ -1153,7 +2956,7 @@ impl ExecutionPlan {
 }
 #[cfg(feature = "pipelines")]
 /// A dataset read or written by a pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DatasetRef {
     /// Identifier of the dataset within the lineage graph.
@@ -1161,12 +2964,60 @@ pub struct DatasetRef {
     /// Fully qualified dataset name (table, path or object).
     pub name: String,
     /// Whether the pipeline reads or writes the dataset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<DatasetRefKind>,
     /// The pipeline node that reads or writes it.
     #[serde(rename = "nodeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for DatasetRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "kind", "nodeId"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DatasetRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DatasetRef object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DatasetRef, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DatasetRef {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    kind: field_2.flatten(),
+                    node_id: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl DatasetRef {
@@ -1182,13 +3033,55 @@ impl DatasetRef {
 }
 #[cfg(feature = "pipelines")]
 /// Data flows from one dataset to another.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DatasetEdge {
     /// Upstream dataset id.
     pub source: String,
     /// Downstream dataset id.
     pub target: String,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for DatasetEdge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["source", "target"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DatasetEdge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DatasetEdge object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DatasetEdge, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DatasetEdge {
+                    source: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "source",
+                        ))?,
+                    target: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "target",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl DatasetEdge {
@@ -1199,7 +3092,7 @@ impl DatasetEdge {
 }
 #[cfg(feature = "pipelines")]
 /// Dataset-level lineage of a pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineLineage {
     /// The pipeline.
@@ -1209,6 +3102,54 @@ pub struct PipelineLineage {
     pub datasets: Vec<DatasetRef>,
     /// Flows between datasets.
     pub edges: Vec<DatasetEdge>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for PipelineLineage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pipelineId", "datasets", "edges"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PipelineLineage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PipelineLineage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineLineage, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineLineage {
+                    pipeline_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipelineId",
+                        ))?,
+                    datasets: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "datasets",
+                        ))?,
+                    edges: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "edges",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl PipelineLineage {
@@ -1227,7 +3168,7 @@ impl PipelineLineage {
 }
 #[cfg(feature = "pipelines")]
 /// A column at a node of the pipeline graph.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NodeColumnRef {
     /// The node.
@@ -1235,6 +3176,48 @@ pub struct NodeColumnRef {
     pub node_id: String,
     /// Column name.
     pub column: String,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for NodeColumnRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["nodeId", "column"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NodeColumnRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a NodeColumnRef object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeColumnRef, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NodeColumnRef {
+                    node_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodeId",
+                        ))?,
+                    column: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "column",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl NodeColumnRef {
@@ -1245,7 +3228,7 @@ impl NodeColumnRef {
 }
 #[cfg(feature = "pipelines")]
 /// How one output column is derived.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineColumnLineageEntry {
     /// The node producing the column.
@@ -1256,8 +3239,59 @@ pub struct PipelineColumnLineageEntry {
     /// Input columns it is derived from.
     pub sources: Vec<NodeColumnRef>,
     /// Expression or operation deriving it, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transform: Option<String>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for PipelineColumnLineageEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["nodeId", "column", "sources", "transform"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PipelineColumnLineageEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PipelineColumnLineageEntry object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineColumnLineageEntry, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineColumnLineageEntry {
+                    node_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodeId",
+                        ))?,
+                    column: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "column",
+                        ))?,
+                    sources: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "sources",
+                        ))?,
+                    transform: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl PipelineColumnLineageEntry {
@@ -1273,7 +3307,7 @@ impl PipelineColumnLineageEntry {
 }
 #[cfg(feature = "pipelines")]
 /// Column-level lineage derived from the pipeline graph.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineColumnLineage {
     /// The pipeline.
@@ -1281,6 +3315,48 @@ pub struct PipelineColumnLineage {
     pub pipeline_id: String,
     /// One entry per output column.
     pub columns: Vec<PipelineColumnLineageEntry>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for PipelineColumnLineage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pipelineId", "columns"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PipelineColumnLineage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PipelineColumnLineage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineColumnLineage, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineColumnLineage {
+                    pipeline_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipelineId",
+                        ))?,
+                    columns: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "columns",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl PipelineColumnLineage {
@@ -1291,7 +3367,7 @@ impl PipelineColumnLineage {
 }
 #[cfg(feature = "pipelines")]
 /// Engine query plan for one SQL-heavy node.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryPlan {
     /// The pipeline.
@@ -1301,10 +3377,61 @@ pub struct QueryPlan {
     #[serde(rename = "nodeId")]
     pub node_id: String,
     /// Engine that produced the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
     /// The plan as the engine prints it.
     pub plan: String,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for QueryPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pipelineId", "nodeId", "engine", "plan"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QueryPlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a QueryPlan object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QueryPlan, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(QueryPlan {
+                    pipeline_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipelineId",
+                        ))?,
+                    node_id: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodeId",
+                        ))?,
+                    engine: field_2.flatten(),
+                    plan: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "plan",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl QueryPlan {
@@ -1320,7 +3447,7 @@ impl QueryPlan {
 }
 #[cfg(feature = "pipelines")]
 /// A graph fragment or full graph to preview without persisting output.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PreviewPipelineRequest {
     /// Nodes of the graph or fragment.
@@ -1329,15 +3456,66 @@ pub struct PreviewPipelineRequest {
     pub edges: Vec<PipelineEdge>,
     /// Node whose output to sample; defaults to the last node.
     #[serde(rename = "nodeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Connections to use for this preview only.
     #[serde(rename = "connectionIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_ids: Option<Vec<String>>,
     /// Maximum number of rows to sample.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for PreviewPipelineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["nodes", "edges", "nodeId", "connectionIds", "limit"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PreviewPipelineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PreviewPipelineRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreviewPipelineRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PreviewPipelineRequest {
+                    nodes: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodes",
+                        ))?,
+                    edges: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "edges",
+                        ))?,
+                    node_id: field_2.flatten(),
+                    connection_ids: field_3.flatten(),
+                    limit: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl PreviewPipelineRequest {
@@ -1354,7 +3532,7 @@ impl PreviewPipelineRequest {
 }
 #[cfg(feature = "pipelines")]
 /// Profile of one column in a preview.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PreviewColumn {
     /// Column name.
@@ -1363,8 +3541,53 @@ pub struct PreviewColumn {
     pub r#type: String,
     /// Fraction of sampled rows where the column is null (0–1).
     #[serde(rename = "nullRate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub null_rate: Option<f64>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for PreviewColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "type", "nullRate"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PreviewColumn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PreviewColumn object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreviewColumn, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PreviewColumn {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    null_rate: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl PreviewColumn {
@@ -1379,17 +3602,62 @@ impl PreviewColumn {
 }
 #[cfg(feature = "pipelines")]
 /// Sampled output of a node.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelinePreview {
     /// The node sampled.
     #[serde(rename = "nodeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Columns with types and null rates.
     pub columns: Vec<PreviewColumn>,
     /// Sampled rows.
     pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for PipelinePreview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["nodeId", "columns", "rows"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PipelinePreview;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PipelinePreview object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelinePreview, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelinePreview {
+                    node_id: field_0.flatten(),
+                    columns: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "columns",
+                        ))?,
+                    rows: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "rows",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl PipelinePreview {
@@ -1407,29 +3675,80 @@ impl PipelinePreview {
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 /// Aggregated counters of a run (the documentation does not name them; camelCase like the rest of runs).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RunMetrics {
     /// Rows read from sources.
     #[serde(rename = "rowsRead")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_read: Option<i64>,
     /// Rows written to destinations.
     #[serde(rename = "rowsWritten")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_written: Option<i64>,
     /// Bytes read.
     #[serde(rename = "bytesRead")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_read: Option<i64>,
     /// Bytes written.
     #[serde(rename = "bytesWritten")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_written: Option<i64>,
     /// Compute cost units consumed.
     #[serde(rename = "costUnits")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_units: Option<f64>,
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl<'de> serde::Deserialize<'de> for RunMetrics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "rowsRead",
+            "rowsWritten",
+            "bytesRead",
+            "bytesWritten",
+            "costUnits",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RunMetrics;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RunMetrics object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunMetrics, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RunMetrics {
+                    rows_read: field_0.flatten(),
+                    rows_written: field_1.flatten(),
+                    bytes_read: field_2.flatten(),
+                    bytes_written: field_3.flatten(),
+                    cost_units: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 impl RunMetrics {
@@ -1452,19 +3771,61 @@ impl Default for RunMetrics {
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 /// Why a run failed (present only when `status` is `failed`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RunError {
     /// Error message.
     pub message: String,
     /// Node that failed, when one did.
     #[serde(rename = "nodeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Reference to the stored stack trace, when available.
     #[serde(rename = "stackRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stack_ref: Option<String>,
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl<'de> serde::Deserialize<'de> for RunError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["message", "nodeId", "stackRef"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RunError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RunError object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunError, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RunError {
+                    message: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "message",
+                        ))?,
+                    node_id: field_1.flatten(),
+                    stack_ref: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 impl RunError {
@@ -1479,7 +3840,7 @@ impl RunError {
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 /// One execution of a pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Run {
     /// Run identifier (`run_…`).
@@ -1490,30 +3851,110 @@ pub struct Run {
     /// `queued` (waiting for capacity), `running`, `succeeded`, `failed` (a node failed or a policy aborted the run) or `canceled` (by a user or the system).
     pub status: RunStatus,
     /// What started the run. Documented values are `schedule` and `manual`; others (e.g. webhook or event triggers) may appear.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<RunTrigger>,
     /// Execution environment the run used.
     #[serde(rename = "environmentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment_id: Option<String>,
     /// When the run started; `null` while queued.
     #[serde(rename = "startedAt")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub started_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the run finished; `null` until then.
     #[serde(rename = "finishedAt")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub finished_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// Wall-clock duration in seconds; `null` until finished.
     #[serde(rename = "durationSeconds")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub duration_seconds: rt::Nullable<i64>,
     /// Aggregated counters of a run (the documentation does not name them; camelCase like the rest of runs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<RunMetrics>,
     /// Why a run failed (present only when `status` is `failed`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<RunError>,
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl<'de> serde::Deserialize<'de> for Run {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "pipelineId",
+            "status",
+            "trigger",
+            "environmentId",
+            "startedAt",
+            "finishedAt",
+            "durationSeconds",
+            "metrics",
+            "error",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Run;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Run object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Run, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Run {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    pipeline_id: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipelineId",
+                        ))?,
+                    status: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    trigger: field_3.flatten(),
+                    environment_id: field_4.flatten(),
+                    started_at: field_5.unwrap_or(rt::Nullable::Absent),
+                    finished_at: field_6.unwrap_or(rt::Nullable::Absent),
+                    duration_seconds: field_7.unwrap_or(rt::Nullable::Absent),
+                    metrics: field_8.flatten(),
+                    error: field_9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 impl Run {
@@ -1535,7 +3976,7 @@ impl Run {
 }
 #[cfg(feature = "runs")]
 /// Execution details of one node in a run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RunNode {
     /// The node.
@@ -1545,24 +3986,89 @@ pub struct RunNode {
     pub status: RunNodeStatus,
     /// When the node started.
     #[serde(rename = "startedAt")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub started_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the node finished.
     #[serde(rename = "finishedAt")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub finished_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// How many times the node was retried.
     #[serde(rename = "retryCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i32>,
     /// Rows the node read.
     #[serde(rename = "rowsRead")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_read: Option<i64>,
     /// Rows the node wrote.
     #[serde(rename = "rowsWritten")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_written: Option<i64>,
+}
+#[cfg(feature = "runs")]
+impl<'de> serde::Deserialize<'de> for RunNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "nodeId",
+            "status",
+            "startedAt",
+            "finishedAt",
+            "retryCount",
+            "rowsRead",
+            "rowsWritten",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RunNode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RunNode object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunNode, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RunNode {
+                    node_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodeId",
+                        ))?,
+                    status: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    started_at: field_2.unwrap_or(rt::Nullable::Absent),
+                    finished_at: field_3.unwrap_or(rt::Nullable::Absent),
+                    retry_count: field_4.flatten(),
+                    rows_read: field_5.flatten(),
+                    rows_written: field_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "runs")]
 impl RunNode {
@@ -1581,7 +4087,7 @@ impl RunNode {
 }
 #[cfg(feature = "connections")]
 /// A connection: metadata and resolved non-secret configuration (secrets are never returned).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Connection {
     /// Connection identifier (`conn_…`).
@@ -1592,19 +4098,87 @@ pub struct Connection {
     pub r#type: String,
     /// Linked credential (`cred_…`), if any.
     #[serde(rename = "credentialId")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub credential_id: rt::Nullable<String>,
     /// Connector-specific non-secret configuration (host, database, bucket, region, …). Returned by single-connection reads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the connection was created.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the connection last changed.
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for Connection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "type",
+            "credentialId",
+            "config",
+            "createdAt",
+            "updatedAt",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Connection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Connection object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Connection, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Connection {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    credential_id: field_3.unwrap_or(rt::Nullable::Absent),
+                    config: field_4.flatten(),
+                    created_at: field_5.flatten(),
+                    updated_at: field_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl Connection {
@@ -1623,7 +4197,7 @@ impl Connection {
 }
 #[cfg(feature = "connections")]
 /// A new connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateConnectionRequest {
     /// Connection name; unique within the project or workspace depending on policy.
@@ -1634,8 +4208,59 @@ pub struct CreateConnectionRequest {
     pub config: serde_json::Map<String, serde_json::Value>,
     /// Credential holding the secrets.
     #[serde(rename = "credentialId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for CreateConnectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "type", "config", "credentialId"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateConnectionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateConnectionRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateConnectionRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateConnectionRequest {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    config: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "config",
+                        ))?,
+                    credential_id: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl CreateConnectionRequest {
@@ -1655,19 +4280,58 @@ impl CreateConnectionRequest {
 }
 #[cfg(feature = "connections")]
 /// Connection fields to change. Whether `config` is merged or replaced depends on the connector: send the whole object when unsure.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateConnectionRequest {
     /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
     /// New linked credential.
     #[serde(rename = "credentialId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for UpdateConnectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "config", "credentialId"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateConnectionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateConnectionRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateConnectionRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateConnectionRequest {
+                    name: field_0.flatten(),
+                    config: field_1.flatten(),
+                    credential_id: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl UpdateConnectionRequest {
@@ -1688,7 +4352,7 @@ impl Default for UpdateConnectionRequest {
 }
 #[cfg(feature = "connections")]
 /// Connection settings to validate without saving them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TestConnectionRequest {
     /// Connector type id.
@@ -1697,8 +4361,53 @@ pub struct TestConnectionRequest {
     pub config: serde_json::Map<String, serde_json::Value>,
     /// Credential used to resolve secrets for the test.
     #[serde(rename = "credentialId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for TestConnectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "config", "credentialId"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TestConnectionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TestConnectionRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestConnectionRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TestConnectionRequest {
+                    r#type: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    config: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "config",
+                        ))?,
+                    credential_id: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl TestConnectionRequest {
@@ -1716,14 +4425,53 @@ impl TestConnectionRequest {
 }
 #[cfg(feature = "connections")]
 /// Outcome of a connection test.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConnectionTestResult {
     /// Whether Planasonix could connect and authenticate.
     pub success: bool,
     /// Human-readable outcome.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for ConnectionTestResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["success", "message"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConnectionTestResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ConnectionTestResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectionTestResult, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ConnectionTestResult {
+                    success: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "success",
+                        ))?,
+                    message: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl ConnectionTestResult {
@@ -1734,17 +4482,59 @@ impl ConnectionTestResult {
 }
 #[cfg(feature = "connections")]
 /// A table or view reachable through a connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SourceTable {
     /// Schema (or dataset/namespace) of the table.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub schema: rt::Nullable<String>,
     /// Table name.
     pub name: String,
     /// Kind of object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SourceTableType>,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for SourceTable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["schema", "name", "type"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SourceTable;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SourceTable object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SourceTable, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SourceTable {
+                    schema: field_0.unwrap_or(rt::Nullable::Absent),
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl SourceTable {
@@ -1759,7 +4549,7 @@ impl SourceTable {
 }
 #[cfg(feature = "connections")]
 /// A column of a table reachable through a connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SourceColumn {
     /// Column name.
@@ -1767,8 +4557,53 @@ pub struct SourceColumn {
     /// Native column type.
     pub r#type: String,
     /// Whether the column accepts nulls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for SourceColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "type", "nullable"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SourceColumn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SourceColumn object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SourceColumn, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SourceColumn {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    nullable: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl SourceColumn {
@@ -1783,11 +4618,47 @@ impl SourceColumn {
 }
 #[cfg(feature = "connections")]
 /// A schema of a multi-schema database.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SchemaName {
     /// Schema name.
     pub name: String,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for SchemaName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SchemaName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SchemaName object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SchemaName, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SchemaName {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl SchemaName {
@@ -1798,11 +4669,47 @@ impl SchemaName {
 }
 #[cfg(feature = "connections")]
 /// A catalog (Iceberg, Unity Catalog, Hive metastore) reachable through a connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CatalogName {
     /// Catalog name.
     pub name: String,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for CatalogName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CatalogName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CatalogName object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CatalogName, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CatalogName {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl CatalogName {
@@ -1813,13 +4720,55 @@ impl CatalogName {
 }
 #[cfg(feature = "connections")]
 /// Sample rows from a table or object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DataPreview {
     /// Columns of the sampled object.
     pub columns: Vec<SourceColumn>,
     /// Sampled rows.
     pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for DataPreview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["columns", "rows"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DataPreview;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DataPreview object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DataPreview, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DataPreview {
+                    columns: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "columns",
+                        ))?,
+                    rows: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "rows",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl DataPreview {
@@ -1833,7 +4782,7 @@ impl DataPreview {
 }
 #[cfg(feature = "connections")]
 /// A connector available in the connector gallery.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConnectorType {
     /// Connector type id, used as a connection's `type`.
@@ -1841,11 +4790,59 @@ pub struct ConnectorType {
     /// Display name.
     pub name: String,
     /// Whether the connector reads or writes data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<ConnectorTypeCategory>,
     /// Short description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for ConnectorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "category", "description"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConnectorType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ConnectorType object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectorType, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ConnectorType {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    category: field_2.flatten(),
+                    description: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl ConnectorType {
@@ -1861,11 +4858,47 @@ impl ConnectorType {
 }
 #[cfg(feature = "connections")]
 /// The connector gallery (not wrapped in `data`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConnectorGallery {
     /// Available connectors.
     pub connectors: Vec<ConnectorType>,
+}
+#[cfg(feature = "connections")]
+impl<'de> serde::Deserialize<'de> for ConnectorGallery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["connectors"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConnectorGallery;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ConnectorGallery object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectorGallery, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ConnectorGallery {
+                    connectors: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "connectors",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "connections")]
 impl ConnectorGallery {
@@ -1876,7 +4909,7 @@ impl ConnectorGallery {
 }
 #[cfg(feature = "credentials")]
 /// Metadata of a stored credential (never its secrets).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Credential {
     /// Credential identifier (`cred_…`).
@@ -1886,20 +4919,92 @@ pub struct Credential {
     /// Kind of credential.
     pub r#type: CredentialType,
     /// Lifecycle status (documented value: `active`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Non-sensitive hints, e.g. `host`, `warehouse`, `database`, `role`, `username` for databases or `region`, `role_arn` for AWS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
     /// User who created it (`usr_…`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "credentials")]
+impl<'de> serde::Deserialize<'de> for Credential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "type",
+            "status",
+            "config",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Credential;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Credential object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Credential, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Credential {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    status: field_3.flatten(),
+                    config: field_4.flatten(),
+                    created_by: field_5.flatten(),
+                    created_at: field_6.flatten(),
+                    updated_at: field_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "credentials")]
 impl Credential {
@@ -1919,7 +5024,7 @@ impl Credential {
 }
 #[cfg(feature = "credentials")]
 /// A new credential. Secret fields in `config` are encrypted at rest and never returned.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCredentialRequest {
     /// Label, unique in the workspace.
@@ -1928,6 +5033,54 @@ pub struct CreateCredentialRequest {
     pub r#type: CreateCredentialRequestType,
     /// Type-specific fields, secrets included.
     pub config: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "credentials")]
+impl<'de> serde::Deserialize<'de> for CreateCredentialRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "type", "config"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateCredentialRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateCredentialRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateCredentialRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateCredentialRequest {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    config: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "config",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "credentials")]
 impl CreateCredentialRequest {
@@ -1942,7 +5095,7 @@ impl CreateCredentialRequest {
 }
 #[cfg(feature = "projects")]
 /// A project.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Project {
     /// Project identifier (`prj_…`).
@@ -1950,24 +5103,89 @@ pub struct Project {
     /// Project name.
     pub name: String,
     /// Free-text description.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
     /// Number of pipelines in the project (single-project reads, when available).
     #[serde(rename = "pipelineCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_count: Option<i32>,
     /// Number of folders in the project (single-project reads, when available).
     #[serde(rename = "folderCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_count: Option<i32>,
     /// When the project was created.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the project last changed.
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "projects")]
+impl<'de> serde::Deserialize<'de> for Project {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "description",
+            "pipelineCount",
+            "folderCount",
+            "createdAt",
+            "updatedAt",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Project;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Project object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Project, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Project {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    description: field_2.unwrap_or(rt::Nullable::Absent),
+                    pipeline_count: field_3.flatten(),
+                    folder_count: field_4.flatten(),
+                    created_at: field_5.flatten(),
+                    updated_at: field_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "projects")]
 impl Project {
@@ -1986,14 +5204,53 @@ impl Project {
 }
 #[cfg(feature = "projects")]
 /// A new project.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateProjectRequest {
     /// Project name.
     pub name: String,
     /// Free-text description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+#[cfg(feature = "projects")]
+impl<'de> serde::Deserialize<'de> for CreateProjectRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "description"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateProjectRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateProjectRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateProjectRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateProjectRequest {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    description: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "projects")]
 impl CreateProjectRequest {
@@ -2004,15 +5261,51 @@ impl CreateProjectRequest {
 }
 #[cfg(feature = "projects")]
 /// Project fields to change; omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateProjectRequest {
     /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+#[cfg(feature = "projects")]
+impl<'de> serde::Deserialize<'de> for UpdateProjectRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "description"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateProjectRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateProjectRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateProjectRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateProjectRequest {
+                    name: field_0.flatten(),
+                    description: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "projects")]
 impl UpdateProjectRequest {
@@ -2032,7 +5325,7 @@ impl Default for UpdateProjectRequest {
 }
 #[cfg(feature = "folders")]
 /// A folder. The tree is given by `parentId`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Folder {
     /// Folder identifier (`fld_…`).
@@ -2044,16 +5337,80 @@ pub struct Folder {
     pub name: String,
     /// Parent folder; `null` for a root folder.
     #[serde(rename = "parentId")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub parent_id: rt::Nullable<String>,
     /// When the folder was created.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the folder last changed.
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "folders")]
+impl<'de> serde::Deserialize<'de> for Folder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "projectId",
+            "name",
+            "parentId",
+            "createdAt",
+            "updatedAt",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Folder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Folder object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Folder, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Folder {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    project_id: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "projectId",
+                        ))?,
+                    name: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    parent_id: field_3.unwrap_or(rt::Nullable::Absent),
+                    created_at: field_4.flatten(),
+                    updated_at: field_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "folders")]
 impl Folder {
@@ -2071,7 +5428,7 @@ impl Folder {
 }
 #[cfg(feature = "folders")]
 /// A new folder.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateFolderRequest {
     /// Project to create the folder in.
@@ -2081,8 +5438,53 @@ pub struct CreateFolderRequest {
     pub name: String,
     /// Parent folder; omit for a root folder.
     #[serde(rename = "parentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
+}
+#[cfg(feature = "folders")]
+impl<'de> serde::Deserialize<'de> for CreateFolderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["projectId", "name", "parentId"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateFolderRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateFolderRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateFolderRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateFolderRequest {
+                    project_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "projectId",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    parent_id: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "folders")]
 impl CreateFolderRequest {
@@ -2097,16 +5499,52 @@ impl CreateFolderRequest {
 }
 #[cfg(feature = "folders")]
 /// Rename or move a folder; omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateFolderRequest {
     /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New parent folder; `null` moves the folder to the root.
     #[serde(rename = "parentId")]
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub parent_id: rt::Nullable<String>,
+}
+#[cfg(feature = "folders")]
+impl<'de> serde::Deserialize<'de> for UpdateFolderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "parentId"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateFolderRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateFolderRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateFolderRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateFolderRequest {
+                    name: field_0.flatten(),
+                    parent_id: field_1.unwrap_or(rt::Nullable::Absent),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "folders")]
 impl UpdateFolderRequest {
@@ -2126,28 +5564,86 @@ impl Default for UpdateFolderRequest {
 }
 #[cfg(feature = "global_variables")]
 /// A global variable.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GlobalVariable {
     /// Variable name (letters, digits and underscores; starts with a letter).
     pub name: String,
     /// Value; `null` when `secret` is true (secret values are never returned).
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// What the variable is for.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
     /// Whether the value is secret (stored encrypted, never returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<bool>,
     /// When the variable was created.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the variable last changed.
     #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "global_variables")]
+impl<'de> serde::Deserialize<'de> for GlobalVariable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "value",
+            "description",
+            "secret",
+            "createdAt",
+            "updatedAt",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GlobalVariable;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GlobalVariable object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GlobalVariable, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GlobalVariable {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    value: field_1.unwrap_or(rt::Nullable::Absent),
+                    description: field_2.unwrap_or(rt::Nullable::Absent),
+                    secret: field_3.flatten(),
+                    created_at: field_4.flatten(),
+                    updated_at: field_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "global_variables")]
 impl GlobalVariable {
@@ -2165,7 +5661,7 @@ impl GlobalVariable {
 }
 #[cfg(feature = "global_variables")]
 /// Create or update a global variable, keyed by name.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpsertGlobalVariableRequest {
     /// Variable name (letters, digits and underscores; starts with a letter).
@@ -2173,11 +5669,59 @@ pub struct UpsertGlobalVariableRequest {
     /// The value.
     pub value: String,
     /// What the variable is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Store the value as a secret.
-    #[serde(default = "default_upsert_global_variable_request_secret")]
     pub secret: bool,
+}
+#[cfg(feature = "global_variables")]
+impl<'de> serde::Deserialize<'de> for UpsertGlobalVariableRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "value", "description", "secret"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpsertGlobalVariableRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpsertGlobalVariableRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpsertGlobalVariableRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpsertGlobalVariableRequest {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    value: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "value",
+                        ))?,
+                    description: field_2.flatten(),
+                    secret: field_3
+                        .unwrap_or_else(default_upsert_global_variable_request_secret),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "global_variables")]
 impl UpsertGlobalVariableRequest {
@@ -2197,7 +5741,7 @@ fn default_upsert_global_variable_request_secret() -> bool {
 }
 #[cfg(feature = "schedules")]
 /// Attributes of a schedule.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScheduleAttributes {
     /// Pipeline the schedule runs.
@@ -2209,17 +5753,92 @@ pub struct ScheduleAttributes {
     /// Whether the schedule fires.
     pub enabled: bool,
     /// Next time the schedule fires; `null` when disabled.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub next_run_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// Last time it fired; `null` if never.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_run_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the schedule was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the schedule last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "schedules")]
+impl<'de> serde::Deserialize<'de> for ScheduleAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "pipeline_id",
+            "cron_expression",
+            "timezone",
+            "enabled",
+            "next_run_at",
+            "last_run_at",
+            "created_at",
+            "updated_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScheduleAttributes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ScheduleAttributes object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScheduleAttributes, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ScheduleAttributes {
+                    pipeline_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipeline_id",
+                        ))?,
+                    cron_expression: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "cron_expression",
+                        ))?,
+                    timezone: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "timezone",
+                        ))?,
+                    enabled: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "enabled",
+                        ))?,
+                    next_run_at: field_4.unwrap_or(rt::Nullable::Absent),
+                    last_run_at: field_5.unwrap_or(rt::Nullable::Absent),
+                    created_at: field_6.flatten(),
+                    updated_at: field_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "schedules")]
 impl ScheduleAttributes {
@@ -2244,7 +5863,7 @@ impl ScheduleAttributes {
 }
 #[cfg(feature = "schedules")]
 /// A schedule as a JSON:API-like resource object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScheduleResource {
     /// Identifier of the schedule.
@@ -2253,6 +5872,54 @@ pub struct ScheduleResource {
     pub r#type: ScheduleResourceType,
     /// Attributes of a schedule.
     pub attributes: ScheduleAttributes,
+}
+#[cfg(feature = "schedules")]
+impl<'de> serde::Deserialize<'de> for ScheduleResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "type", "attributes"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScheduleResource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ScheduleResource object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScheduleResource, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ScheduleResource {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    attributes: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "attributes",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "schedules")]
 impl ScheduleResource {
@@ -2267,7 +5934,7 @@ impl ScheduleResource {
 }
 #[cfg(feature = "schedules")]
 /// A new schedule (camelCase, as documented).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateScheduleRequest {
     /// Pipeline to run; it must exist and the key needs permission to attach schedules.
@@ -2279,8 +5946,59 @@ pub struct CreateScheduleRequest {
     /// IANA time zone, e.g. `UTC`, `Europe/Berlin`.
     pub timezone: String,
     /// Whether the schedule fires.
-    #[serde(default = "default_create_schedule_request_enabled")]
     pub enabled: bool,
+}
+#[cfg(feature = "schedules")]
+impl<'de> serde::Deserialize<'de> for CreateScheduleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pipelineId", "cronExpression", "timezone", "enabled"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateScheduleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateScheduleRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateScheduleRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateScheduleRequest {
+                    pipeline_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipelineId",
+                        ))?,
+                    cron_expression: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "cronExpression",
+                        ))?,
+                    timezone: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "timezone",
+                        ))?,
+                    enabled: field_3
+                        .unwrap_or_else(default_create_schedule_request_enabled),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "schedules")]
 impl CreateScheduleRequest {
@@ -2300,19 +6018,58 @@ fn default_create_schedule_request_enabled() -> bool {
 }
 #[cfg(feature = "schedules")]
 /// Schedule fields to change. Omitted fields are documented to stay unchanged (the MCP client warns that some backends blank them: send all three when in doubt).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateScheduleRequest {
     /// New cron expression.
     #[serde(rename = "cronExpression")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cron_expression: Option<String>,
     /// New IANA time zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// New enabled flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+#[cfg(feature = "schedules")]
+impl<'de> serde::Deserialize<'de> for UpdateScheduleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["cronExpression", "timezone", "enabled"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateScheduleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateScheduleRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateScheduleRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateScheduleRequest {
+                    cron_expression: field_0.flatten(),
+                    timezone: field_1.flatten(),
+                    enabled: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "schedules")]
 impl UpdateScheduleRequest {
@@ -2333,7 +6090,7 @@ impl Default for UpdateScheduleRequest {
 }
 #[cfg(feature = "triggers")]
 /// Attributes of a trigger. Secrets are never returned.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TriggerAttributes {
     /// Trigger name.
@@ -2345,23 +6102,106 @@ pub struct TriggerAttributes {
     /// Whether the trigger fires.
     pub enabled: bool,
     /// Connection used to read the bucket or container, for storage triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Bucket or container watched, for storage triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// Only objects whose key starts with this prefix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Only objects whose key ends with this suffix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
     /// When the trigger was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the trigger last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "triggers")]
+impl<'de> serde::Deserialize<'de> for TriggerAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "trigger_type",
+            "pipeline_id",
+            "enabled",
+            "connection_id",
+            "bucket",
+            "prefix",
+            "suffix",
+            "created_at",
+            "updated_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TriggerAttributes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TriggerAttributes object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TriggerAttributes, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TriggerAttributes {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    trigger_type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "trigger_type",
+                        ))?,
+                    pipeline_id: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipeline_id",
+                        ))?,
+                    enabled: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "enabled",
+                        ))?,
+                    connection_id: field_4.flatten(),
+                    bucket: field_5.flatten(),
+                    prefix: field_6.flatten(),
+                    suffix: field_7.flatten(),
+                    created_at: field_8.flatten(),
+                    updated_at: field_9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "triggers")]
 impl TriggerAttributes {
@@ -2388,7 +6228,7 @@ impl TriggerAttributes {
 }
 #[cfg(feature = "triggers")]
 /// A trigger as a JSON:API-like resource object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TriggerResource {
     /// Identifier of the trigger.
@@ -2397,6 +6237,54 @@ pub struct TriggerResource {
     pub r#type: TriggerResourceType,
     /// Attributes of a trigger. Secrets are never returned.
     pub attributes: TriggerAttributes,
+}
+#[cfg(feature = "triggers")]
+impl<'de> serde::Deserialize<'de> for TriggerResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "type", "attributes"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TriggerResource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TriggerResource object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TriggerResource, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TriggerResource {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    attributes: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "attributes",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "triggers")]
 impl TriggerResource {
@@ -2411,7 +6299,7 @@ impl TriggerResource {
 }
 #[cfg(feature = "triggers")]
 /// A new trigger. The documentation details the `s3` variant (which requires `connectionId` and `bucket`); `gcs` and `azure` are analogous, and `webhook` and `file_watcher` need only the common fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTriggerRequest {
     /// Trigger name.
@@ -2423,21 +6311,93 @@ pub struct CreateTriggerRequest {
     #[serde(rename = "pipelineId")]
     pub pipeline_id: String,
     /// Whether the trigger fires.
-    #[serde(default = "default_create_trigger_request_enabled")]
     pub enabled: bool,
     /// Cloud connection allowed to read the bucket and manage its notifications (required for `s3`, `gcs`, `azure`).
     #[serde(rename = "connectionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Bucket or container to watch (required for `s3`, `gcs`, `azure`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// Only objects whose key starts with this prefix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Only objects whose key ends with this suffix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
+}
+#[cfg(feature = "triggers")]
+impl<'de> serde::Deserialize<'de> for CreateTriggerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "triggerType",
+            "pipelineId",
+            "enabled",
+            "connectionId",
+            "bucket",
+            "prefix",
+            "suffix",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateTriggerRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateTriggerRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTriggerRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateTriggerRequest {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    trigger_type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "triggerType",
+                        ))?,
+                    pipeline_id: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipelineId",
+                        ))?,
+                    enabled: field_3
+                        .unwrap_or_else(default_create_trigger_request_enabled),
+                    connection_id: field_4.flatten(),
+                    bucket: field_5.flatten(),
+                    prefix: field_6.flatten(),
+                    suffix: field_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "triggers")]
 impl CreateTriggerRequest {
@@ -2465,28 +6425,83 @@ fn default_create_trigger_request_enabled() -> bool {
 }
 #[cfg(feature = "triggers")]
 /// Trigger fields to change. Changing immutable provider identifiers (e.g. the bucket) may answer 409.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTriggerRequest {
     /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New enabled flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// New connection.
     #[serde(rename = "connectionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// New bucket or container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// New key prefix filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// New key suffix filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
+}
+#[cfg(feature = "triggers")]
+impl<'de> serde::Deserialize<'de> for UpdateTriggerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "enabled",
+            "connectionId",
+            "bucket",
+            "prefix",
+            "suffix",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateTriggerRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateTriggerRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTriggerRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateTriggerRequest {
+                    name: field_0.flatten(),
+                    enabled: field_1.flatten(),
+                    connection_id: field_2.flatten(),
+                    bucket: field_3.flatten(),
+                    prefix: field_4.flatten(),
+                    suffix: field_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "triggers")]
 impl UpdateTriggerRequest {
@@ -2510,13 +6525,55 @@ impl Default for UpdateTriggerRequest {
 }
 #[cfg(feature = "templates")]
 /// A serialized pipeline graph.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PipelineDefinition {
     /// Nodes of the graph.
     pub nodes: Vec<PipelineNode>,
     /// Edges of the graph.
     pub edges: Vec<PipelineEdge>,
+}
+#[cfg(feature = "templates")]
+impl<'de> serde::Deserialize<'de> for PipelineDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["nodes", "edges"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PipelineDefinition;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PipelineDefinition object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineDefinition, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineDefinition {
+                    nodes: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodes",
+                        ))?,
+                    edges: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "edges",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "templates")]
 impl PipelineDefinition {
@@ -2527,7 +6584,7 @@ impl PipelineDefinition {
 }
 #[cfg(feature = "templates")]
 /// A pipeline template. Single-template reads add the serialized `definition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Template {
     /// Template identifier (`tmpl_…`).
@@ -2535,36 +6592,131 @@ pub struct Template {
     /// Template name.
     pub name: String,
     /// Markdown description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Who can see the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<TemplateVisibility>,
     /// Tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Pipeline the template was snapshotted from.
     pub pipeline_id: String,
     /// Template version, starting at 1.
     pub version: i32,
     /// Average rating (1–5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating_avg: Option<f64>,
     /// Number of ratings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating_count: Option<i32>,
     /// User who created it (`usr_…`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A serialized pipeline graph.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub definition: Option<PipelineDefinition>,
+}
+#[cfg(feature = "templates")]
+impl<'de> serde::Deserialize<'de> for Template {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "description",
+            "visibility",
+            "tags",
+            "pipeline_id",
+            "version",
+            "rating_avg",
+            "rating_count",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "definition",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Template;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Template object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Template, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
+                        rt::Field::Known(10usize) => field_10 = Some(map.next_value()?),
+                        rt::Field::Known(11usize) => field_11 = Some(map.next_value()?),
+                        rt::Field::Known(12usize) => field_12 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Template {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    description: field_2.flatten(),
+                    visibility: field_3.flatten(),
+                    tags: field_4.flatten(),
+                    pipeline_id: field_5
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipeline_id",
+                        ))?,
+                    version: field_6
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "version",
+                        ))?,
+                    rating_avg: field_7.flatten(),
+                    rating_count: field_8.flatten(),
+                    created_by: field_9.flatten(),
+                    created_at: field_10.flatten(),
+                    updated_at: field_11.flatten(),
+                    definition: field_12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "templates")]
 impl Template {
@@ -2589,7 +6741,7 @@ impl Template {
 }
 #[cfg(feature = "templates")]
 /// Snapshot a pipeline as a template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTemplateRequest {
     /// Pipeline to snapshot.
@@ -2597,14 +6749,71 @@ pub struct CreateTemplateRequest {
     /// Template name.
     pub name: String,
     /// Markdown description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Who can see the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<CreateTemplateRequestVisibility>,
     /// Tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+#[cfg(feature = "templates")]
+impl<'de> serde::Deserialize<'de> for CreateTemplateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "pipeline_id",
+            "name",
+            "description",
+            "visibility",
+            "tags",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateTemplateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateTemplateRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTemplateRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateTemplateRequest {
+                    pipeline_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipeline_id",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    description: field_2.flatten(),
+                    visibility: field_3.flatten(),
+                    tags: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "templates")]
 impl CreateTemplateRequest {
@@ -2621,7 +6830,7 @@ impl CreateTemplateRequest {
 }
 #[cfg(feature = "agents")]
 /// A registered agent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Agent {
     /// Agent identifier (`agt_…`).
@@ -2631,25 +6840,108 @@ pub struct Agent {
     /// Operating system the agent runs on.
     pub platform: AgentPlatform,
     /// Agent software version; `null` until the agent first connects.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub version: rt::Nullable<String>,
     /// `pending` until enrolled, `active` once connected, `revoked` when its credentials were revoked.
     pub status: AgentStatus,
     /// Tags used to route work to agents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Workload capabilities the agent reports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<Vec<String>>,
     /// Free-form metadata given at registration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Last heartbeat; `null` if never seen.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_seen_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the agent was registered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "agents")]
+impl<'de> serde::Deserialize<'de> for Agent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "label",
+            "platform",
+            "version",
+            "status",
+            "tags",
+            "capabilities",
+            "metadata",
+            "last_seen_at",
+            "created_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Agent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Agent object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Agent, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Agent {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    label: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "label",
+                        ))?,
+                    platform: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "platform",
+                        ))?,
+                    version: field_3.unwrap_or(rt::Nullable::Absent),
+                    status: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    tags: field_5.flatten(),
+                    capabilities: field_6.flatten(),
+                    metadata: field_7.flatten(),
+                    last_seen_at: field_8.unwrap_or(rt::Nullable::Absent),
+                    created_at: field_9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "agents")]
 impl Agent {
@@ -2676,7 +6968,7 @@ impl Agent {
 }
 #[cfg(feature = "agents")]
 /// A new agent registration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RegisterAgentRequest {
     /// Human-readable label.
@@ -2684,11 +6976,59 @@ pub struct RegisterAgentRequest {
     /// Operating system the agent will run on.
     pub platform: RegisterAgentRequestPlatform,
     /// Routing tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Free-form metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "agents")]
+impl<'de> serde::Deserialize<'de> for RegisterAgentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["label", "platform", "tags", "metadata"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RegisterAgentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RegisterAgentRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegisterAgentRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RegisterAgentRequest {
+                    label: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "label",
+                        ))?,
+                    platform: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "platform",
+                        ))?,
+                    tags: field_2.flatten(),
+                    metadata: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "agents")]
 impl RegisterAgentRequest {
@@ -2704,7 +7044,7 @@ impl RegisterAgentRequest {
 }
 #[cfg(feature = "agents")]
 /// A newly registered agent with its one-time enrollment token.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AgentRegistration {
     /// Agent identifier (`agt_…`).
@@ -2718,11 +7058,85 @@ pub struct AgentRegistration {
     /// One-time enrollment token (`plnx_enroll_…`); shown only in this response.
     pub enrollment_token: String,
     /// When the enrollment token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the agent was registered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "agents")]
+impl<'de> serde::Deserialize<'de> for AgentRegistration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "label",
+            "platform",
+            "status",
+            "enrollment_token",
+            "token_expires_at",
+            "created_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AgentRegistration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AgentRegistration object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AgentRegistration, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AgentRegistration {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    label: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "label",
+                        ))?,
+                    platform: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "platform",
+                        ))?,
+                    status: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    enrollment_token: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "enrollment_token",
+                        ))?,
+                    token_expires_at: field_5.flatten(),
+                    created_at: field_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "agents")]
 impl AgentRegistration {
@@ -2747,7 +7161,7 @@ impl AgentRegistration {
 }
 #[cfg(feature = "ai")]
 /// Health of one AI provider.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AiProvider {
     /// Provider id, e.g. `azure_openai`, `anthropic`.
@@ -2755,11 +7169,59 @@ pub struct AiProvider {
     /// Provider health.
     pub status: AiProviderStatus,
     /// Models available from this provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<String>>,
     /// Last error reported by the provider; `null` if none.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_error: rt::Nullable<String>,
+}
+#[cfg(feature = "ai")]
+impl<'de> serde::Deserialize<'de> for AiProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "status", "models", "last_error"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AiProvider;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AiProvider object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiProvider, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AiProvider {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    status: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    models: field_2.flatten(),
+                    last_error: field_3.unwrap_or(rt::Nullable::Absent),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ai")]
 impl AiProvider {
@@ -2775,20 +7237,70 @@ impl AiProvider {
 }
 #[cfg(feature = "ai")]
 /// Availability of the AI Copilot.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AiStatus {
     /// Whether AI features can be used.
     pub available: bool,
     /// Configured providers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<AiProvider>>,
     /// Model used when none is chosen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_model: Option<String>,
     /// Number of documents in the Copilot's knowledge base.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub knowledge_base_indexed_docs: Option<i32>,
+}
+#[cfg(feature = "ai")]
+impl<'de> serde::Deserialize<'de> for AiStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "available",
+            "providers",
+            "default_model",
+            "knowledge_base_indexed_docs",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AiStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AiStatus object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiStatus, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AiStatus {
+                    available: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "available",
+                        ))?,
+                    providers: field_1.flatten(),
+                    default_model: field_2.flatten(),
+                    knowledge_base_indexed_docs: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ai")]
 impl AiStatus {
@@ -2804,17 +7316,53 @@ impl AiStatus {
 }
 #[cfg(feature = "ai")]
 /// Constraints on a generated pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GenerationConstraints {
     /// Maximum number of nodes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_nodes: Option<i32>,
     /// Credential types the pipeline may use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_credential_types: Option<
         Vec<GenerationConstraintsAllowedCredentialTypesItem>,
     >,
+}
+#[cfg(feature = "ai")]
+impl<'de> serde::Deserialize<'de> for GenerationConstraints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["max_nodes", "allowed_credential_types"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GenerationConstraints;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GenerationConstraints object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenerationConstraints, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GenerationConstraints {
+                    max_nodes: field_0.flatten(),
+                    allowed_credential_types: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ai")]
 impl GenerationConstraints {
@@ -2834,17 +7382,59 @@ impl Default for GenerationConstraints {
 }
 #[cfg(feature = "ai")]
 /// Describe a pipeline in natural language.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GeneratePipelineRequest {
     /// What the pipeline should do.
     pub prompt: String,
     /// Environment the pipeline is meant for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_environment: Option<String>,
     /// Constraints on a generated pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub constraints: Option<GenerationConstraints>,
+}
+#[cfg(feature = "ai")]
+impl<'de> serde::Deserialize<'de> for GeneratePipelineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["prompt", "target_environment", "constraints"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GeneratePipelineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GeneratePipelineRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GeneratePipelineRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GeneratePipelineRequest {
+                    prompt: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "prompt",
+                        ))?,
+                    target_environment: field_1.flatten(),
+                    constraints: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ai")]
 impl GeneratePipelineRequest {
@@ -2859,13 +7449,55 @@ impl GeneratePipelineRequest {
 }
 #[cfg(feature = "ai")]
 /// Ask for changes to an existing pipeline. The documentation is cut after the pipeline id; the instruction field is named `prompt` like in generation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnhancePipelineRequest {
     /// Pipeline to improve.
     pub pipeline_id: String,
     /// What to change.
     pub prompt: String,
+}
+#[cfg(feature = "ai")]
+impl<'de> serde::Deserialize<'de> for EnhancePipelineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pipeline_id", "prompt"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnhancePipelineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EnhancePipelineRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnhancePipelineRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EnhancePipelineRequest {
+                    pipeline_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipeline_id",
+                        ))?,
+                    prompt: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "prompt",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ai")]
 impl EnhancePipelineRequest {
@@ -2876,7 +7508,7 @@ impl EnhancePipelineRequest {
 }
 #[cfg(feature = "ai")]
 /// A node of a generated pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GeneratedNode {
     /// Node id.
@@ -2884,8 +7516,53 @@ pub struct GeneratedNode {
     /// Node type.
     pub r#type: String,
     /// Node configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "ai")]
+impl<'de> serde::Deserialize<'de> for GeneratedNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "type", "config"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GeneratedNode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GeneratedNode object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GeneratedNode, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GeneratedNode {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    config: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ai")]
 impl GeneratedNode {
@@ -2896,13 +7573,55 @@ impl GeneratedNode {
 }
 #[cfg(feature = "ai")]
 /// An edge of a generated pipeline. Note: `from`/`to` here, `source`/`target` in the pipelines API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GeneratedEdge {
     /// Upstream node id.
     pub from: String,
     /// Downstream node id.
     pub to: String,
+}
+#[cfg(feature = "ai")]
+impl<'de> serde::Deserialize<'de> for GeneratedEdge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["from", "to"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GeneratedEdge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GeneratedEdge object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GeneratedEdge, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GeneratedEdge {
+                    from: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "from",
+                        ))?,
+                    to: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "to",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ai")]
 impl GeneratedEdge {
@@ -2913,13 +7632,55 @@ impl GeneratedEdge {
 }
 #[cfg(feature = "ai")]
 /// A generated pipeline graph.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GeneratedDefinition {
     /// Nodes.
     pub nodes: Vec<GeneratedNode>,
     /// Edges.
     pub edges: Vec<GeneratedEdge>,
+}
+#[cfg(feature = "ai")]
+impl<'de> serde::Deserialize<'de> for GeneratedDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["nodes", "edges"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GeneratedDefinition;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GeneratedDefinition object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GeneratedDefinition, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GeneratedDefinition {
+                    nodes: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodes",
+                        ))?,
+                    edges: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "edges",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ai")]
 impl GeneratedDefinition {
@@ -2930,17 +7691,59 @@ impl GeneratedDefinition {
 }
 #[cfg(feature = "ai")]
 /// A generated or enhanced pipeline proposal (not saved).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GeneratedPipeline {
     /// What the proposal does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// A generated pipeline graph.
     pub definition: GeneratedDefinition,
     /// Things to review before saving.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
+}
+#[cfg(feature = "ai")]
+impl<'de> serde::Deserialize<'de> for GeneratedPipeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["summary", "definition", "warnings"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GeneratedPipeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GeneratedPipeline object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GeneratedPipeline, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GeneratedPipeline {
+                    summary: field_0.flatten(),
+                    definition: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "definition",
+                        ))?,
+                    warnings: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ai")]
 impl GeneratedPipeline {
@@ -2955,14 +7758,53 @@ impl GeneratedPipeline {
 }
 #[cfg(feature = "ai")]
 /// An accepted asynchronous AI job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AiJob {
     /// Job identifier to poll on the deployment's job-status endpoint.
     pub job_id: String,
     /// Job status (e.g. `queued`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+#[cfg(feature = "ai")]
+impl<'de> serde::Deserialize<'de> for AiJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["job_id", "status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AiJob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AiJob object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiJob, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AiJob {
+                    job_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "job_id",
+                        ))?,
+                    status: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "ai")]
 impl AiJob {
@@ -2973,38 +7815,112 @@ impl AiJob {
 }
 #[cfg(feature = "git")]
 /// The workspace's Git configuration. When not configured: `enabled: false` and null repository fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GitIntegration {
     /// Whether Git sync is configured and on.
     pub enabled: bool,
     /// Git hosting provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<GitIntegrationProvider>,
     /// Repository URL; `null` when not configured.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub repository_url: rt::Nullable<String>,
     /// Default branch; `null` when not configured.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub default_branch: rt::Nullable<String>,
     /// Directory in the repository holding pipeline definitions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path_prefix: Option<String>,
     /// SSH deploy key used (`gitkey_…`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_key_id: Option<String>,
     /// Commit author name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// Commit author e-mail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_email: Option<String>,
     /// Last successful sync.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_sync_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the configuration last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "git")]
+impl<'de> serde::Deserialize<'de> for GitIntegration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "enabled",
+            "provider",
+            "repository_url",
+            "default_branch",
+            "path_prefix",
+            "ssh_key_id",
+            "author_name",
+            "author_email",
+            "last_sync_at",
+            "updated_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitIntegration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GitIntegration object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitIntegration, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitIntegration {
+                    enabled: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "enabled",
+                        ))?,
+                    provider: field_1.flatten(),
+                    repository_url: field_2.unwrap_or(rt::Nullable::Absent),
+                    default_branch: field_3.unwrap_or(rt::Nullable::Absent),
+                    path_prefix: field_4.flatten(),
+                    ssh_key_id: field_5.flatten(),
+                    author_name: field_6.flatten(),
+                    author_email: field_7.flatten(),
+                    last_sync_at: field_8.unwrap_or(rt::Nullable::Absent),
+                    updated_at: field_9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "git")]
 impl GitIntegration {
@@ -3026,17 +7942,63 @@ impl GitIntegration {
 }
 #[cfg(feature = "git")]
 /// How Planasonix authenticates to the Git provider. Only `github_app` is documented.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GitCredentials {
     /// Credential type, e.g. `github_app`.
     pub r#type: String,
     /// GitHub App installation id (for `github_app`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub installation_id: Option<String>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(feature = "git")]
+impl<'de> serde::Deserialize<'de> for GitCredentials {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "installation_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCredentials;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GitCredentials object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCredentials, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut additional = std::collections::BTreeMap::new();
+                while let Some(field) = map
+                    .next_key_seed(rt::FieldSeed::keeping_unknown(FIELDS))?
+                {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Unknown(Some(key)) => {
+                            additional.insert(key, map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCredentials {
+                    r#type: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    installation_id: field_1.flatten(),
+                    additional_properties: additional,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "git")]
 impl GitCredentials {
@@ -3051,33 +8013,96 @@ impl GitCredentials {
 }
 #[cfg(feature = "git")]
 /// Save or update the workspace's Git configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SaveGitIntegrationRequest {
     /// Turn Git sync on or off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Git hosting provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<SaveGitIntegrationRequestProvider>,
     /// Repository URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_url: Option<String>,
     /// Default branch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Directory holding pipeline definitions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path_prefix: Option<String>,
     /// How Planasonix authenticates to the Git provider. Only `github_app` is documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<GitCredentials>,
     /// Commit author name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// Commit author e-mail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_email: Option<String>,
+}
+#[cfg(feature = "git")]
+impl<'de> serde::Deserialize<'de> for SaveGitIntegrationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "enabled",
+            "provider",
+            "repository_url",
+            "default_branch",
+            "path_prefix",
+            "credentials",
+            "author_name",
+            "author_email",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SaveGitIntegrationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SaveGitIntegrationRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SaveGitIntegrationRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SaveGitIntegrationRequest {
+                    enabled: field_0.flatten(),
+                    provider: field_1.flatten(),
+                    repository_url: field_2.flatten(),
+                    default_branch: field_3.flatten(),
+                    path_prefix: field_4.flatten(),
+                    credentials: field_5.flatten(),
+                    author_name: field_6.flatten(),
+                    author_email: field_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "git")]
 impl SaveGitIntegrationRequest {
@@ -3103,7 +8128,7 @@ impl Default for SaveGitIntegrationRequest {
 }
 #[cfg(feature = "git")]
 /// Push pipeline definitions to a branch.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GitPushRequest {
     /// Branch to push to (created if missing).
@@ -3111,17 +8136,78 @@ pub struct GitPushRequest {
     /// Commit message.
     pub message: String,
     /// Pipelines to push; omit for all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_ids: Option<Vec<String>>,
     /// Open a pull request from the branch.
-    #[serde(default = "default_git_push_request_create_pull_request")]
     pub create_pull_request: bool,
     /// Pull request title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pr_title: Option<String>,
     /// Pull request description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pr_body: Option<String>,
+}
+#[cfg(feature = "git")]
+impl<'de> serde::Deserialize<'de> for GitPushRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "branch",
+            "message",
+            "pipeline_ids",
+            "create_pull_request",
+            "pr_title",
+            "pr_body",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitPushRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GitPushRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitPushRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitPushRequest {
+                    branch: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "branch",
+                        ))?,
+                    message: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "message",
+                        ))?,
+                    pipeline_ids: field_2.flatten(),
+                    create_pull_request: field_3
+                        .unwrap_or_else(default_git_push_request_create_pull_request),
+                    pr_title: field_4.flatten(),
+                    pr_body: field_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "git")]
 impl GitPushRequest {
@@ -3143,20 +8229,70 @@ fn default_git_push_request_create_pull_request() -> bool {
 }
 #[cfg(feature = "git")]
 /// Outcome of a push (the documented response is cut).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GitPushResult {
     /// Branch pushed to.
     pub branch: String,
     /// Commit created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_sha: Option<String>,
     /// Pipelines written.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_count: Option<i32>,
     /// URL of the opened pull request; `null` if none.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub pull_request_url: rt::Nullable<String>,
+}
+#[cfg(feature = "git")]
+impl<'de> serde::Deserialize<'de> for GitPushResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "branch",
+            "commit_sha",
+            "pipeline_count",
+            "pull_request_url",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitPushResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GitPushResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitPushResult, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitPushResult {
+                    branch: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "branch",
+                        ))?,
+                    commit_sha: field_1.flatten(),
+                    pipeline_count: field_2.flatten(),
+                    pull_request_url: field_3.unwrap_or(rt::Nullable::Absent),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "git")]
 impl GitPushResult {
@@ -3172,18 +8308,57 @@ impl GitPushResult {
 }
 #[cfg(feature = "orchestration")]
 /// Options for a connection sync (the whole body is optional).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SyncRequest {
     /// Pipeline to sync through.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_id: Option<String>,
     /// Scheduling priority (documented values; others may exist).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<SyncRequestPriority>,
     /// Free-form metadata echoed in job records, e.g. `triggered_by`, `dag_run_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "orchestration")]
+impl<'de> serde::Deserialize<'de> for SyncRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pipeline_id", "priority", "metadata"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SyncRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SyncRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SyncRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SyncRequest {
+                    pipeline_id: field_0.flatten(),
+                    priority: field_1.flatten(),
+                    metadata: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "orchestration")]
 impl SyncRequest {
@@ -3204,7 +8379,7 @@ impl Default for SyncRequest {
 }
 #[cfg(feature = "orchestration")]
 /// An orchestration job (`job_…`; a separate id space from pipeline runs).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrchestrationJob {
     /// Job identifier (`job_…`).
@@ -3214,17 +8389,85 @@ pub struct OrchestrationJob {
     /// Job status (documented value: `queued`).
     pub status: String,
     /// Connection synced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Pipeline used, if any.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub pipeline_id: rt::Nullable<String>,
     /// When the job was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the job was queued.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub queued_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "orchestration")]
+impl<'de> serde::Deserialize<'de> for OrchestrationJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "type",
+            "status",
+            "connection_id",
+            "pipeline_id",
+            "created_at",
+            "queued_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrchestrationJob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a OrchestrationJob object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrchestrationJob, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrchestrationJob {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    status: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    connection_id: field_3.flatten(),
+                    pipeline_id: field_4.unwrap_or(rt::Nullable::Absent),
+                    created_at: field_5.flatten(),
+                    queued_at: field_6.unwrap_or(rt::Nullable::Absent),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "orchestration")]
 impl OrchestrationJob {
@@ -3243,11 +8486,47 @@ impl OrchestrationJob {
 }
 #[cfg(feature = "orchestration")]
 /// Wrapper of a sync job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SyncJobData {
     /// An orchestration job (`job_…`; a separate id space from pipeline runs).
     pub job: OrchestrationJob,
+}
+#[cfg(feature = "orchestration")]
+impl<'de> serde::Deserialize<'de> for SyncJobData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["job"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SyncJobData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SyncJobData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SyncJobData, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SyncJobData {
+                    job: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "job",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "orchestration")]
 impl SyncJobData {
@@ -3258,7 +8537,7 @@ impl SyncJobData {
 }
 #[cfg(feature = "orchestration")]
 /// A historical backfill over a time window.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BackfillRequest {
     /// Start of the window (inclusive).
@@ -3266,14 +8545,71 @@ pub struct BackfillRequest {
     /// End of the window (exclusive).
     pub end_at: chrono::DateTime<chrono::Utc>,
     /// Tables to backfill; omit for all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tables: Option<Vec<String>>,
     /// Scheduling priority (documented values; others may exist).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<BackfillRequestPriority>,
     /// Free-form metadata echoed in job records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "orchestration")]
+impl<'de> serde::Deserialize<'de> for BackfillRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "start_at",
+            "end_at",
+            "tables",
+            "priority",
+            "metadata",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackfillRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BackfillRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BackfillRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BackfillRequest {
+                    start_at: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "start_at",
+                        ))?,
+                    end_at: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "end_at",
+                        ))?,
+                    tables: field_2.flatten(),
+                    priority: field_3.flatten(),
+                    metadata: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "orchestration")]
 impl BackfillRequest {
@@ -3293,31 +8629,100 @@ impl BackfillRequest {
 }
 #[cfg(feature = "orchestration")]
 /// A backfill; large windows may be sharded into internal jobs tracked by this record.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Backfill {
     /// Backfill identifier (`bf_…`).
     pub id: String,
     /// Connection backfilled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Backfill status (documented value: `running`).
     pub status: String,
     /// Start of the window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_at: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Tables backfilled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tables: Option<Vec<String>>,
     /// Progress from 0 to 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_percent: Option<i32>,
     /// When the backfill was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "orchestration")]
+impl<'de> serde::Deserialize<'de> for Backfill {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "connection_id",
+            "status",
+            "start_at",
+            "end_at",
+            "tables",
+            "progress_percent",
+            "created_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Backfill;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Backfill object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Backfill, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Backfill {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    connection_id: field_1.flatten(),
+                    status: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    start_at: field_3.flatten(),
+                    end_at: field_4.flatten(),
+                    tables: field_5.flatten(),
+                    progress_percent: field_6.flatten(),
+                    created_at: field_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "orchestration")]
 impl Backfill {
@@ -3337,11 +8742,47 @@ impl Backfill {
 }
 #[cfg(feature = "orchestration")]
 /// Wrapper of a backfill.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BackfillData {
     /// A backfill; large windows may be sharded into internal jobs tracked by this record.
     pub backfill: Backfill,
+}
+#[cfg(feature = "orchestration")]
+impl<'de> serde::Deserialize<'de> for BackfillData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["backfill"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackfillData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BackfillData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BackfillData, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BackfillData {
+                    backfill: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "backfill",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "orchestration")]
 impl BackfillData {
@@ -3352,7 +8793,7 @@ impl BackfillData {
 }
 #[cfg(feature = "streams")]
 /// Attributes of a stream.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct StreamAttributes {
     /// Stream name, unique in the workspace.
@@ -3364,14 +8805,85 @@ pub struct StreamAttributes {
     /// Lifecycle status.
     pub status: StreamAttributesStatus,
     /// Source connection, for database CDC and brokers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// When the stream was registered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the stream last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for StreamAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "source_type",
+            "pipeline_id",
+            "status",
+            "connection_id",
+            "created_at",
+            "updated_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StreamAttributes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StreamAttributes object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StreamAttributes, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StreamAttributes {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    source_type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "source_type",
+                        ))?,
+                    pipeline_id: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipeline_id",
+                        ))?,
+                    status: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    connection_id: field_4.flatten(),
+                    created_at: field_5.flatten(),
+                    updated_at: field_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "streams")]
 impl StreamAttributes {
@@ -3395,7 +8907,7 @@ impl StreamAttributes {
 }
 #[cfg(feature = "streams")]
 /// A stream as a JSON:API-like resource object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct StreamResource {
     /// Identifier of the stream.
@@ -3404,6 +8916,54 @@ pub struct StreamResource {
     pub r#type: StreamResourceType,
     /// Attributes of a stream.
     pub attributes: StreamAttributes,
+}
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for StreamResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "type", "attributes"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StreamResource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StreamResource object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StreamResource, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StreamResource {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    attributes: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "attributes",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "streams")]
 impl StreamResource {
@@ -3418,7 +8978,7 @@ impl StreamResource {
 }
 #[cfg(feature = "streams")]
 /// Register a stream and bind it to a consuming pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateStreamRequest {
     /// Stream name, unique in the workspace.
@@ -3431,11 +8991,71 @@ pub struct CreateStreamRequest {
     pub pipeline_id: String,
     /// Source connection (required for database CDC and most brokers).
     #[serde(rename = "connectionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Type-specific settings: Postgres publication and slot, topic names, include/exclude tables, starting offsets, webhook signing secret, …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for CreateStreamRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "sourceType",
+            "pipelineId",
+            "connectionId",
+            "config",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateStreamRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateStreamRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateStreamRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateStreamRequest {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    source_type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "sourceType",
+                        ))?,
+                    pipeline_id: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipelineId",
+                        ))?,
+                    connection_id: field_3.flatten(),
+                    config: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "streams")]
 impl CreateStreamRequest {
@@ -3456,13 +9076,55 @@ impl CreateStreamRequest {
 }
 #[cfg(feature = "streams")]
 /// Number of streams in one status.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct StreamStatusCount {
     /// Lifecycle status.
     pub status: StreamStatusCountStatus,
     /// Streams in this status.
     pub count: i32,
+}
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for StreamStatusCount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["status", "count"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StreamStatusCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StreamStatusCount object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StreamStatusCount, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StreamStatusCount {
+                    status: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    count: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "count",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "streams")]
 impl StreamStatusCount {
@@ -3473,20 +9135,65 @@ impl StreamStatusCount {
 }
 #[cfg(feature = "streams")]
 /// Aggregate counts and health of the workspace's streams (the documented shape is not retrievable).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct StreamSummary {
     /// Number of streams.
     pub total: i32,
     /// Counts per status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_status: Option<Vec<StreamStatusCount>>,
     /// Streams running without errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub healthy: Option<i32>,
     /// Streams in `error` or lagging beyond their threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unhealthy: Option<i32>,
+}
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for StreamSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["total", "by_status", "healthy", "unhealthy"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StreamSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StreamSummary object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StreamSummary, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StreamSummary {
+                    total: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "total",
+                        ))?,
+                    by_status: field_1.flatten(),
+                    healthy: field_2.flatten(),
+                    unhealthy: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "streams")]
 impl StreamSummary {
@@ -3502,17 +9209,59 @@ impl StreamSummary {
 }
 #[cfg(feature = "reverse_etl")]
 /// When a reverse-ETL sync runs: `{type: cron, expression, timezone}` or `{type: manual}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReverseEtlSchedule {
     /// `cron` runs on the expression; `manual` only on demand.
     pub r#type: ReverseEtlScheduleType,
     /// 5-field cron expression (for `cron`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// IANA time zone of the expression (for `cron`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for ReverseEtlSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "expression", "timezone"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReverseEtlSchedule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ReverseEtlSchedule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReverseEtlSchedule, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReverseEtlSchedule {
+                    r#type: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    expression: field_1.flatten(),
+                    timezone: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl ReverseEtlSchedule {
@@ -3527,13 +9276,55 @@ impl ReverseEtlSchedule {
 }
 #[cfg(feature = "reverse_etl")]
 /// Maps a source column or expression to a destination field (item keys are not documented).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FieldMapping {
     /// Source column or SQL expression.
     pub source: String,
     /// Destination field API name.
     pub destination: String,
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for FieldMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["source", "destination"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FieldMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FieldMapping object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FieldMapping, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FieldMapping {
+                    source: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "source",
+                        ))?,
+                    destination: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "destination",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl FieldMapping {
@@ -3544,38 +9335,112 @@ impl FieldMapping {
 }
 #[cfg(feature = "reverse_etl")]
 /// Attributes of a reverse-ETL sync.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReverseEtlSyncAttributes {
     /// Sync name.
     pub name: String,
     /// SQL (or semantic reference) producing the rows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_query: Option<String>,
     /// Destination connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_id: Option<String>,
     /// Destination object API name or event stream.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_name: Option<String>,
     /// Column-to-field mappings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_mappings: Option<Vec<FieldMapping>>,
     /// How rows are written (documented values; connectors may add others).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_mode: Option<ReverseEtlSyncAttributesSyncMode>,
     /// Whether the sync runs on its schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// When a reverse-ETL sync runs: `{type: cron, expression, timezone}` or `{type: manual}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ReverseEtlSchedule>,
     /// When the sync was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the sync last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for ReverseEtlSyncAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "source_query",
+            "destination_id",
+            "object_name",
+            "field_mappings",
+            "sync_mode",
+            "enabled",
+            "schedule",
+            "created_at",
+            "updated_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReverseEtlSyncAttributes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ReverseEtlSyncAttributes object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReverseEtlSyncAttributes, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReverseEtlSyncAttributes {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    source_query: field_1.flatten(),
+                    destination_id: field_2.flatten(),
+                    object_name: field_3.flatten(),
+                    field_mappings: field_4.flatten(),
+                    sync_mode: field_5.flatten(),
+                    enabled: field_6.flatten(),
+                    schedule: field_7.flatten(),
+                    created_at: field_8.flatten(),
+                    updated_at: field_9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl ReverseEtlSyncAttributes {
@@ -3597,7 +9462,7 @@ impl ReverseEtlSyncAttributes {
 }
 #[cfg(feature = "reverse_etl")]
 /// A reverse-ETL sync as a JSON:API-like resource object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReverseEtlSyncResource {
     /// Identifier of the reverse etl sync.
@@ -3606,6 +9471,54 @@ pub struct ReverseEtlSyncResource {
     pub r#type: ReverseEtlSyncResourceType,
     /// Attributes of a reverse-ETL sync.
     pub attributes: ReverseEtlSyncAttributes,
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for ReverseEtlSyncResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "type", "attributes"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReverseEtlSyncResource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ReverseEtlSyncResource object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReverseEtlSyncResource, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReverseEtlSyncResource {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    attributes: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "attributes",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl ReverseEtlSyncResource {
@@ -3620,7 +9533,7 @@ impl ReverseEtlSyncResource {
 }
 #[cfg(feature = "reverse_etl")]
 /// A new reverse-ETL sync (camelCase, as documented).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateReverseEtlSyncRequest {
     /// Sync name.
@@ -3641,8 +9554,85 @@ pub struct CreateReverseEtlSyncRequest {
     #[serde(rename = "syncMode")]
     pub sync_mode: CreateReverseEtlSyncRequestSyncMode,
     /// When a reverse-ETL sync runs: `{type: cron, expression, timezone}` or `{type: manual}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ReverseEtlSchedule>,
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for CreateReverseEtlSyncRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "sourceQuery",
+            "destinationId",
+            "objectName",
+            "fieldMappings",
+            "syncMode",
+            "schedule",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateReverseEtlSyncRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateReverseEtlSyncRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateReverseEtlSyncRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateReverseEtlSyncRequest {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    source_query: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "sourceQuery",
+                        ))?,
+                    destination_id: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "destinationId",
+                        ))?,
+                    object_name: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "objectName",
+                        ))?,
+                    field_mappings: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "fieldMappings",
+                        ))?,
+                    sync_mode: field_5
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "syncMode",
+                        ))?,
+                    schedule: field_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl CreateReverseEtlSyncRequest {
@@ -3668,38 +9658,101 @@ impl CreateReverseEtlSyncRequest {
 }
 #[cfg(feature = "reverse_etl")]
 /// Sync fields to change (all optional; some connectors need the full definition).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateReverseEtlSyncRequest {
     /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New source query.
     #[serde(rename = "sourceQuery")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_query: Option<String>,
     /// New destination connection.
     #[serde(rename = "destinationId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_id: Option<String>,
     /// New destination object.
     #[serde(rename = "objectName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_name: Option<String>,
     /// New mappings (replace the old list).
     #[serde(rename = "fieldMappings")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_mappings: Option<Vec<FieldMapping>>,
     /// New sync mode.
     #[serde(rename = "syncMode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_mode: Option<UpdateReverseEtlSyncRequestSyncMode>,
     /// When a reverse-ETL sync runs: `{type: cron, expression, timezone}` or `{type: manual}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ReverseEtlSchedule>,
     /// Turn the schedule on or off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for UpdateReverseEtlSyncRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "sourceQuery",
+            "destinationId",
+            "objectName",
+            "fieldMappings",
+            "syncMode",
+            "schedule",
+            "enabled",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateReverseEtlSyncRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateReverseEtlSyncRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateReverseEtlSyncRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateReverseEtlSyncRequest {
+                    name: field_0.flatten(),
+                    source_query: field_1.flatten(),
+                    destination_id: field_2.flatten(),
+                    object_name: field_3.flatten(),
+                    field_mappings: field_4.flatten(),
+                    sync_mode: field_5.flatten(),
+                    schedule: field_6.flatten(),
+                    enabled: field_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl UpdateReverseEtlSyncRequest {
@@ -3725,17 +9778,53 @@ impl Default for UpdateReverseEtlSyncRequest {
 }
 #[cfg(feature = "reverse_etl")]
 /// Syncs to run now: give `syncId` or `syncIds` (field names are not documented).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RunReverseEtlSyncsRequest {
     /// One sync to run.
     #[serde(rename = "syncId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_id: Option<String>,
     /// Several syncs to run (batch semantics are deployment-dependent).
     #[serde(rename = "syncIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_ids: Option<Vec<String>>,
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for RunReverseEtlSyncsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["syncId", "syncIds"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RunReverseEtlSyncsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RunReverseEtlSyncsRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunReverseEtlSyncsRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RunReverseEtlSyncsRequest {
+                    sync_id: field_0.flatten(),
+                    sync_ids: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl RunReverseEtlSyncsRequest {
@@ -3755,16 +9844,61 @@ impl Default for RunReverseEtlSyncsRequest {
 }
 #[cfg(feature = "reverse_etl")]
 /// A started reverse-ETL sync run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReverseEtlSyncRun {
     /// The sync.
     pub sync_id: String,
     /// The run started for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     /// Run status (e.g. `queued`).
     pub status: String,
+}
+#[cfg(feature = "reverse_etl")]
+impl<'de> serde::Deserialize<'de> for ReverseEtlSyncRun {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sync_id", "run_id", "status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReverseEtlSyncRun;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ReverseEtlSyncRun object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReverseEtlSyncRun, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReverseEtlSyncRun {
+                    sync_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "sync_id",
+                        ))?,
+                    run_id: field_1.flatten(),
+                    status: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl ReverseEtlSyncRun {
@@ -3779,7 +9913,7 @@ impl ReverseEtlSyncRun {
 }
 #[cfg(feature = "contracts")]
 /// A column in a contract's schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContractColumn {
     /// Column name.
@@ -3787,8 +9921,53 @@ pub struct ContractColumn {
     /// Logical type (e.g. `string`, `integer`).
     pub r#type: String,
     /// Whether nulls are allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
+}
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ContractColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "type", "nullable"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContractColumn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ContractColumn object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContractColumn, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContractColumn {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    nullable: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "contracts")]
 impl ContractColumn {
@@ -3803,15 +9982,51 @@ impl ContractColumn {
 }
 #[cfg(feature = "contracts")]
 /// Expected schema of the dataset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContractSchema {
     /// Primary-key columns.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_key: Option<Vec<String>>,
     /// Columns.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<ContractColumn>>,
+}
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ContractSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["primary_key", "columns"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContractSchema;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ContractSchema object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContractSchema, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContractSchema {
+                    primary_key: field_0.flatten(),
+                    columns: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "contracts")]
 impl ContractSchema {
@@ -3831,7 +10046,7 @@ impl Default for ContractSchema {
 }
 #[cfg(feature = "contracts")]
 /// A data-quality rule: `regex` uses `column` and `pattern`; `sql_expression` uses `expression`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QualityRule {
     /// Rule identifier, unique within the contract.
@@ -3839,14 +10054,65 @@ pub struct QualityRule {
     /// Rule kind (documented values).
     pub r#type: QualityRuleType,
     /// Column checked (for `regex`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
     /// Regular expression (for `regex`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     /// SQL boolean expression every row must satisfy (for `sql_expression`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
+}
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for QualityRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "type", "column", "pattern", "expression"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QualityRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a QualityRule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QualityRule, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(QualityRule {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    column: field_2.flatten(),
+                    pattern: field_3.flatten(),
+                    expression: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "contracts")]
 impl QualityRule {
@@ -3863,12 +10129,45 @@ impl QualityRule {
 }
 #[cfg(feature = "contracts")]
 /// Quality rules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContractQuality {
     /// Rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<QualityRule>>,
+}
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ContractQuality {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["rules"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContractQuality;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ContractQuality object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContractQuality, A::Error> {
+                let mut field_0 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContractQuality {
+                    rules: field_0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "contracts")]
 impl ContractQuality {
@@ -3885,15 +10184,54 @@ impl Default for ContractQuality {
 }
 #[cfg(feature = "contracts")]
 /// Service-level expectations.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContractSla {
     /// Maximum data age in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub freshness_max_lag_minutes: Option<i32>,
     /// Minimum completeness in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completeness_threshold_pct: Option<f64>,
+}
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ContractSla {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "freshness_max_lag_minutes",
+            "completeness_threshold_pct",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContractSla;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ContractSla object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContractSla, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ContractSla {
+                    freshness_max_lag_minutes: field_0.flatten(),
+                    completeness_threshold_pct: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "contracts")]
 impl ContractSla {
@@ -3913,7 +10251,7 @@ impl Default for ContractSla {
 }
 #[cfg(feature = "contracts")]
 /// A data contract. Lists carry the summary fields; single reads add schema, quality and SLA.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Contract {
     /// Contract identifier (`ctr_…`).
@@ -3921,30 +10259,117 @@ pub struct Contract {
     /// Contract name.
     pub name: String,
     /// Description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Lifecycle status.
     pub status: ContractStatus,
     /// Contract version, starting at 1.
     pub version: i32,
     /// Owning team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_team: Option<String>,
     /// Expected schema of the dataset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<ContractSchema>,
     /// Quality rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<ContractQuality>,
     /// Service-level expectations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<ContractSla>,
     /// When the contract was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for Contract {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "description",
+            "status",
+            "version",
+            "owner_team",
+            "schema",
+            "quality",
+            "sla",
+            "created_at",
+            "updated_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Contract;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Contract object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Contract, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
+                        rt::Field::Known(10usize) => field_10 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Contract {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    description: field_2.flatten(),
+                    status: field_3
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    version: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "version",
+                        ))?,
+                    owner_team: field_5.flatten(),
+                    schema: field_6.flatten(),
+                    quality: field_7.flatten(),
+                    sla: field_8.flatten(),
+                    created_at: field_9.flatten(),
+                    updated_at: field_10.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "contracts")]
 impl Contract {
@@ -3967,26 +10392,84 @@ impl Contract {
 }
 #[cfg(feature = "contracts")]
 /// A new contract (created as `draft`, version 1).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateContractRequest {
     /// Contract name.
     pub name: String,
     /// Description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Owning team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_team: Option<String>,
     /// Expected schema of the dataset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<ContractSchema>,
     /// Quality rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<ContractQuality>,
     /// Service-level expectations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<ContractSla>,
+}
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for CreateContractRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "description",
+            "owner_team",
+            "schema",
+            "quality",
+            "sla",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateContractRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateContractRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateContractRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateContractRequest {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    description: field_1.flatten(),
+                    owner_team: field_2.flatten(),
+                    schema: field_3.flatten(),
+                    quality: field_4.flatten(),
+                    sla: field_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "contracts")]
 impl CreateContractRequest {
@@ -4004,27 +10487,82 @@ impl CreateContractRequest {
 }
 #[cfg(feature = "contracts")]
 /// Contract fields to change; omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateContractRequest {
     /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New owning team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_team: Option<String>,
     /// Expected schema of the dataset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<ContractSchema>,
     /// Quality rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<ContractQuality>,
     /// Service-level expectations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<ContractSla>,
+}
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for UpdateContractRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "description",
+            "owner_team",
+            "schema",
+            "quality",
+            "sla",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateContractRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateContractRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateContractRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateContractRequest {
+                    name: field_0.flatten(),
+                    description: field_1.flatten(),
+                    owner_team: field_2.flatten(),
+                    schema: field_3.flatten(),
+                    quality: field_4.flatten(),
+                    sla: field_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "contracts")]
 impl UpdateContractRequest {
@@ -4048,7 +10586,7 @@ impl Default for UpdateContractRequest {
 }
 #[cfg(feature = "catalog")]
 /// A cataloged table as listed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CatalogTable {
     /// Catalog table identifier (`cat_tbl_…`).
@@ -4056,22 +10594,94 @@ pub struct CatalogTable {
     /// Fully qualified name.
     pub fqn: String,
     /// Database.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Table name.
     pub name: String,
     /// Estimated row count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_estimate: Option<i64>,
     /// When the table was last profiled.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_profiled_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// Tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+#[cfg(feature = "catalog")]
+impl<'de> serde::Deserialize<'de> for CatalogTable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "fqn",
+            "database",
+            "schema",
+            "name",
+            "row_estimate",
+            "last_profiled_at",
+            "tags",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CatalogTable;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CatalogTable object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CatalogTable, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CatalogTable {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    fqn: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "fqn",
+                        ))?,
+                    database: field_2.flatten(),
+                    schema: field_3.flatten(),
+                    name: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    row_estimate: field_5.flatten(),
+                    last_profiled_at: field_6.unwrap_or(rt::Nullable::Absent),
+                    tags: field_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "catalog")]
 impl CatalogTable {
@@ -4091,7 +10701,7 @@ impl CatalogTable {
 }
 #[cfg(feature = "catalog")]
 /// A search hit.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CatalogSearchResult {
     /// Catalog table identifier.
@@ -4101,11 +10711,65 @@ pub struct CatalogSearchResult {
     /// Table name.
     pub name: String,
     /// Matching text with `**highlight**` markup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
     /// Relevance score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
+}
+#[cfg(feature = "catalog")]
+impl<'de> serde::Deserialize<'de> for CatalogSearchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "fqn", "name", "snippet", "score"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CatalogSearchResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CatalogSearchResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CatalogSearchResult, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CatalogSearchResult {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    fqn: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "fqn",
+                        ))?,
+                    name: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    snippet: field_3.flatten(),
+                    score: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "catalog")]
 impl CatalogSearchResult {
@@ -4122,7 +10786,7 @@ impl CatalogSearchResult {
 }
 #[cfg(feature = "catalog")]
 /// A column of a cataloged table.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CatalogColumn {
     /// Column name.
@@ -4130,11 +10794,59 @@ pub struct CatalogColumn {
     /// Native type.
     pub r#type: String,
     /// Whether nulls are allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
     /// Description.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
+}
+#[cfg(feature = "catalog")]
+impl<'de> serde::Deserialize<'de> for CatalogColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "type", "nullable", "description"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CatalogColumn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CatalogColumn object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CatalogColumn, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CatalogColumn {
+                    name: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    r#type: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    nullable: field_2.flatten(),
+                    description: field_3.unwrap_or(rt::Nullable::Absent),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "catalog")]
 impl CatalogColumn {
@@ -4150,7 +10862,7 @@ impl CatalogColumn {
 }
 #[cfg(feature = "catalog")]
 /// A cataloged table with its columns.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CatalogTableDetail {
     /// Catalog table identifier.
@@ -4158,29 +10870,106 @@ pub struct CatalogTableDetail {
     /// Fully qualified name.
     pub fqn: String,
     /// Database.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Table name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
     /// Owning team.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub owner_team: rt::Nullable<String>,
     /// Columns.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<CatalogColumn>>,
     /// Tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// When the entry last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "catalog")]
+impl<'de> serde::Deserialize<'de> for CatalogTableDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "fqn",
+            "database",
+            "schema",
+            "name",
+            "description",
+            "owner_team",
+            "columns",
+            "tags",
+            "updated_at",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CatalogTableDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CatalogTableDetail object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CatalogTableDetail, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CatalogTableDetail {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    fqn: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "fqn",
+                        ))?,
+                    database: field_2.flatten(),
+                    schema: field_3.flatten(),
+                    name: field_4.flatten(),
+                    description: field_5.unwrap_or(rt::Nullable::Absent),
+                    owner_team: field_6.unwrap_or(rt::Nullable::Absent),
+                    columns: field_7.flatten(),
+                    tags: field_8.flatten(),
+                    updated_at: field_9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "catalog")]
 impl CatalogTableDetail {
@@ -4202,13 +10991,55 @@ impl CatalogTableDetail {
 }
 #[cfg(feature = "lineage")]
 /// A column of a table, by fully qualified table name.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ColumnRef {
     /// Fully qualified table name.
     pub table_fqn: String,
     /// Column name.
     pub column_name: String,
+}
+#[cfg(feature = "lineage")]
+impl<'de> serde::Deserialize<'de> for ColumnRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["table_fqn", "column_name"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ColumnRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ColumnRef object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ColumnRef, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ColumnRef {
+                    table_fqn: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "table_fqn",
+                        ))?,
+                    column_name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "column_name",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "lineage")]
 impl ColumnRef {
@@ -4219,7 +11050,7 @@ impl ColumnRef {
 }
 #[cfg(feature = "lineage")]
 /// Data flows from one column to another.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ColumnLineageEdge {
     /// A column of a table, by fully qualified table name.
@@ -4227,14 +11058,71 @@ pub struct ColumnLineageEdge {
     /// A column of a table, by fully qualified table name.
     pub to: ColumnRef,
     /// How the value is derived (e.g. `sql_expression`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transform: Option<String>,
     /// Pipeline that produces the edge.
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub pipeline_id: rt::Nullable<String>,
     /// Confidence of the inferred edge (e.g. `high`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<String>,
+}
+#[cfg(feature = "lineage")]
+impl<'de> serde::Deserialize<'de> for ColumnLineageEdge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "from",
+            "to",
+            "transform",
+            "pipeline_id",
+            "confidence",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ColumnLineageEdge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ColumnLineageEdge object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ColumnLineageEdge, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ColumnLineageEdge {
+                    from: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "from",
+                        ))?,
+                    to: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "to",
+                        ))?,
+                    transform: field_2.flatten(),
+                    pipeline_id: field_3.unwrap_or(rt::Nullable::Absent),
+                    confidence: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "lineage")]
 impl ColumnLineageEdge {
@@ -4251,7 +11139,7 @@ impl ColumnLineageEdge {
 }
 #[cfg(feature = "lineage")]
 /// Lineage edges around a column.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ColumnLineage {
     /// A column of a table, by fully qualified table name.
@@ -4259,8 +11147,53 @@ pub struct ColumnLineage {
     /// Edges within the requested depth.
     pub edges: Vec<ColumnLineageEdge>,
     /// When the lineage was computed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "lineage")]
+impl<'de> serde::Deserialize<'de> for ColumnLineage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["root", "edges", "generated_at"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ColumnLineage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ColumnLineage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ColumnLineage, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ColumnLineage {
+                    root: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "root",
+                        ))?,
+                    edges: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "edges",
+                        ))?,
+                    generated_at: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "lineage")]
 impl ColumnLineage {
@@ -4275,7 +11208,7 @@ impl ColumnLineage {
 }
 #[cfg(feature = "lineage")]
 /// A column upstream of the start column.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpstreamColumn {
     /// Fully qualified table name.
@@ -4284,6 +11217,54 @@ pub struct UpstreamColumn {
     pub column_name: String,
     /// Hops from the start column (1 = direct source).
     pub depth: i32,
+}
+#[cfg(feature = "lineage")]
+impl<'de> serde::Deserialize<'de> for UpstreamColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["table_fqn", "column_name", "depth"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpstreamColumn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpstreamColumn object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpstreamColumn, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpstreamColumn {
+                    table_fqn: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "table_fqn",
+                        ))?,
+                    column_name: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "column_name",
+                        ))?,
+                    depth: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "depth",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "lineage")]
 impl UpstreamColumn {
@@ -4298,13 +11279,55 @@ impl UpstreamColumn {
 }
 #[cfg(feature = "lineage")]
 /// Upstream sources of a column (the documented response is cut after `nodes`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpstreamColumnLineage {
     /// A column of a table, by fully qualified table name.
     pub start: ColumnRef,
     /// Upstream columns, nearest first.
     pub nodes: Vec<UpstreamColumn>,
+}
+#[cfg(feature = "lineage")]
+impl<'de> serde::Deserialize<'de> for UpstreamColumnLineage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["start", "nodes"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpstreamColumnLineage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpstreamColumnLineage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpstreamColumnLineage, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpstreamColumnLineage {
+                    start: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "start",
+                        ))?,
+                    nodes: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "nodes",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "lineage")]
 impl UpstreamColumnLineage {
@@ -4315,7 +11338,7 @@ impl UpstreamColumnLineage {
 }
 #[cfg(feature = "convert")]
 /// Fivetran account to inspect.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FivetranDiscoverRequest {
     /// Fivetran API key (used for this call only).
@@ -4323,8 +11346,53 @@ pub struct FivetranDiscoverRequest {
     /// Fivetran group (destination) id.
     pub group_id: String,
     /// Include paused connectors.
-    #[serde(default = "default_fivetran_discover_request_include_paused")]
     pub include_paused: bool,
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for FivetranDiscoverRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["api_key", "group_id", "include_paused"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FivetranDiscoverRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FivetranDiscoverRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FivetranDiscoverRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FivetranDiscoverRequest {
+                    api_key: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "api_key",
+                        ))?,
+                    group_id: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "group_id",
+                        ))?,
+                    include_paused: field_2
+                        .unwrap_or_else(default_fivetran_discover_request_include_paused),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "convert")]
 impl FivetranDiscoverRequest {
@@ -4343,7 +11411,7 @@ fn default_fivetran_discover_request_include_paused() -> bool {
 }
 #[cfg(feature = "convert")]
 /// A connector in a Fivetran group.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FivetranConnector {
     /// Fivetran connector id.
@@ -4351,14 +11419,71 @@ pub struct FivetranConnector {
     /// Fivetran service name.
     pub service: String,
     /// Destination schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Connector setup state (e.g. `connected`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Sync frequency in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_frequency_minutes: Option<i32>,
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for FivetranConnector {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "service",
+            "schema",
+            "status",
+            "sync_frequency_minutes",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FivetranConnector;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FivetranConnector object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FivetranConnector, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FivetranConnector {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    service: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "service",
+                        ))?,
+                    schema: field_2.flatten(),
+                    status: field_3.flatten(),
+                    sync_frequency_minutes: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "convert")]
 impl FivetranConnector {
@@ -4375,13 +11500,55 @@ impl FivetranConnector {
 }
 #[cfg(feature = "convert")]
 /// Connectors found in a Fivetran group.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FivetranDiscovery {
     /// The group.
     pub group_id: String,
     /// Connectors.
     pub connectors: Vec<FivetranConnector>,
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for FivetranDiscovery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["group_id", "connectors"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FivetranDiscovery;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FivetranDiscovery object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FivetranDiscovery, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FivetranDiscovery {
+                    group_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "group_id",
+                        ))?,
+                    connectors: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "connectors",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "convert")]
 impl FivetranDiscovery {
@@ -4392,20 +11559,65 @@ impl FivetranDiscovery {
 }
 #[cfg(feature = "convert")]
 /// Where the dbt project comes from.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DbtSource {
     /// `git` clones a repository; `upload` refers to an uploaded archive.
     pub r#type: DbtSourceType,
     /// Repository URL (for `git`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Branch, tag or commit (for `git`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
     /// Sub-directory of the dbt project in the repository.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for DbtSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "url", "ref", "path"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DbtSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DbtSource object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DbtSource, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DbtSource {
+                    r#type: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    url: field_1.flatten(),
+                    r#ref: field_2.flatten(),
+                    path: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "convert")]
 impl DbtSource {
@@ -4421,14 +11633,53 @@ impl DbtSource {
 }
 #[cfg(feature = "convert")]
 /// A dbt project to parse.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseDbtRequest {
     /// Where the dbt project comes from.
     pub source: DbtSource,
     /// dbt profile target to resolve.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_profile: Option<String>,
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for ParseDbtRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["source", "target_profile"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ParseDbtRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ParseDbtRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ParseDbtRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ParseDbtRequest {
+                    source: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "source",
+                        ))?,
+                    target_profile: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "convert")]
 impl ParseDbtRequest {
@@ -4442,17 +11693,59 @@ impl ParseDbtRequest {
 }
 #[cfg(feature = "convert")]
 /// The Matillion export to parse. How the bytes are uploaded is not documented.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MatillionArtifact {
     /// Artifact source (documented value: `upload`).
     pub r#type: MatillionArtifactType,
     /// File name of the export.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// Media type of the export.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for MatillionArtifact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "filename", "content_type"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MatillionArtifact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MatillionArtifact object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MatillionArtifact, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MatillionArtifact {
+                    r#type: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    filename: field_1.flatten(),
+                    content_type: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "convert")]
 impl MatillionArtifact {
@@ -4467,15 +11760,51 @@ impl MatillionArtifact {
 }
 #[cfg(feature = "convert")]
 /// Conversion options.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MatillionOptions {
     /// Warehouse to target when the export does not say.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_warehouse: Option<String>,
     /// How orchestration jobs are converted (e.g. `pipeline_control_flow`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_orchestration_to: Option<String>,
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for MatillionOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["default_warehouse", "map_orchestration_to"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MatillionOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MatillionOptions object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MatillionOptions, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MatillionOptions {
+                    default_warehouse: field_0.flatten(),
+                    map_orchestration_to: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "convert")]
 impl MatillionOptions {
@@ -4495,14 +11824,53 @@ impl Default for MatillionOptions {
 }
 #[cfg(feature = "convert")]
 /// A Matillion export to parse.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseMatillionRequest {
     /// The Matillion export to parse. How the bytes are uploaded is not documented.
     pub artifact: MatillionArtifact,
     /// Conversion options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<MatillionOptions>,
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for ParseMatillionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["artifact", "options"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ParseMatillionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ParseMatillionRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ParseMatillionRequest, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ParseMatillionRequest {
+                    artifact: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "artifact",
+                        ))?,
+                    options: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "convert")]
 impl ParseMatillionRequest {
@@ -4513,7 +11881,7 @@ impl ParseMatillionRequest {
 }
 #[cfg(feature = "convert")]
 /// An accepted asynchronous parse job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseJob {
     /// Parse job identifier (`cvjob_…`).
@@ -4521,8 +11889,53 @@ pub struct ParseJob {
     /// Job status (documented value: `queued`).
     pub status: String,
     /// Estimated number of dbt models (dbt only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_models: Option<i32>,
+}
+#[cfg(feature = "convert")]
+impl<'de> serde::Deserialize<'de> for ParseJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["parse_job_id", "status", "estimated_models"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ParseJob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ParseJob object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ParseJob, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ParseJob {
+                    parse_job_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "parse_job_id",
+                        ))?,
+                    status: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    estimated_models: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "convert")]
 impl ParseJob {
@@ -4537,34 +11950,107 @@ impl ParseJob {
 }
 #[cfg(feature = "dlq")]
 /// A dead-letter entry. Single-entry reads add `pipeline_run_id`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DlqEntry {
     /// Entry identifier (`dlq_…`).
     pub id: String,
     /// Pipeline that failed to deliver the row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_id: Option<String>,
     /// Run in which it failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_run_id: Option<String>,
     /// Connection involved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Failure code (values seen in the documentation; others may appear).
     pub error_code: DlqEntryErrorCode,
     /// Failure message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// When the row finally failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Retries attempted before dead-lettering.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i32>,
     /// Preview of the failed row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_preview: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "dlq")]
+impl<'de> serde::Deserialize<'de> for DlqEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "pipeline_id",
+            "pipeline_run_id",
+            "connection_id",
+            "error_code",
+            "error_message",
+            "failed_at",
+            "retry_count",
+            "row_preview",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DlqEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DlqEntry object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DlqEntry, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
+                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
+                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
+                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
+                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DlqEntry {
+                    id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    pipeline_id: field_1.flatten(),
+                    pipeline_run_id: field_2.flatten(),
+                    connection_id: field_3.flatten(),
+                    error_code: field_4
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "error_code",
+                        ))?,
+                    error_message: field_5.flatten(),
+                    failed_at: field_6.flatten(),
+                    retry_count: field_7.flatten(),
+                    row_preview: field_8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "dlq")]
 impl DlqEntry {
@@ -4585,13 +12071,55 @@ impl DlqEntry {
 }
 #[cfg(feature = "dlq")]
 /// Entries with one error code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DlqErrorCodeCount {
     /// Failure code.
     pub error_code: DlqErrorCodeCountErrorCode,
     /// Entries.
     pub count: i64,
+}
+#[cfg(feature = "dlq")]
+impl<'de> serde::Deserialize<'de> for DlqErrorCodeCount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["error_code", "count"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DlqErrorCodeCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DlqErrorCodeCount object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DlqErrorCodeCount, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DlqErrorCodeCount {
+                    error_code: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "error_code",
+                        ))?,
+                    count: field_1
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "count",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "dlq")]
 impl DlqErrorCodeCount {
@@ -4602,16 +12130,61 @@ impl DlqErrorCodeCount {
 }
 #[cfg(feature = "dlq")]
 /// Entries of one pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DlqPipelineCount {
     /// Pipeline.
     pub pipeline_id: String,
     /// Pipeline name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Entries.
     pub count: i64,
+}
+#[cfg(feature = "dlq")]
+impl<'de> serde::Deserialize<'de> for DlqPipelineCount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["pipeline_id", "name", "count"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DlqPipelineCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DlqPipelineCount object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DlqPipelineCount, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DlqPipelineCount {
+                    pipeline_id: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "pipeline_id",
+                        ))?,
+                    name: field_1.flatten(),
+                    count: field_2
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "count",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "dlq")]
 impl DlqPipelineCount {
@@ -4626,15 +12199,51 @@ impl DlqPipelineCount {
 }
 #[cfg(feature = "dlq")]
 /// A time window.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TimeWindow {
     /// Start (inclusive).
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub since: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// End (exclusive).
-    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub until: rt::Nullable<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "dlq")]
+impl<'de> serde::Deserialize<'de> for TimeWindow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["since", "until"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TimeWindow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TimeWindow object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TimeWindow, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TimeWindow {
+                    since: field_0.unwrap_or(rt::Nullable::Absent),
+                    until: field_1.unwrap_or(rt::Nullable::Absent),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "dlq")]
 impl TimeWindow {
@@ -4654,20 +12263,70 @@ impl Default for TimeWindow {
 }
 #[cfg(feature = "dlq")]
 /// Dead-letter aggregates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DlqStats {
     /// Entries in the window.
     pub total_entries: i64,
     /// Counts per error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_error_code: Option<Vec<DlqErrorCodeCount>>,
     /// Counts per pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_pipeline: Option<Vec<DlqPipelineCount>>,
     /// A time window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<TimeWindow>,
+}
+#[cfg(feature = "dlq")]
+impl<'de> serde::Deserialize<'de> for DlqStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "total_entries",
+            "by_error_code",
+            "by_pipeline",
+            "window",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DlqStats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DlqStats object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DlqStats, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                    match field {
+                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
+                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
+                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DlqStats {
+                    total_entries: field_0
+                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
+                            "total_entries",
+                        ))?,
+                    by_error_code: field_1.flatten(),
+                    by_pipeline: field_2.flatten(),
+                    window: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "dlq")]
 impl DlqStats {

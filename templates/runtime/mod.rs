@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod de;
 pub mod envelope;
 pub mod error;
 pub mod nullable;
@@ -22,6 +23,7 @@ pub mod wait;
 
 pub use auth::{AuthScheme, Secret};
 pub use client::{ApiInfo, Client, ClientBuilder};
+pub use de::{Field, FieldSeed};
 pub use envelope::{Envelope, Resource};
 pub use error::{
     ApiError, BuildError, DecodeError, Error, NoTypedError, OperationError, RedirectRefusal,

@@ -146,24 +146,24 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
             quote!(#[serde(rename = #wire)])
         });
         let serde = match f.presence {
-            Presence::Required | Presence::RequiredNullable => TokenStream::new(),
+            Presence::Required | Presence::RequiredNullable | Presence::Defaulted => {
+                TokenStream::new()
+            }
             Presence::Optional => {
-                quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+                quote!(#[serde(skip_serializing_if = "Option::is_none")])
             }
             Presence::OptionalNullable => {
                 let path = format!("{}::Nullable::is_absent", rt.to_string().replace(' ', ""));
-                quote!(#[serde(default, skip_serializing_if = #path)])
-            }
-            Presence::Defaulted => {
-                let fn_name = default_fn_name(&t.name, &f.name);
-                let path = fn_name.to_string();
-                let value = f.default.as_ref().map(|d| default_expr(api, d, f));
-                default_fns.push(quote! {
-                    fn #fn_name() -> #fty { #value }
-                });
-                quote!(#[serde(default = #path)])
+                quote!(#[serde(skip_serializing_if = #path)])
             }
         };
+        if let (Presence::Defaulted, Some(d)) = (f.presence, &f.default) {
+            let fn_name = default_fn_name(&t.name, &f.name);
+            let value = default_expr(api, d, f);
+            default_fns.push(quote! {
+                fn #fn_name() -> #fty { #value }
+            });
+        }
         fields.push(quote! {
             #doc
             #deprecated
@@ -232,13 +232,16 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
             }
         }
     });
+    let deserialize = struct_deserialize(t, s);
     quote! {
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
+
+        #deserialize
 
         impl #name {
             #[doc = #ctor_doc]
@@ -254,6 +257,99 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
         #default_impl
 
         #(#default_fns)*
+    }
+}
+
+/// `Deserialize` for a struct: a map visitor with one arm per field (see `runtime::de`).
+fn struct_deserialize(t: &TypeDef, s: &StructDef) -> TokenStream {
+    let rt = rt(Place::Models);
+    let name = ident(&t.name);
+    let expecting = format!("a {} object", t.name);
+    let wires = s.fields.iter().map(|f| f.wire.as_str());
+    let slots: Vec<proc_macro2::Ident> = (0..s.fields.len())
+        .map(|i| format_ident!("field_{}", i))
+        .collect();
+    let arms = slots
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| quote!(#rt::Field::Known(#i) => #slot = Some(map.next_value()?),));
+    let inits = s.fields.iter().zip(&slots).map(|(f, slot)| {
+        let n = ident(&f.name);
+        let wire = &f.wire;
+        match f.presence {
+            Presence::Required => quote! {
+                #n: #slot.ok_or_else(|| <A::Error as serde::de::Error>::missing_field(#wire))?
+            },
+            Presence::RequiredNullable | Presence::Optional => quote!(#n: #slot.flatten()),
+            Presence::OptionalNullable => quote!(#n: #slot.unwrap_or(#rt::Nullable::Absent)),
+            Presence::Defaulted => {
+                let default = default_fn_name(&t.name, &f.name);
+                quote!(#n: #slot.unwrap_or_else(#default))
+            }
+        }
+    });
+    let (seed, additional_decl, additional_arm, additional_init) = match &s.additional {
+        Some(_) => {
+            let a = ident(&s.additional_name);
+            (
+                quote!(#rt::FieldSeed::keeping_unknown(FIELDS)),
+                quote!(let mut additional = std::collections::BTreeMap::new();),
+                quote!(#rt::Field::Unknown(Some(key)) => {
+                    additional.insert(key, map.next_value()?);
+                }),
+                quote!(#a: additional,),
+            )
+        }
+        None => (
+            quote!(#rt::FieldSeed::new(FIELDS)),
+            quote!(),
+            quote!(),
+            quote!(),
+        ),
+    };
+    let body = if s.fields.is_empty() && s.additional.is_none() {
+        quote! {
+            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+            Ok(#name {})
+        }
+    } else {
+        quote! {
+            #(let mut #slots = None;)*
+            #additional_decl
+            while let Some(field) = map.next_key_seed(#seed)? {
+                match field {
+                    #(#arms)*
+                    #additional_arm
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(#name {
+                #(#inits,)*
+                #additional_init
+            })
+        }
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[#(#wires),*];
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #body
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
     }
 }
 

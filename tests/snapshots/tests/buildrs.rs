@@ -53,7 +53,8 @@ struct Build {
 
 fn cargo_build(dir: &Path, args: &[&str], json: bool) -> Build {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let target = scratch().join("target");
+    // Shared with scripts/corpus-check, so the clients' dependencies compile once per machine.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nested-target");
     let mut cmd = Command::new(cargo);
     cmd.current_dir(dir)
         .arg("build")
