@@ -63,7 +63,9 @@ fn main() -> ExitCode {
          - date: {}\n\
          - compiler: {}\n\
          - commit: {}\n\
-         - suite run time: {}\n\n\
+         - suite run time: {}\n\
+         - load average (1, 5, 15 min) before the suite: {}; after: {} (other work on the \
+         machine slows the parallel generation more than its single-threaded baseline)\n\n\
          ## Results\n\n{table}\n",
         meta("cores"),
         meta("memory"),
@@ -71,6 +73,8 @@ fn main() -> ExitCode {
         meta("rustc"),
         meta("commit"),
         meta("duration"),
+        meta("load_before"),
+        meta("load_after"),
     );
     let misses = results.misses();
     if misses.is_empty() {
