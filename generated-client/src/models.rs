@@ -12405,67 +12405,7 @@ impl<'de> serde::Deserialize<'de> for LoginResponseTokenType {
 }
 #[cfg(feature = "auth")]
 /// Token type; always `Bearer`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TokenResponseTokenType {
-    /// `Bearer`
-    Bearer,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "auth")]
-impl TokenResponseTokenType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bearer => "Bearer",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "auth")]
-impl From<&str> for TokenResponseTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Bearer" => Self::Bearer,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "auth")]
-impl From<String> for TokenResponseTokenType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "auth")]
-impl std::str::FromStr for TokenResponseTokenType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "auth")]
-impl std::fmt::Display for TokenResponseTokenType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "auth")]
-impl serde::Serialize for TokenResponseTokenType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "auth")]
-impl<'de> serde::Deserialize<'de> for TokenResponseTokenType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type TokenResponseTokenType = LoginResponseTokenType;
 #[cfg(feature = "user_settings")]
 /// An MFA method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12531,130 +12471,10 @@ impl<'de> serde::Deserialize<'de> for MfaStatusMethodsItem {
 }
 #[cfg(feature = "user_settings")]
 /// MFA method to enroll.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EnableMfaRequestMethod {
-    /// `totp`
-    Totp,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "user_settings")]
-impl EnableMfaRequestMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Totp => "totp",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "user_settings")]
-impl From<&str> for EnableMfaRequestMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "totp" => Self::Totp,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "user_settings")]
-impl From<String> for EnableMfaRequestMethod {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "user_settings")]
-impl std::str::FromStr for EnableMfaRequestMethod {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "user_settings")]
-impl std::fmt::Display for EnableMfaRequestMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "user_settings")]
-impl serde::Serialize for EnableMfaRequestMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "user_settings")]
-impl<'de> serde::Deserialize<'de> for EnableMfaRequestMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type EnableMfaRequestMethod = MfaStatusMethodsItem;
 #[cfg(feature = "user_settings")]
 /// MFA method being enrolled.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MfaEnrollmentMethod {
-    /// `totp`
-    Totp,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "user_settings")]
-impl MfaEnrollmentMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Totp => "totp",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "user_settings")]
-impl From<&str> for MfaEnrollmentMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "totp" => Self::Totp,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "user_settings")]
-impl From<String> for MfaEnrollmentMethod {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "user_settings")]
-impl std::str::FromStr for MfaEnrollmentMethod {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "user_settings")]
-impl std::fmt::Display for MfaEnrollmentMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "user_settings")]
-impl serde::Serialize for MfaEnrollmentMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "user_settings")]
-impl<'de> serde::Deserialize<'de> for MfaEnrollmentMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type MfaEnrollmentMethod = MfaStatusMethodsItem;
 #[cfg(feature = "pipelines")]
 /// The `schema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12736,241 +12556,13 @@ impl<'de> serde::Deserialize<'de> for ListPipelinesStatus {
 }
 #[cfg(feature = "pipelines")]
 /// Lifecycle status. The documentation lists `draft`, `active`, `archived` "and so on"; the MCP client also uses `paused` and `error`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PipelineSummaryStatus {
-    /// `draft`
-    Draft,
-    /// `active`
-    Active,
-    /// `paused`
-    Paused,
-    /// `archived`
-    Archived,
-    /// `error`
-    Error,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "pipelines")]
-impl PipelineSummaryStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Archived => "archived",
-            Self::Error => "error",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "pipelines")]
-impl From<&str> for PipelineSummaryStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            "archived" => Self::Archived,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "pipelines")]
-impl From<String> for PipelineSummaryStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl std::str::FromStr for PipelineSummaryStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "pipelines")]
-impl std::fmt::Display for PipelineSummaryStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl serde::Serialize for PipelineSummaryStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl<'de> serde::Deserialize<'de> for PipelineSummaryStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type PipelineSummaryStatus = ListPipelinesStatus;
 #[cfg(feature = "pipelines")]
 /// Initial status (the MCP client creates pipelines as `paused`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreatePipelineRequestStatus {
-    /// `draft`
-    Draft,
-    /// `active`
-    Active,
-    /// `paused`
-    Paused,
-    /// `archived`
-    Archived,
-    /// `error`
-    Error,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "pipelines")]
-impl CreatePipelineRequestStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Archived => "archived",
-            Self::Error => "error",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "pipelines")]
-impl From<&str> for CreatePipelineRequestStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            "archived" => Self::Archived,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "pipelines")]
-impl From<String> for CreatePipelineRequestStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl std::str::FromStr for CreatePipelineRequestStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "pipelines")]
-impl std::fmt::Display for CreatePipelineRequestStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl serde::Serialize for CreatePipelineRequestStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl<'de> serde::Deserialize<'de> for CreatePipelineRequestStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type CreatePipelineRequestStatus = ListPipelinesStatus;
 #[cfg(feature = "pipelines")]
 /// Lifecycle status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PipelineStatus {
-    /// `draft`
-    Draft,
-    /// `active`
-    Active,
-    /// `paused`
-    Paused,
-    /// `archived`
-    Archived,
-    /// `error`
-    Error,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "pipelines")]
-impl PipelineStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Archived => "archived",
-            Self::Error => "error",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "pipelines")]
-impl From<&str> for PipelineStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            "archived" => Self::Archived,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "pipelines")]
-impl From<String> for PipelineStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl std::str::FromStr for PipelineStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "pipelines")]
-impl std::fmt::Display for PipelineStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl serde::Serialize for PipelineStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl<'de> serde::Deserialize<'de> for PipelineStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type PipelineStatus = ListPipelinesStatus;
 #[cfg(feature = "pipelines")]
 /// `paused` pauses the pipeline (no scheduled or triggered runs); `active` resumes it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13267,7 +12859,7 @@ impl<'de> serde::Deserialize<'de> for ExecutionStatusStatus {
         Ok(Self::from(value.as_str()))
     }
 }
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 /// State of the node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13287,7 +12879,7 @@ pub enum NodeExecutionStateStatus {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl NodeExecutionStateStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13302,7 +12894,7 @@ impl NodeExecutionStateStatus {
         }
     }
 }
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl From<&str> for NodeExecutionStateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -13316,32 +12908,32 @@ impl From<&str> for NodeExecutionStateStatus {
         }
     }
 }
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl From<String> for NodeExecutionStateStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl std::str::FromStr for NodeExecutionStateStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl std::fmt::Display for NodeExecutionStateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl serde::Serialize for NodeExecutionStateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "pipelines")]
+#[cfg(any(feature = "pipelines", feature = "runs"))]
 impl<'de> serde::Deserialize<'de> for NodeExecutionStateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13422,167 +13014,11 @@ impl<'de> serde::Deserialize<'de> for DatasetRefKind {
     }
 }
 #[cfg(feature = "runs")]
-/// The `schema` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListRunsStatus {
-    /// `queued`
-    Queued,
-    /// `running`
-    Running,
-    /// `succeeded`
-    Succeeded,
-    /// `failed`
-    Failed,
-    /// `canceled`
-    Canceled,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "runs")]
-impl ListRunsStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Canceled => "canceled",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "runs")]
-impl From<&str> for ListRunsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "queued" => Self::Queued,
-            "running" => Self::Running,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "runs")]
-impl From<String> for ListRunsStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "runs")]
-impl std::str::FromStr for ListRunsStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "runs")]
-impl std::fmt::Display for ListRunsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "runs")]
-impl serde::Serialize for ListRunsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "runs")]
-impl<'de> serde::Deserialize<'de> for ListRunsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+/// The same values as \[`RunStatus`\].
+pub type ListRunsStatus = RunStatus;
 #[cfg(feature = "runs")]
 /// State of the node.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RunNodeStatus {
-    /// `pending`
-    Pending,
-    /// `running`
-    Running,
-    /// `succeeded`
-    Succeeded,
-    /// `failed`
-    Failed,
-    /// `skipped`
-    Skipped,
-    /// `canceled`
-    Canceled,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "runs")]
-impl RunNodeStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Skipped => "skipped",
-            Self::Canceled => "canceled",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "runs")]
-impl From<&str> for RunNodeStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "running" => Self::Running,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "skipped" => Self::Skipped,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "runs")]
-impl From<String> for RunNodeStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "runs")]
-impl std::str::FromStr for RunNodeStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "runs")]
-impl std::fmt::Display for RunNodeStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "runs")]
-impl serde::Serialize for RunNodeStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "runs")]
-impl<'de> serde::Deserialize<'de> for RunNodeStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type RunNodeStatus = NodeExecutionStateStatus;
 #[cfg(feature = "connections")]
 /// Kind of object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13725,7 +13161,7 @@ impl<'de> serde::Deserialize<'de> for ConnectorTypeCategory {
         Ok(Self::from(value.as_str()))
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credentials", feature = "ai"))]
 /// Kind of credential.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13747,7 +13183,7 @@ pub enum CredentialType {
     /// A value this version of the client does not know; it round-trips unchanged.
     Unknown(String),
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credentials", feature = "ai"))]
 impl CredentialType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13763,7 +13199,7 @@ impl CredentialType {
         }
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credentials", feature = "ai"))]
 impl From<&str> for CredentialType {
     fn from(value: &str) -> Self {
         match value {
@@ -13778,32 +13214,32 @@ impl From<&str> for CredentialType {
         }
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credentials", feature = "ai"))]
 impl From<String> for CredentialType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credentials", feature = "ai"))]
 impl std::str::FromStr for CredentialType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credentials", feature = "ai"))]
 impl std::fmt::Display for CredentialType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credentials", feature = "ai"))]
 impl serde::Serialize for CredentialType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credentials", feature = "ai"))]
 impl<'de> serde::Deserialize<'de> for CredentialType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13814,91 +13250,7 @@ impl<'de> serde::Deserialize<'de> for CredentialType {
 }
 #[cfg(feature = "credentials")]
 /// Kind of credential.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateCredentialRequestType {
-    /// `aws`
-    Aws,
-    /// `azure`
-    Azure,
-    /// `gcp`
-    Gcp,
-    /// `database`
-    Database,
-    /// `api_key`
-    ApiKey,
-    /// `oauth`
-    Oauth,
-    /// `password`
-    Password,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "credentials")]
-impl CreateCredentialRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "aws",
-            Self::Azure => "azure",
-            Self::Gcp => "gcp",
-            Self::Database => "database",
-            Self::ApiKey => "api_key",
-            Self::Oauth => "oauth",
-            Self::Password => "password",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl From<&str> for CreateCredentialRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "aws" => Self::Aws,
-            "azure" => Self::Azure,
-            "gcp" => Self::Gcp,
-            "database" => Self::Database,
-            "api_key" => Self::ApiKey,
-            "oauth" => Self::Oauth,
-            "password" => Self::Password,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl From<String> for CreateCredentialRequestType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl std::str::FromStr for CreateCredentialRequestType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "credentials")]
-impl std::fmt::Display for CreateCredentialRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl serde::Serialize for CreateCredentialRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl<'de> serde::Deserialize<'de> for CreateCredentialRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type CreateCredentialRequestType = CredentialType;
 #[cfg(feature = "schedules")]
 /// Resource type; always `schedule`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14106,162 +13458,10 @@ impl<'de> serde::Deserialize<'de> for TriggerResourceType {
 }
 #[cfg(feature = "triggers")]
 /// Kind of trigger.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TriggerAttributesTriggerType {
-    /// `s3`
-    S3,
-    /// `gcs`
-    Gcs,
-    /// `azure`
-    Azure,
-    /// `webhook`
-    Webhook,
-    /// `file_watcher`
-    FileWatcher,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "triggers")]
-impl TriggerAttributesTriggerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "s3",
-            Self::Gcs => "gcs",
-            Self::Azure => "azure",
-            Self::Webhook => "webhook",
-            Self::FileWatcher => "file_watcher",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl From<&str> for TriggerAttributesTriggerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "s3" => Self::S3,
-            "gcs" => Self::Gcs,
-            "azure" => Self::Azure,
-            "webhook" => Self::Webhook,
-            "file_watcher" => Self::FileWatcher,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl From<String> for TriggerAttributesTriggerType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl std::str::FromStr for TriggerAttributesTriggerType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "triggers")]
-impl std::fmt::Display for TriggerAttributesTriggerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl serde::Serialize for TriggerAttributesTriggerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> serde::Deserialize<'de> for TriggerAttributesTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type TriggerAttributesTriggerType = ListTriggersType;
 #[cfg(feature = "triggers")]
 /// Kind of trigger.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateTriggerRequestTriggerType {
-    /// `s3`
-    S3,
-    /// `gcs`
-    Gcs,
-    /// `azure`
-    Azure,
-    /// `webhook`
-    Webhook,
-    /// `file_watcher`
-    FileWatcher,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "triggers")]
-impl CreateTriggerRequestTriggerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "s3",
-            Self::Gcs => "gcs",
-            Self::Azure => "azure",
-            Self::Webhook => "webhook",
-            Self::FileWatcher => "file_watcher",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl From<&str> for CreateTriggerRequestTriggerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "s3" => Self::S3,
-            "gcs" => Self::Gcs,
-            "azure" => Self::Azure,
-            "webhook" => Self::Webhook,
-            "file_watcher" => Self::FileWatcher,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl From<String> for CreateTriggerRequestTriggerType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl std::str::FromStr for CreateTriggerRequestTriggerType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "triggers")]
-impl std::fmt::Display for CreateTriggerRequestTriggerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl serde::Serialize for CreateTriggerRequestTriggerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> serde::Deserialize<'de> for CreateTriggerRequestTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type CreateTriggerRequestTriggerType = ListTriggersType;
 #[cfg(feature = "templates")]
 /// The `schema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14335,146 +13535,10 @@ impl<'de> serde::Deserialize<'de> for ListTemplatesVisibility {
 }
 #[cfg(feature = "templates")]
 /// Who can see the template.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TemplateVisibility {
-    /// `private`
-    Private,
-    /// `organization`
-    Organization,
-    /// `public`
-    Public,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "templates")]
-impl TemplateVisibility {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "private",
-            Self::Organization => "organization",
-            Self::Public => "public",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "templates")]
-impl From<&str> for TemplateVisibility {
-    fn from(value: &str) -> Self {
-        match value {
-            "private" => Self::Private,
-            "organization" => Self::Organization,
-            "public" => Self::Public,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "templates")]
-impl From<String> for TemplateVisibility {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "templates")]
-impl std::str::FromStr for TemplateVisibility {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "templates")]
-impl std::fmt::Display for TemplateVisibility {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "templates")]
-impl serde::Serialize for TemplateVisibility {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "templates")]
-impl<'de> serde::Deserialize<'de> for TemplateVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type TemplateVisibility = ListTemplatesVisibility;
 #[cfg(feature = "templates")]
 /// Who can see the template.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateTemplateRequestVisibility {
-    /// `private`
-    Private,
-    /// `organization`
-    Organization,
-    /// `public`
-    Public,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "templates")]
-impl CreateTemplateRequestVisibility {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "private",
-            Self::Organization => "organization",
-            Self::Public => "public",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "templates")]
-impl From<&str> for CreateTemplateRequestVisibility {
-    fn from(value: &str) -> Self {
-        match value {
-            "private" => Self::Private,
-            "organization" => Self::Organization,
-            "public" => Self::Public,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "templates")]
-impl From<String> for CreateTemplateRequestVisibility {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "templates")]
-impl std::str::FromStr for CreateTemplateRequestVisibility {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "templates")]
-impl std::fmt::Display for CreateTemplateRequestVisibility {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "templates")]
-impl serde::Serialize for CreateTemplateRequestVisibility {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "templates")]
-impl<'de> serde::Deserialize<'de> for CreateTemplateRequestVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type CreateTemplateRequestVisibility = ListTemplatesVisibility;
 #[cfg(feature = "agents")]
 /// The `schema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14619,288 +13683,16 @@ impl<'de> serde::Deserialize<'de> for AgentPlatform {
 }
 #[cfg(feature = "agents")]
 /// `pending` until enrolled, `active` once connected, `revoked` when its credentials were revoked.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AgentStatus {
-    /// `pending`
-    Pending,
-    /// `active`
-    Active,
-    /// `revoked`
-    Revoked,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "agents")]
-impl AgentStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "agents")]
-impl From<&str> for AgentStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "active" => Self::Active,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "agents")]
-impl From<String> for AgentStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl std::str::FromStr for AgentStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "agents")]
-impl std::fmt::Display for AgentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl serde::Serialize for AgentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl<'de> serde::Deserialize<'de> for AgentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type AgentStatus = ListAgentsStatus;
 #[cfg(feature = "agents")]
 /// Operating system the agent will run on.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RegisterAgentRequestPlatform {
-    /// `linux`
-    Linux,
-    /// `windows`
-    Windows,
-    /// `macos`
-    Macos,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "agents")]
-impl RegisterAgentRequestPlatform {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linux => "linux",
-            Self::Windows => "windows",
-            Self::Macos => "macos",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "agents")]
-impl From<&str> for RegisterAgentRequestPlatform {
-    fn from(value: &str) -> Self {
-        match value {
-            "linux" => Self::Linux,
-            "windows" => Self::Windows,
-            "macos" => Self::Macos,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "agents")]
-impl From<String> for RegisterAgentRequestPlatform {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl std::str::FromStr for RegisterAgentRequestPlatform {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "agents")]
-impl std::fmt::Display for RegisterAgentRequestPlatform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl serde::Serialize for RegisterAgentRequestPlatform {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl<'de> serde::Deserialize<'de> for RegisterAgentRequestPlatform {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type RegisterAgentRequestPlatform = AgentPlatform;
 #[cfg(feature = "agents")]
 /// Operating system.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AgentRegistrationPlatform {
-    /// `linux`
-    Linux,
-    /// `windows`
-    Windows,
-    /// `macos`
-    Macos,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "agents")]
-impl AgentRegistrationPlatform {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linux => "linux",
-            Self::Windows => "windows",
-            Self::Macos => "macos",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "agents")]
-impl From<&str> for AgentRegistrationPlatform {
-    fn from(value: &str) -> Self {
-        match value {
-            "linux" => Self::Linux,
-            "windows" => Self::Windows,
-            "macos" => Self::Macos,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "agents")]
-impl From<String> for AgentRegistrationPlatform {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl std::str::FromStr for AgentRegistrationPlatform {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "agents")]
-impl std::fmt::Display for AgentRegistrationPlatform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl serde::Serialize for AgentRegistrationPlatform {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl<'de> serde::Deserialize<'de> for AgentRegistrationPlatform {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type AgentRegistrationPlatform = AgentPlatform;
 #[cfg(feature = "agents")]
 /// Always `pending` until the agent enrolls.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AgentRegistrationStatus {
-    /// `pending`
-    Pending,
-    /// `active`
-    Active,
-    /// `revoked`
-    Revoked,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "agents")]
-impl AgentRegistrationStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "agents")]
-impl From<&str> for AgentRegistrationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "active" => Self::Active,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "agents")]
-impl From<String> for AgentRegistrationStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl std::str::FromStr for AgentRegistrationStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "agents")]
-impl std::fmt::Display for AgentRegistrationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl serde::Serialize for AgentRegistrationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "agents")]
-impl<'de> serde::Deserialize<'de> for AgentRegistrationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type AgentRegistrationStatus = ListAgentsStatus;
 #[cfg(feature = "ai")]
 /// Provider health.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14970,91 +13762,7 @@ impl<'de> serde::Deserialize<'de> for AiProviderStatus {
 }
 #[cfg(feature = "ai")]
 /// A credential type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GenerationConstraintsAllowedCredentialTypesItem {
-    /// `aws`
-    Aws,
-    /// `azure`
-    Azure,
-    /// `gcp`
-    Gcp,
-    /// `database`
-    Database,
-    /// `api_key`
-    ApiKey,
-    /// `oauth`
-    Oauth,
-    /// `password`
-    Password,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "ai")]
-impl GenerationConstraintsAllowedCredentialTypesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "aws",
-            Self::Azure => "azure",
-            Self::Gcp => "gcp",
-            Self::Database => "database",
-            Self::ApiKey => "api_key",
-            Self::Oauth => "oauth",
-            Self::Password => "password",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "ai")]
-impl From<&str> for GenerationConstraintsAllowedCredentialTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "aws" => Self::Aws,
-            "azure" => Self::Azure,
-            "gcp" => Self::Gcp,
-            "database" => Self::Database,
-            "api_key" => Self::ApiKey,
-            "oauth" => Self::Oauth,
-            "password" => Self::Password,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "ai")]
-impl From<String> for GenerationConstraintsAllowedCredentialTypesItem {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "ai")]
-impl std::str::FromStr for GenerationConstraintsAllowedCredentialTypesItem {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "ai")]
-impl std::fmt::Display for GenerationConstraintsAllowedCredentialTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "ai")]
-impl serde::Serialize for GenerationConstraintsAllowedCredentialTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "ai")]
-impl<'de> serde::Deserialize<'de> for GenerationConstraintsAllowedCredentialTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type GenerationConstraintsAllowedCredentialTypesItem = CredentialType;
 #[cfg(feature = "git")]
 /// Git hosting provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15128,75 +13836,7 @@ impl<'de> serde::Deserialize<'de> for GitIntegrationProvider {
 }
 #[cfg(feature = "git")]
 /// Git hosting provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SaveGitIntegrationRequestProvider {
-    /// `github`
-    Github,
-    /// `gitlab`
-    Gitlab,
-    /// `bitbucket`
-    Bitbucket,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "git")]
-impl SaveGitIntegrationRequestProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Github => "github",
-            Self::Gitlab => "gitlab",
-            Self::Bitbucket => "bitbucket",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "git")]
-impl From<&str> for SaveGitIntegrationRequestProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "github" => Self::Github,
-            "gitlab" => Self::Gitlab,
-            "bitbucket" => Self::Bitbucket,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "git")]
-impl From<String> for SaveGitIntegrationRequestProvider {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "git")]
-impl std::str::FromStr for SaveGitIntegrationRequestProvider {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "git")]
-impl std::fmt::Display for SaveGitIntegrationRequestProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "git")]
-impl serde::Serialize for SaveGitIntegrationRequestProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "git")]
-impl<'de> serde::Deserialize<'de> for SaveGitIntegrationRequestProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type SaveGitIntegrationRequestProvider = GitIntegrationProvider;
 #[cfg(feature = "orchestration")]
 /// Scheduling priority (documented values; others may exist).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15266,71 +13906,7 @@ impl<'de> serde::Deserialize<'de> for SyncRequestPriority {
 }
 #[cfg(feature = "orchestration")]
 /// Scheduling priority (documented values; others may exist).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BackfillRequestPriority {
-    /// `low`
-    Low,
-    /// `normal`
-    Normal,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "orchestration")]
-impl BackfillRequestPriority {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Normal => "normal",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "orchestration")]
-impl From<&str> for BackfillRequestPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "normal" => Self::Normal,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "orchestration")]
-impl From<String> for BackfillRequestPriority {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "orchestration")]
-impl std::str::FromStr for BackfillRequestPriority {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "orchestration")]
-impl std::fmt::Display for BackfillRequestPriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "orchestration")]
-impl serde::Serialize for BackfillRequestPriority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "orchestration")]
-impl<'de> serde::Deserialize<'de> for BackfillRequestPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type BackfillRequestPriority = SyncRequestPriority;
 #[cfg(feature = "streams")]
 /// The `schema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15558,328 +14134,16 @@ impl<'de> serde::Deserialize<'de> for StreamResourceType {
 }
 #[cfg(feature = "streams")]
 /// Kind of source (documented values; deployments may add others).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StreamAttributesSourceType {
-    /// `postgres_cdc`
-    PostgresCdc,
-    /// `mysql_cdc`
-    MysqlCdc,
-    /// `sqlserver_cdc`
-    SqlserverCdc,
-    /// `kafka`
-    Kafka,
-    /// `webhook`
-    Webhook,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "streams")]
-impl StreamAttributesSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostgresCdc => "postgres_cdc",
-            Self::MysqlCdc => "mysql_cdc",
-            Self::SqlserverCdc => "sqlserver_cdc",
-            Self::Kafka => "kafka",
-            Self::Webhook => "webhook",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "streams")]
-impl From<&str> for StreamAttributesSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "postgres_cdc" => Self::PostgresCdc,
-            "mysql_cdc" => Self::MysqlCdc,
-            "sqlserver_cdc" => Self::SqlserverCdc,
-            "kafka" => Self::Kafka,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "streams")]
-impl From<String> for StreamAttributesSourceType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl std::str::FromStr for StreamAttributesSourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "streams")]
-impl std::fmt::Display for StreamAttributesSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl serde::Serialize for StreamAttributesSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl<'de> serde::Deserialize<'de> for StreamAttributesSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type StreamAttributesSourceType = ListStreamsSourceType;
 #[cfg(feature = "streams")]
 /// Lifecycle status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StreamAttributesStatus {
-    /// `created`
-    Created,
-    /// `starting`
-    Starting,
-    /// `running`
-    Running,
-    /// `paused`
-    Paused,
-    /// `stopped`
-    Stopped,
-    /// `error`
-    Error,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "streams")]
-impl StreamAttributesStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Starting => "starting",
-            Self::Running => "running",
-            Self::Paused => "paused",
-            Self::Stopped => "stopped",
-            Self::Error => "error",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "streams")]
-impl From<&str> for StreamAttributesStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "starting" => Self::Starting,
-            "running" => Self::Running,
-            "paused" => Self::Paused,
-            "stopped" => Self::Stopped,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "streams")]
-impl From<String> for StreamAttributesStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl std::str::FromStr for StreamAttributesStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "streams")]
-impl std::fmt::Display for StreamAttributesStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl serde::Serialize for StreamAttributesStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl<'de> serde::Deserialize<'de> for StreamAttributesStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type StreamAttributesStatus = ListStreamsStatus;
 #[cfg(feature = "streams")]
 /// Kind of source (documented values; deployments may add others).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateStreamRequestSourceType {
-    /// `postgres_cdc`
-    PostgresCdc,
-    /// `mysql_cdc`
-    MysqlCdc,
-    /// `sqlserver_cdc`
-    SqlserverCdc,
-    /// `kafka`
-    Kafka,
-    /// `webhook`
-    Webhook,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "streams")]
-impl CreateStreamRequestSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostgresCdc => "postgres_cdc",
-            Self::MysqlCdc => "mysql_cdc",
-            Self::SqlserverCdc => "sqlserver_cdc",
-            Self::Kafka => "kafka",
-            Self::Webhook => "webhook",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "streams")]
-impl From<&str> for CreateStreamRequestSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "postgres_cdc" => Self::PostgresCdc,
-            "mysql_cdc" => Self::MysqlCdc,
-            "sqlserver_cdc" => Self::SqlserverCdc,
-            "kafka" => Self::Kafka,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "streams")]
-impl From<String> for CreateStreamRequestSourceType {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl std::str::FromStr for CreateStreamRequestSourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "streams")]
-impl std::fmt::Display for CreateStreamRequestSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl serde::Serialize for CreateStreamRequestSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl<'de> serde::Deserialize<'de> for CreateStreamRequestSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type CreateStreamRequestSourceType = ListStreamsSourceType;
 #[cfg(feature = "streams")]
 /// Lifecycle status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StreamStatusCountStatus {
-    /// `created`
-    Created,
-    /// `starting`
-    Starting,
-    /// `running`
-    Running,
-    /// `paused`
-    Paused,
-    /// `stopped`
-    Stopped,
-    /// `error`
-    Error,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "streams")]
-impl StreamStatusCountStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Starting => "starting",
-            Self::Running => "running",
-            Self::Paused => "paused",
-            Self::Stopped => "stopped",
-            Self::Error => "error",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "streams")]
-impl From<&str> for StreamStatusCountStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "starting" => Self::Starting,
-            "running" => Self::Running,
-            "paused" => Self::Paused,
-            "stopped" => Self::Stopped,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "streams")]
-impl From<String> for StreamStatusCountStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl std::str::FromStr for StreamStatusCountStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "streams")]
-impl std::fmt::Display for StreamStatusCountStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl serde::Serialize for StreamStatusCountStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "streams")]
-impl<'de> serde::Deserialize<'de> for StreamStatusCountStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type StreamStatusCountStatus = ListStreamsStatus;
 #[cfg(feature = "reverse_etl")]
 /// Resource type; always `reverse_etl_sync`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16087,154 +14351,10 @@ impl<'de> serde::Deserialize<'de> for ReverseEtlScheduleType {
 }
 #[cfg(feature = "reverse_etl")]
 /// How rows are written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateReverseEtlSyncRequestSyncMode {
-    /// `upsert`
-    Upsert,
-    /// `insert`
-    Insert,
-    /// `update`
-    Update,
-    /// `delete`
-    Delete,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "reverse_etl")]
-impl CreateReverseEtlSyncRequestSyncMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Upsert => "upsert",
-            Self::Insert => "insert",
-            Self::Update => "update",
-            Self::Delete => "delete",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl From<&str> for CreateReverseEtlSyncRequestSyncMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "upsert" => Self::Upsert,
-            "insert" => Self::Insert,
-            "update" => Self::Update,
-            "delete" => Self::Delete,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl From<String> for CreateReverseEtlSyncRequestSyncMode {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl std::str::FromStr for CreateReverseEtlSyncRequestSyncMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl std::fmt::Display for CreateReverseEtlSyncRequestSyncMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl serde::Serialize for CreateReverseEtlSyncRequestSyncMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl<'de> serde::Deserialize<'de> for CreateReverseEtlSyncRequestSyncMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type CreateReverseEtlSyncRequestSyncMode = ReverseEtlSyncAttributesSyncMode;
 #[cfg(feature = "reverse_etl")]
 /// New sync mode.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateReverseEtlSyncRequestSyncMode {
-    /// `upsert`
-    Upsert,
-    /// `insert`
-    Insert,
-    /// `update`
-    Update,
-    /// `delete`
-    Delete,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "reverse_etl")]
-impl UpdateReverseEtlSyncRequestSyncMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Upsert => "upsert",
-            Self::Insert => "insert",
-            Self::Update => "update",
-            Self::Delete => "delete",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl From<&str> for UpdateReverseEtlSyncRequestSyncMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "upsert" => Self::Upsert,
-            "insert" => Self::Insert,
-            "update" => Self::Update,
-            "delete" => Self::Delete,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl From<String> for UpdateReverseEtlSyncRequestSyncMode {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl std::str::FromStr for UpdateReverseEtlSyncRequestSyncMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl std::fmt::Display for UpdateReverseEtlSyncRequestSyncMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl serde::Serialize for UpdateReverseEtlSyncRequestSyncMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "reverse_etl")]
-impl<'de> serde::Deserialize<'de> for UpdateReverseEtlSyncRequestSyncMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type UpdateReverseEtlSyncRequestSyncMode = ReverseEtlSyncAttributesSyncMode;
 #[cfg(feature = "contracts")]
 /// Lifecycle status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16576,143 +14696,7 @@ impl<'de> serde::Deserialize<'de> for ListDlqEntriesErrorCode {
 }
 #[cfg(feature = "dlq")]
 /// Failure code (values seen in the documentation; others may appear).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DlqEntryErrorCode {
-    /// `destination_constraint_violation`
-    DestinationConstraintViolation,
-    /// `source_timeout`
-    SourceTimeout,
-    /// `schema_drift`
-    SchemaDrift,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "dlq")]
-impl DlqEntryErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DestinationConstraintViolation => "destination_constraint_violation",
-            Self::SourceTimeout => "source_timeout",
-            Self::SchemaDrift => "schema_drift",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "dlq")]
-impl From<&str> for DlqEntryErrorCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "destination_constraint_violation" => Self::DestinationConstraintViolation,
-            "source_timeout" => Self::SourceTimeout,
-            "schema_drift" => Self::SchemaDrift,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "dlq")]
-impl From<String> for DlqEntryErrorCode {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "dlq")]
-impl std::str::FromStr for DlqEntryErrorCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "dlq")]
-impl std::fmt::Display for DlqEntryErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "dlq")]
-impl serde::Serialize for DlqEntryErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "dlq")]
-impl<'de> serde::Deserialize<'de> for DlqEntryErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type DlqEntryErrorCode = ListDlqEntriesErrorCode;
 #[cfg(feature = "dlq")]
 /// Failure code.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DlqErrorCodeCountErrorCode {
-    /// `destination_constraint_violation`
-    DestinationConstraintViolation,
-    /// `source_timeout`
-    SourceTimeout,
-    /// `schema_drift`
-    SchemaDrift,
-    /// A value this version of the client does not know; it round-trips unchanged.
-    Unknown(String),
-}
-#[cfg(feature = "dlq")]
-impl DlqErrorCodeCountErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DestinationConstraintViolation => "destination_constraint_violation",
-            Self::SourceTimeout => "source_timeout",
-            Self::SchemaDrift => "schema_drift",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-#[cfg(feature = "dlq")]
-impl From<&str> for DlqErrorCodeCountErrorCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "destination_constraint_violation" => Self::DestinationConstraintViolation,
-            "source_timeout" => Self::SourceTimeout,
-            "schema_drift" => Self::SchemaDrift,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "dlq")]
-impl From<String> for DlqErrorCodeCountErrorCode {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "dlq")]
-impl std::str::FromStr for DlqErrorCodeCountErrorCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "dlq")]
-impl std::fmt::Display for DlqErrorCodeCountErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "dlq")]
-impl serde::Serialize for DlqErrorCodeCountErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "dlq")]
-impl<'de> serde::Deserialize<'de> for DlqErrorCodeCountErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+pub type DlqErrorCodeCountErrorCode = ListDlqEntriesErrorCode;

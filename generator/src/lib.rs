@@ -415,7 +415,12 @@ pub fn crate_name_from_title(title: &str) -> String {
         "the",
         "service",
     ];
-    let words: Vec<String> = naming::words(title)
+    // "GitHub's API" names the crate `github`, not `github-s`.
+    let title = title
+        .replace(['\u{2019}'], "'")
+        .replace("'s ", " ")
+        .replace('\'', "");
+    let words: Vec<String> = naming::words(&title)
         .split(' ')
         .map(str::to_ascii_lowercase)
         .filter(|w| !w.is_empty() && !FILLER.contains(&w.as_str()))
@@ -699,5 +704,9 @@ mod tests {
         );
         assert_eq!(crate_name_from_title("The REST API"), "api-client");
         assert_eq!(crate_name_from_title("3D Models"), "api-client-3d-models");
+        assert_eq!(
+            crate_name_from_title("GitHub's official OpenAPI spec + Octokit extension"),
+            "github-official-octokit-extension"
+        );
     }
 }

@@ -44,6 +44,7 @@ pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
     ts.break_cycles();
     diags.append(&mut ts.diags);
 
+    share_identical_enums(&mut ts.types);
     mark_usage(&mut ts.types, &groups);
     let error_code = error_code_convention(&ts, &groups);
     let mut untyped = ts.untyped;
@@ -63,6 +64,33 @@ pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
         untyped,
     };
     (api, diags)
+}
+
+/// String enums with exactly the same values (large specs repeat `[read, write]` or
+/// `[asc, desc]` hundreds of times) become aliases of the first one: every name still exists and
+/// its variants are reachable through it, but the enum and its impls are compiled once.
+fn share_identical_enums(types: &mut [super::TypeDef]) {
+    let mut first: std::collections::HashMap<Vec<String>, super::TypeId> = Default::default();
+    for i in 0..types.len() {
+        let super::TypeKind::StringEnum(variants) = &types[i].kind else {
+            continue;
+        };
+        let key: Vec<String> = variants.iter().map(|v| v.wire.clone()).collect();
+        match first.get(&key) {
+            Some(&original) => {
+                if types[i].doc.is_none() {
+                    types[i].doc = Some(format!(
+                        "The same values as [`{}`].",
+                        types[original.0].name
+                    ));
+                }
+                types[i].kind = super::TypeKind::Alias(TypeRef::Named(original));
+            }
+            None => {
+                first.insert(key, super::TypeId(i));
+            }
+        }
+    }
 }
 
 /// Records, for every type, which groups' operations use it (transitively). Types no operation
