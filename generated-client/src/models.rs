@@ -109,13 +109,21 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
     }
 }
 /// One problem with one field of the request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// Name of the offending field or parameter.
     pub field: String,
     /// What is wrong with it (e.g. `blank`, `invalid`, `too_long`).
     pub issue: String,
+}
+impl serde::Serialize for ErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("field", &self.field);
+        object.field("issue", &self.issue);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -130,28 +138,21 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ErrorDetail, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ErrorDetail {
-                    field: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "field",
-                        ))?,
-                    issue: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "issue",
-                        ))?,
+                    field: rt::de::required(field_0, "field")?,
+                    issue: rt::de::required(field_1, "issue")?,
                 })
             }
         }
@@ -165,7 +166,7 @@ impl ErrorDetail {
     }
 }
 /// The error itself.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// Machine-readable error code. Values beyond this list may appear; clients must treat unknown codes like the HTTP status they came with.
@@ -182,11 +183,19 @@ pub struct ErrorBody {
     /// Human-readable explanation; do not parse it.
     pub message: String,
     /// Per-field problems, when the error is about the request's content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<ErrorDetail>>,
     /// Identifier of the request in Planasonix logs; quote it when contacting support.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+impl serde::Serialize for ErrorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("code", &self.code);
+        object.field("message", &self.message);
+        object.optional("details", &self.details);
+        object.optional("request_id", &self.request_id);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -201,32 +210,25 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ErrorBody, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ErrorBody {
-                    code: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "code",
-                        ))?,
-                    message: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "message",
-                        ))?,
+                    code: rt::de::required(field_0, "code")?,
+                    message: rt::de::required(field_1, "message")?,
                     details: field_2.flatten(),
                     request_id: field_3.flatten(),
                 })
@@ -247,11 +249,18 @@ impl ErrorBody {
     }
 }
 /// The error envelope every non-2xx JSON response carries.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// The error itself.
     pub error: ErrorBody,
+}
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("error", &self.error);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -266,22 +275,18 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ErrorResponse, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ErrorResponse {
-                    error: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "error",
-                        ))?,
+                    error: rt::de::required(field_0, "error")?,
                 })
             }
         }
@@ -312,13 +317,38 @@ impl ErrorResponse {
     )
 )]
 /// Cursor position of a paginated collection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PageInfo {
     /// Page size that was applied.
     pub limit: i32,
     /// Opaque cursor for the next page; `null` on the last page. Pass it back as the `cursor` query parameter.
     pub cursor: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "pipelines",
+        feature = "connections",
+        feature = "credentials",
+        feature = "global_variables",
+        feature = "schedules",
+        feature = "triggers",
+        feature = "templates",
+        feature = "agents",
+        feature = "streams",
+        feature = "reverse_etl",
+        feature = "contracts",
+        feature = "catalog",
+        feature = "dlq"
+    )
+)]
+impl serde::Serialize for PageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("limit", &self.limit);
+        object.field("cursor", &self.cursor);
+        object.end()
+    }
 }
 #[cfg(
     any(
@@ -350,24 +380,20 @@ impl<'de> serde::Deserialize<'de> for PageInfo {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PageInfo, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PageInfo {
-                    limit: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "limit",
-                        ))?,
+                    limit: rt::de::required(field_0, "limit")?,
                     cursor: field_1.flatten(),
                 })
             }
@@ -415,11 +441,34 @@ impl PageInfo {
     )
 )]
 /// Metadata of a cursor-paginated collection (`meta.page`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PageMeta {
     /// Cursor position of a paginated collection.
     pub page: PageInfo,
+}
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credentials",
+        feature = "global_variables",
+        feature = "schedules",
+        feature = "triggers",
+        feature = "templates",
+        feature = "agents",
+        feature = "streams",
+        feature = "reverse_etl",
+        feature = "contracts",
+        feature = "catalog",
+        feature = "dlq"
+    )
+)]
+impl serde::Serialize for PageMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("page", &self.page);
+        object.end()
+    }
 }
 #[cfg(
     any(
@@ -450,22 +499,18 @@ impl<'de> serde::Deserialize<'de> for PageMeta {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PageMeta, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PageMeta {
-                    page: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "page",
-                        ))?,
+                    page: rt::de::required(field_0, "page")?,
                 })
             }
         }
@@ -496,12 +541,19 @@ impl PageMeta {
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 /// Metadata of the runs collection: a flat `meta.cursor`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CursorMeta {
     /// Opaque cursor for the next page; `null` or absent on the last page.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub cursor: rt::Nullable<String>,
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl serde::Serialize for CursorMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.nullable("cursor", &self.cursor);
+        object.end()
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 impl<'de> serde::Deserialize<'de> for CursorMeta {
@@ -517,16 +569,15 @@ impl<'de> serde::Deserialize<'de> for CursorMeta {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CursorMeta, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CursorMeta {
                     cursor: field_0.unwrap_or(rt::Nullable::Absent),
@@ -553,14 +604,22 @@ impl Default for CursorMeta {
 }
 #[cfg(any(feature = "pipelines", feature = "connections"))]
 /// Metadata of collections that report a total count (pipelines, connections). `page` is present only when the deployment pages these collections; without it the response holds every item.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TotalMeta {
     /// Total number of items matching the filters.
     pub total: i32,
     /// Cursor position of a paginated collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<PageInfo>,
+}
+#[cfg(any(feature = "pipelines", feature = "connections"))]
+impl serde::Serialize for TotalMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("total", &self.total);
+        object.optional("page", &self.page);
+        object.end()
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "connections"))]
 impl<'de> serde::Deserialize<'de> for TotalMeta {
@@ -576,24 +635,20 @@ impl<'de> serde::Deserialize<'de> for TotalMeta {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<TotalMeta, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(TotalMeta {
-                    total: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "total",
-                        ))?,
+                    total: rt::de::required(field_0, "total")?,
                     page: field_1.flatten(),
                 })
             }
@@ -610,13 +665,22 @@ impl TotalMeta {
 }
 #[cfg(feature = "auth")]
 /// E-mail and password sign-in.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LoginRequest {
     /// Account e-mail address.
     pub email: String,
     /// Account password.
     pub password: String,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for LoginRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("email", &self.email);
+        object.field("password", &self.password);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for LoginRequest {
@@ -632,28 +696,21 @@ impl<'de> serde::Deserialize<'de> for LoginRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<LoginRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(LoginRequest {
-                    email: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "email",
-                        ))?,
-                    password: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "password",
-                        ))?,
+                    email: rt::de::required(field_0, "email")?,
+                    password: rt::de::required(field_1, "password")?,
                 })
             }
         }
@@ -669,7 +726,7 @@ impl LoginRequest {
 }
 #[cfg(feature = "auth")]
 /// The signed-in user, as returned by authentication endpoints.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthUser {
     /// User identifier (`usr_…`).
@@ -677,12 +734,20 @@ pub struct AuthUser {
     /// E-mail address.
     pub email: String,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the e-mail address has been verified.
-    #[serde(rename = "emailVerified")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for AuthUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("email", &self.email);
+        object.optional("name", &self.name);
+        object.optional("emailVerified", &self.email_verified);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for AuthUser {
@@ -698,32 +763,25 @@ impl<'de> serde::Deserialize<'de> for AuthUser {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<AuthUser, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(AuthUser {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    email: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "email",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    email: rt::de::required(field_1, "email")?,
                     name: field_2.flatten(),
                     email_verified: field_3.flatten(),
                 })
@@ -746,21 +804,28 @@ impl AuthUser {
 }
 #[cfg(feature = "auth")]
 /// Access and refresh tokens (not wrapped in `data`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// Access JWT; send it as `Authorization: Bearer <accessToken>` until it expires.
-    #[serde(rename = "accessToken")]
     pub access_token: String,
     /// Opaque refresh token (`plnx_rt_…`). A refresh may rotate it: always keep the latest value.
-    #[serde(rename = "refreshToken")]
     pub refresh_token: String,
     /// Lifetime of the access token in seconds.
-    #[serde(rename = "expiresIn")]
     pub expires_in: i32,
     /// Token type; always `Bearer`.
-    #[serde(rename = "tokenType")]
     pub token_type: TokenResponseTokenType,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for TokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("accessToken", &self.access_token);
+        object.field("refreshToken", &self.refresh_token);
+        object.field("expiresIn", &self.expires_in);
+        object.field("tokenType", &self.token_type);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for TokenResponse {
@@ -781,40 +846,27 @@ impl<'de> serde::Deserialize<'de> for TokenResponse {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<TokenResponse, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(TokenResponse {
-                    access_token: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "accessToken",
-                        ))?,
-                    refresh_token: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "refreshToken",
-                        ))?,
-                    expires_in: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "expiresIn",
-                        ))?,
-                    token_type: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "tokenType",
-                        ))?,
+                    access_token: rt::de::required(field_0, "accessToken")?,
+                    refresh_token: rt::de::required(field_1, "refreshToken")?,
+                    expires_in: rt::de::required(field_2, "expiresIn")?,
+                    token_type: rt::de::required(field_3, "tokenType")?,
                 })
             }
         }
@@ -840,23 +892,31 @@ impl TokenResponse {
 }
 #[cfg(feature = "auth")]
 /// Tokens and the signed-in user (not wrapped in `data`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LoginResponse {
     /// Access JWT; send it as `Authorization: Bearer <accessToken>` until it expires.
-    #[serde(rename = "accessToken")]
     pub access_token: String,
     /// Opaque refresh token (`plnx_rt_…`).
-    #[serde(rename = "refreshToken")]
     pub refresh_token: String,
     /// Lifetime of the access token in seconds.
-    #[serde(rename = "expiresIn")]
     pub expires_in: i32,
     /// Token type; always `Bearer`.
-    #[serde(rename = "tokenType")]
     pub token_type: LoginResponseTokenType,
     /// The signed-in user, as returned by authentication endpoints.
     pub user: AuthUser,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for LoginResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("accessToken", &self.access_token);
+        object.field("refreshToken", &self.refresh_token);
+        object.field("expiresIn", &self.expires_in);
+        object.field("tokenType", &self.token_type);
+        object.field("user", &self.user);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for LoginResponse {
@@ -878,46 +938,30 @@ impl<'de> serde::Deserialize<'de> for LoginResponse {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<LoginResponse, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(LoginResponse {
-                    access_token: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "accessToken",
-                        ))?,
-                    refresh_token: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "refreshToken",
-                        ))?,
-                    expires_in: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "expiresIn",
-                        ))?,
-                    token_type: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "tokenType",
-                        ))?,
-                    user: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "user",
-                        ))?,
+                    access_token: rt::de::required(field_0, "accessToken")?,
+                    refresh_token: rt::de::required(field_1, "refreshToken")?,
+                    expires_in: rt::de::required(field_2, "expiresIn")?,
+                    token_type: rt::de::required(field_3, "tokenType")?,
+                    user: rt::de::required(field_4, "user")?,
                 })
             }
         }
@@ -945,12 +989,19 @@ impl LoginResponse {
 }
 #[cfg(feature = "auth")]
 /// Exchange a refresh token for a new access token.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefreshTokenRequest {
     /// The refresh token from the last login or refresh.
-    #[serde(rename = "refreshToken")]
     pub refresh_token: String,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for RefreshTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("refreshToken", &self.refresh_token);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for RefreshTokenRequest {
@@ -966,22 +1017,18 @@ impl<'de> serde::Deserialize<'de> for RefreshTokenRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<RefreshTokenRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(RefreshTokenRequest {
-                    refresh_token: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "refreshToken",
-                        ))?,
+                    refresh_token: rt::de::required(field_0, "refreshToken")?,
                 })
             }
         }
@@ -997,7 +1044,7 @@ impl RefreshTokenRequest {
 }
 #[cfg(feature = "auth")]
 /// Self-registration of a new account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterRequest {
     /// E-mail address of the new account.
@@ -1006,6 +1053,16 @@ pub struct RegisterRequest {
     pub password: String,
     /// Display name.
     pub name: String,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for RegisterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("email", &self.email);
+        object.field("password", &self.password);
+        object.field("name", &self.name);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for RegisterRequest {
@@ -1021,34 +1078,24 @@ impl<'de> serde::Deserialize<'de> for RegisterRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<RegisterRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(RegisterRequest {
-                    email: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "email",
-                        ))?,
-                    password: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "password",
-                        ))?,
-                    name: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    email: rt::de::required(field_0, "email")?,
+                    password: rt::de::required(field_1, "password")?,
+                    name: rt::de::required(field_2, "name")?,
                 })
             }
         }
@@ -1064,11 +1111,19 @@ impl RegisterRequest {
 }
 #[cfg(feature = "auth")]
 /// Ask for a password-reset e-mail.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ForgotPasswordRequest {
     /// E-mail address of the account.
     pub email: String,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for ForgotPasswordRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("email", &self.email);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for ForgotPasswordRequest {
@@ -1084,22 +1139,18 @@ impl<'de> serde::Deserialize<'de> for ForgotPasswordRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ForgotPasswordRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ForgotPasswordRequest {
-                    email: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "email",
-                        ))?,
+                    email: rt::de::required(field_0, "email")?,
                 })
             }
         }
@@ -1115,13 +1166,22 @@ impl ForgotPasswordRequest {
 }
 #[cfg(feature = "auth")]
 /// Set a new password with the token from the reset e-mail.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetPasswordRequest {
     /// Time-limited reset token from the e-mail.
     pub token: String,
     /// The new password.
     pub password: String,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for ResetPasswordRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("token", &self.token);
+        object.field("password", &self.password);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for ResetPasswordRequest {
@@ -1137,28 +1197,21 @@ impl<'de> serde::Deserialize<'de> for ResetPasswordRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ResetPasswordRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ResetPasswordRequest {
-                    token: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "token",
-                        ))?,
-                    password: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "password",
-                        ))?,
+                    token: rt::de::required(field_0, "token")?,
+                    password: rt::de::required(field_1, "password")?,
                 })
             }
         }
@@ -1174,11 +1227,19 @@ impl ResetPasswordRequest {
 }
 #[cfg(feature = "auth")]
 /// Confirm an e-mail address with the token from the verification e-mail.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyEmailRequest {
     /// Verification token from the e-mail.
     pub token: String,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for VerifyEmailRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("token", &self.token);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for VerifyEmailRequest {
@@ -1194,22 +1255,18 @@ impl<'de> serde::Deserialize<'de> for VerifyEmailRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<VerifyEmailRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(VerifyEmailRequest {
-                    token: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "token",
-                        ))?,
+                    token: rt::de::required(field_0, "token")?,
                 })
             }
         }
@@ -1225,27 +1282,34 @@ impl VerifyEmailRequest {
 }
 #[cfg(feature = "auth")]
 /// A started device authorization (RFC 8628-style, camelCase like the rest of the auth API).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceAuthorization {
     /// Secret code the device polls with.
-    #[serde(rename = "deviceCode")]
     pub device_code: String,
     /// Short code the user types on the verification page.
-    #[serde(rename = "userCode")]
     pub user_code: String,
     /// Page where the user enters the user code.
-    #[serde(rename = "verificationUri")]
     pub verification_uri: String,
     /// Verification page with the user code filled in, when provided.
-    #[serde(rename = "verificationUriComplete")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_uri_complete: Option<String>,
     /// Seconds until the device code expires.
-    #[serde(rename = "expiresIn")]
     pub expires_in: i32,
     /// Minimum number of seconds between two polls of the token endpoint.
     pub interval: i32,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for DeviceAuthorization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("deviceCode", &self.device_code);
+        object.field("userCode", &self.user_code);
+        object.field("verificationUri", &self.verification_uri);
+        object.optional("verificationUriComplete", &self.verification_uri_complete);
+        object.field("expiresIn", &self.expires_in);
+        object.field("interval", &self.interval);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for DeviceAuthorization {
@@ -1268,49 +1332,33 @@ impl<'de> serde::Deserialize<'de> for DeviceAuthorization {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<DeviceAuthorization, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(DeviceAuthorization {
-                    device_code: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "deviceCode",
-                        ))?,
-                    user_code: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "userCode",
-                        ))?,
-                    verification_uri: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "verificationUri",
-                        ))?,
+                    device_code: rt::de::required(field_0, "deviceCode")?,
+                    user_code: rt::de::required(field_1, "userCode")?,
+                    verification_uri: rt::de::required(field_2, "verificationUri")?,
                     verification_uri_complete: field_3.flatten(),
-                    expires_in: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "expiresIn",
-                        ))?,
-                    interval: field_5
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "interval",
-                        ))?,
+                    expires_in: rt::de::required(field_4, "expiresIn")?,
+                    interval: rt::de::required(field_5, "interval")?,
                 })
             }
         }
@@ -1339,12 +1387,19 @@ impl DeviceAuthorization {
 }
 #[cfg(feature = "auth")]
 /// Poll for the tokens of a device authorization.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceTokenRequest {
     /// The `deviceCode` from the device authorization.
-    #[serde(rename = "deviceCode")]
     pub device_code: String,
+}
+#[cfg(feature = "auth")]
+impl serde::Serialize for DeviceTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("deviceCode", &self.device_code);
+        object.end()
+    }
 }
 #[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for DeviceTokenRequest {
@@ -1360,22 +1415,18 @@ impl<'de> serde::Deserialize<'de> for DeviceTokenRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<DeviceTokenRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(DeviceTokenRequest {
-                    device_code: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "deviceCode",
-                        ))?,
+                    device_code: rt::de::required(field_0, "deviceCode")?,
                 })
             }
         }
@@ -1391,7 +1442,7 @@ impl DeviceTokenRequest {
 }
 #[cfg(feature = "user_settings")]
 /// The current user's profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserProfile {
     /// User identifier (`usr_…`).
@@ -1399,26 +1450,35 @@ pub struct UserProfile {
     /// E-mail address.
     pub email: String,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// IANA time zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// BCP 47 locale.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Avatar image URL.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub avatar_url: rt::Nullable<String>,
     /// Organization the user belongs to (`org_…`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Organization roles of the user (e.g. `admin`, `pipeline_editor`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// When the profile last changed (returned by updates).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "user_settings")]
+impl serde::Serialize for UserProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("email", &self.email);
+        object.optional("display_name", &self.display_name);
+        object.optional("timezone", &self.timezone);
+        object.optional("locale", &self.locale);
+        object.nullable("avatar_url", &self.avatar_url);
+        object.optional("organization_id", &self.organization_id);
+        object.optional("roles", &self.roles);
+        object.optional("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "user_settings")]
 impl<'de> serde::Deserialize<'de> for UserProfile {
@@ -1444,8 +1504,9 @@ impl<'de> serde::Deserialize<'de> for UserProfile {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UserProfile, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -1455,31 +1516,23 @@ impl<'de> serde::Deserialize<'de> for UserProfile {
                 let mut field_6 = None;
                 let mut field_7 = None;
                 let mut field_8 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UserProfile {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    email: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "email",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    email: rt::de::required(field_1, "email")?,
                     display_name: field_2.flatten(),
                     timezone: field_3.flatten(),
                     locale: field_4.flatten(),
@@ -1512,18 +1565,25 @@ impl UserProfile {
 }
 #[cfg(feature = "user_settings")]
 /// Profile fields to change; omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserProfileRequest {
     /// New display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// New IANA time zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// New BCP 47 locale.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+#[cfg(feature = "user_settings")]
+impl serde::Serialize for UpdateUserProfileRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("display_name", &self.display_name);
+        object.optional("timezone", &self.timezone);
+        object.optional("locale", &self.locale);
+        object.end()
+    }
 }
 #[cfg(feature = "user_settings")]
 impl<'de> serde::Deserialize<'de> for UpdateUserProfileRequest {
@@ -1539,20 +1599,19 @@ impl<'de> serde::Deserialize<'de> for UpdateUserProfileRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpdateUserProfileRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpdateUserProfileRequest {
                     display_name: field_0.flatten(),
@@ -1583,13 +1642,22 @@ impl Default for UpdateUserProfileRequest {
 }
 #[cfg(feature = "user_settings")]
 /// Change the current user's password.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChangePasswordRequest {
     /// The current password.
     pub current_password: String,
     /// The new password; must satisfy the password policy.
     pub new_password: String,
+}
+#[cfg(feature = "user_settings")]
+impl serde::Serialize for ChangePasswordRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("current_password", &self.current_password);
+        object.field("new_password", &self.new_password);
+        object.end()
+    }
 }
 #[cfg(feature = "user_settings")]
 impl<'de> serde::Deserialize<'de> for ChangePasswordRequest {
@@ -1605,28 +1673,21 @@ impl<'de> serde::Deserialize<'de> for ChangePasswordRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ChangePasswordRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ChangePasswordRequest {
-                    current_password: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "current_password",
-                        ))?,
-                    new_password: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "new_password",
-                        ))?,
+                    current_password: rt::de::required(field_0, "current_password")?,
+                    new_password: rt::de::required(field_1, "new_password")?,
                 })
             }
         }
@@ -1645,17 +1706,25 @@ impl ChangePasswordRequest {
 }
 #[cfg(feature = "user_settings")]
 /// Multi-factor authentication status of the current user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MfaStatus {
     /// Whether MFA is enabled.
     pub enabled: bool,
     /// Enabled MFA methods.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub methods: Option<Vec<MfaStatusMethodsItem>>,
     /// Unused backup codes left.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes_remaining: Option<i32>,
+}
+#[cfg(feature = "user_settings")]
+impl serde::Serialize for MfaStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("enabled", &self.enabled);
+        object.optional("methods", &self.methods);
+        object.optional("backup_codes_remaining", &self.backup_codes_remaining);
+        object.end()
+    }
 }
 #[cfg(feature = "user_settings")]
 impl<'de> serde::Deserialize<'de> for MfaStatus {
@@ -1671,26 +1740,22 @@ impl<'de> serde::Deserialize<'de> for MfaStatus {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<MfaStatus, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(MfaStatus {
-                    enabled: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "enabled",
-                        ))?,
+                    enabled: rt::de::required(field_0, "enabled")?,
                     methods: field_1.flatten(),
                     backup_codes_remaining: field_2.flatten(),
                 })
@@ -1712,11 +1777,19 @@ impl MfaStatus {
 }
 #[cfg(feature = "user_settings")]
 /// Begin MFA enrollment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnableMfaRequest {
     /// MFA method to enroll.
     pub method: EnableMfaRequestMethod,
+}
+#[cfg(feature = "user_settings")]
+impl serde::Serialize for EnableMfaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("method", &self.method);
+        object.end()
+    }
 }
 #[cfg(feature = "user_settings")]
 impl<'de> serde::Deserialize<'de> for EnableMfaRequest {
@@ -1732,22 +1805,18 @@ impl<'de> serde::Deserialize<'de> for EnableMfaRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<EnableMfaRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(EnableMfaRequest {
-                    method: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "method",
-                        ))?,
+                    method: rt::de::required(field_0, "method")?,
                 })
             }
         }
@@ -1763,7 +1832,7 @@ impl EnableMfaRequest {
 }
 #[cfg(feature = "user_settings")]
 /// A pending MFA enrollment; confirm it with `POST /api/user/mfa/verify`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MfaEnrollment {
     /// MFA method being enrolled.
@@ -1774,6 +1843,17 @@ pub struct MfaEnrollment {
     pub otpauth_uri: String,
     /// Enrollment identifier (`mfaenr_…`).
     pub enrollment_id: String,
+}
+#[cfg(feature = "user_settings")]
+impl serde::Serialize for MfaEnrollment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("method", &self.method);
+        object.field("secret", &self.secret);
+        object.field("otpauth_uri", &self.otpauth_uri);
+        object.field("enrollment_id", &self.enrollment_id);
+        object.end()
+    }
 }
 #[cfg(feature = "user_settings")]
 impl<'de> serde::Deserialize<'de> for MfaEnrollment {
@@ -1789,40 +1869,27 @@ impl<'de> serde::Deserialize<'de> for MfaEnrollment {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<MfaEnrollment, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(MfaEnrollment {
-                    method: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "method",
-                        ))?,
-                    secret: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "secret",
-                        ))?,
-                    otpauth_uri: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "otpauth_uri",
-                        ))?,
-                    enrollment_id: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "enrollment_id",
-                        ))?,
+                    method: rt::de::required(field_0, "method")?,
+                    secret: rt::de::required(field_1, "secret")?,
+                    otpauth_uri: rt::de::required(field_2, "otpauth_uri")?,
+                    enrollment_id: rt::de::required(field_3, "enrollment_id")?,
                 })
             }
         }
@@ -1848,13 +1915,22 @@ impl MfaEnrollment {
 }
 #[cfg(feature = "user_settings")]
 /// Confirm an MFA enrollment with a code from the authenticator.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyMfaRequest {
     /// The enrollment to confirm.
     pub enrollment_id: String,
     /// Six-digit code from the authenticator app.
     pub code: String,
+}
+#[cfg(feature = "user_settings")]
+impl serde::Serialize for VerifyMfaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("enrollment_id", &self.enrollment_id);
+        object.field("code", &self.code);
+        object.end()
+    }
 }
 #[cfg(feature = "user_settings")]
 impl<'de> serde::Deserialize<'de> for VerifyMfaRequest {
@@ -1870,28 +1946,21 @@ impl<'de> serde::Deserialize<'de> for VerifyMfaRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<VerifyMfaRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(VerifyMfaRequest {
-                    enrollment_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "enrollment_id",
-                        ))?,
-                    code: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "code",
-                        ))?,
+                    enrollment_id: rt::de::required(field_0, "enrollment_id")?,
+                    code: rt::de::required(field_1, "code")?,
                 })
             }
         }
@@ -1907,13 +1976,22 @@ impl VerifyMfaRequest {
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 /// Canvas position of a node in the pipeline editor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NodePosition {
     /// Horizontal canvas coordinate.
     pub x: f64,
     /// Vertical canvas coordinate.
     pub y: f64,
+}
+#[cfg(any(feature = "pipelines", feature = "templates"))]
+impl serde::Serialize for NodePosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("x", &self.x);
+        object.field("y", &self.y);
+        object.end()
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 impl<'de> serde::Deserialize<'de> for NodePosition {
@@ -1929,28 +2007,21 @@ impl<'de> serde::Deserialize<'de> for NodePosition {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<NodePosition, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(NodePosition {
-                    x: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "x",
-                        ))?,
-                    y: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "y",
-                        ))?,
+                    x: rt::de::required(field_0, "x")?,
+                    y: rt::de::required(field_1, "y")?,
                 })
             }
         }
@@ -1966,7 +2037,7 @@ impl NodePosition {
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 /// One node of a pipeline graph. Node ids are chosen by the client and unique within the pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineNode {
     /// Node identifier, unique within the pipeline (e.g. `n1`).
@@ -1974,14 +2045,23 @@ pub struct PipelineNode {
     /// Node type, e.g. `s3_source`, `schema_inference`, `dedupe`, `snowflake_load`. The set of types depends on the deployment and installed connectors.
     pub r#type: String,
     /// Display name of the node on the canvas.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Node configuration; its keys depend on the node type. May reference variables as `{{ variable_name }}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
     /// Canvas position of a node in the pipeline editor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<NodePosition>,
+}
+#[cfg(any(feature = "pipelines", feature = "templates"))]
+impl serde::Serialize for PipelineNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
+        object.optional("name", &self.name);
+        object.optional("config", &self.config);
+        object.optional("position", &self.position);
+        object.end()
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 impl<'de> serde::Deserialize<'de> for PipelineNode {
@@ -1997,34 +2077,27 @@ impl<'de> serde::Deserialize<'de> for PipelineNode {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PipelineNode, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PipelineNode {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    r#type: rt::de::required(field_1, "type")?,
                     name: field_2.flatten(),
                     config: field_3.flatten(),
                     position: field_4.flatten(),
@@ -2049,7 +2122,7 @@ impl PipelineNode {
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 /// A directed edge from one node's output to another node's input.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineEdge {
     /// Id of the upstream node.
@@ -2057,13 +2130,20 @@ pub struct PipelineEdge {
     /// Id of the downstream node.
     pub target: String,
     /// Output port of the upstream node, for nodes with several outputs.
-    #[serde(rename = "sourcePort")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_port: Option<String>,
     /// Input port of the downstream node, for nodes with several inputs.
-    #[serde(rename = "targetPort")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_port: Option<String>,
+}
+#[cfg(any(feature = "pipelines", feature = "templates"))]
+impl serde::Serialize for PipelineEdge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("source", &self.source);
+        object.field("target", &self.target);
+        object.optional("sourcePort", &self.source_port);
+        object.optional("targetPort", &self.target_port);
+        object.end()
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "templates"))]
 impl<'de> serde::Deserialize<'de> for PipelineEdge {
@@ -2079,32 +2159,25 @@ impl<'de> serde::Deserialize<'de> for PipelineEdge {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PipelineEdge, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PipelineEdge {
-                    source: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "source",
-                        ))?,
-                    target: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "target",
-                        ))?,
+                    source: rt::de::required(field_0, "source")?,
+                    target: rt::de::required(field_1, "target")?,
                     source_port: field_2.flatten(),
                     target_port: field_3.flatten(),
                 })
@@ -2127,7 +2200,7 @@ impl PipelineEdge {
 }
 #[cfg(feature = "pipelines")]
 /// A pipeline as listed (no graph).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineSummary {
     /// Pipeline identifier (`pl_…`).
@@ -2135,19 +2208,26 @@ pub struct PipelineSummary {
     /// Pipeline name.
     pub name: String,
     /// Project the pipeline belongs to (`prj_…`).
-    #[serde(rename = "projectId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Folder within the project (`fld_…`); `null` at the project root.
-    #[serde(rename = "folderId")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub folder_id: rt::Nullable<String>,
     /// Lifecycle status. The documentation lists `draft`, `active`, `archived` "and so on"; the MCP client also uses `paused` and `error`.
     pub status: PipelineSummaryStatus,
     /// When the pipeline last changed.
-    #[serde(rename = "updatedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for PipelineSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.optional("projectId", &self.project_id);
+        object.nullable("folderId", &self.folder_id);
+        object.field("status", &self.status);
+        object.optional("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for PipelineSummary {
@@ -2170,42 +2250,32 @@ impl<'de> serde::Deserialize<'de> for PipelineSummary {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PipelineSummary, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PipelineSummary {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    name: rt::de::required(field_1, "name")?,
                     project_id: field_2.flatten(),
                     folder_id: field_3.unwrap_or(rt::Nullable::Absent),
-                    status: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: rt::de::required(field_4, "status")?,
                     updated_at: field_5.flatten(),
                 })
             }
@@ -2229,7 +2299,7 @@ impl PipelineSummary {
 }
 #[cfg(feature = "pipelines")]
 /// A pipeline with its full graph and configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pipeline {
     /// Pipeline identifier (`pl_…`).
@@ -2237,29 +2307,35 @@ pub struct Pipeline {
     /// Pipeline name.
     pub name: String,
     /// Project the pipeline belongs to (`prj_…`).
-    #[serde(rename = "projectId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Folder within the project (`fld_…`); `null` at the project root.
-    #[serde(rename = "folderId")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub folder_id: rt::Nullable<String>,
     /// Lifecycle status.
     pub status: PipelineStatus,
     /// Nodes of the graph.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<PipelineNode>>,
     /// Edges of the graph.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<PipelineEdge>>,
     /// When the pipeline was created.
-    #[serde(rename = "createdAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the pipeline last changed.
-    #[serde(rename = "updatedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for Pipeline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.optional("projectId", &self.project_id);
+        object.nullable("folderId", &self.folder_id);
+        object.field("status", &self.status);
+        object.optional("nodes", &self.nodes);
+        object.optional("edges", &self.edges);
+        object.optional("createdAt", &self.created_at);
+        object.optional("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for Pipeline {
@@ -2285,8 +2361,9 @@ impl<'de> serde::Deserialize<'de> for Pipeline {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<Pipeline, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -2296,37 +2373,26 @@ impl<'de> serde::Deserialize<'de> for Pipeline {
                 let mut field_6 = None;
                 let mut field_7 = None;
                 let mut field_8 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(Pipeline {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    name: rt::de::required(field_1, "name")?,
                     project_id: field_2.flatten(),
                     folder_id: field_3.unwrap_or(rt::Nullable::Absent),
-                    status: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: rt::de::required(field_4, "status")?,
                     nodes: field_5.flatten(),
                     edges: field_6.flatten(),
                     created_at: field_7.flatten(),
@@ -2356,25 +2422,34 @@ impl Pipeline {
 }
 #[cfg(feature = "pipelines")]
 /// A new pipeline with its initial graph.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePipelineRequest {
     /// Pipeline name.
     pub name: String,
     /// Project to create the pipeline in.
-    #[serde(rename = "projectId")]
     pub project_id: String,
     /// Folder to create the pipeline in; omit for the project root.
-    #[serde(rename = "folderId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     /// Initial nodes.
     pub nodes: Vec<PipelineNode>,
     /// Initial edges.
     pub edges: Vec<PipelineEdge>,
     /// Initial status (the MCP client creates pipelines as `paused`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CreatePipelineRequestStatus>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for CreatePipelineRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("projectId", &self.project_id);
+        object.optional("folderId", &self.folder_id);
+        object.field("nodes", &self.nodes);
+        object.field("edges", &self.edges);
+        object.optional("status", &self.status);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for CreatePipelineRequest {
@@ -2397,45 +2472,32 @@ impl<'de> serde::Deserialize<'de> for CreatePipelineRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreatePipelineRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreatePipelineRequest {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    project_id: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "projectId",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    project_id: rt::de::required(field_1, "projectId")?,
                     folder_id: field_2.flatten(),
-                    nodes: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodes",
-                        ))?,
-                    edges: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "edges",
-                        ))?,
+                    nodes: rt::de::required(field_3, "nodes")?,
+                    edges: rt::de::required(field_4, "edges")?,
                     status: field_5.flatten(),
                 })
             }
@@ -2464,18 +2526,25 @@ impl CreatePipelineRequest {
 }
 #[cfg(feature = "pipelines")]
 /// New graph for a pipeline. When replacing the graph, send the full lists of nodes and edges.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePipelineRequest {
     /// New pipeline name (sent by the MCP client; not listed by the documentation).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The full list of nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<PipelineNode>>,
     /// The full list of edges.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<PipelineEdge>>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for UpdatePipelineRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("name", &self.name);
+        object.optional("nodes", &self.nodes);
+        object.optional("edges", &self.edges);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for UpdatePipelineRequest {
@@ -2491,20 +2560,19 @@ impl<'de> serde::Deserialize<'de> for UpdatePipelineRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpdatePipelineRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpdatePipelineRequest {
                     name: field_0.flatten(),
@@ -2535,11 +2603,19 @@ impl Default for UpdatePipelineRequest {
 }
 #[cfg(feature = "pipelines")]
 /// Pause or resume a pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePipelineStatusRequest {
     /// `paused` pauses the pipeline (no scheduled or triggered runs); `active` resumes it.
     pub status: UpdatePipelineStatusRequestStatus,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for UpdatePipelineStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("status", &self.status);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for UpdatePipelineStatusRequest {
@@ -2555,22 +2631,18 @@ impl<'de> serde::Deserialize<'de> for UpdatePipelineStatusRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpdatePipelineStatusRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpdatePipelineStatusRequest {
-                    status: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: rt::de::required(field_0, "status")?,
                 })
             }
         }
@@ -2586,16 +2658,22 @@ impl UpdatePipelineStatusRequest {
 }
 #[cfg(feature = "pipelines")]
 /// Options for a pipeline run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunPipelineRequest {
     /// Runtime variable overrides; they win over pipeline and global variables of the same name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<serde_json::Map<String, serde_json::Value>>,
     /// Execution environment (warehouse size, queue, …) to run in.
-    #[serde(rename = "environmentId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment_id: Option<String>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for RunPipelineRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("variables", &self.variables);
+        object.optional("environmentId", &self.environment_id);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for RunPipelineRequest {
@@ -2611,18 +2689,17 @@ impl<'de> serde::Deserialize<'de> for RunPipelineRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<RunPipelineRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(RunPipelineRequest {
                     variables: field_0.flatten(),
@@ -2651,29 +2728,34 @@ impl Default for RunPipelineRequest {
 }
 #[cfg(feature = "pipelines")]
 /// State of a pipeline's in-flight or most recent execution.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutionStatus {
     /// The pipeline.
-    #[serde(rename = "pipelineId")]
     pub pipeline_id: String,
     /// The in-flight or most recent run; `null` if the pipeline never ran.
-    #[serde(rename = "runId")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub run_id: rt::Nullable<String>,
     /// State of that run; `idle` if the pipeline never ran.
     pub status: ExecutionStatusStatus,
     /// When the run started.
-    #[serde(rename = "startedAt")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub started_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the run finished; `null` while it runs.
-    #[serde(rename = "finishedAt")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub finished_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// State of each node in the run, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<NodeExecutionState>>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for ExecutionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("pipelineId", &self.pipeline_id);
+        object.nullable("runId", &self.run_id);
+        object.field("status", &self.status);
+        object.nullable("startedAt", &self.started_at);
+        object.nullable("finishedAt", &self.finished_at);
+        object.optional("nodes", &self.nodes);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for ExecutionStatus {
@@ -2696,37 +2778,30 @@ impl<'de> serde::Deserialize<'de> for ExecutionStatus {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ExecutionStatus, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ExecutionStatus {
-                    pipeline_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipelineId",
-                        ))?,
+                    pipeline_id: rt::de::required(field_0, "pipelineId")?,
                     run_id: field_1.unwrap_or(rt::Nullable::Absent),
-                    status: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: rt::de::required(field_2, "status")?,
                     started_at: field_3.unwrap_or(rt::Nullable::Absent),
                     finished_at: field_4.unwrap_or(rt::Nullable::Absent),
                     nodes: field_5.flatten(),
@@ -2752,14 +2827,22 @@ impl ExecutionStatus {
 }
 #[cfg(feature = "pipelines")]
 /// State of one node in an execution.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NodeExecutionState {
     /// The node.
-    #[serde(rename = "nodeId")]
     pub node_id: String,
     /// State of the node.
     pub status: NodeExecutionStateStatus,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for NodeExecutionState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("nodeId", &self.node_id);
+        object.field("status", &self.status);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for NodeExecutionState {
@@ -2775,28 +2858,21 @@ impl<'de> serde::Deserialize<'de> for NodeExecutionState {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<NodeExecutionState, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(NodeExecutionState {
-                    node_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodeId",
-                        ))?,
-                    status: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    node_id: rt::de::required(field_0, "nodeId")?,
+                    status: rt::de::required(field_1, "status")?,
                 })
             }
         }
@@ -2812,23 +2888,31 @@ impl NodeExecutionState {
 }
 #[cfg(feature = "pipelines")]
 /// One step of the logical execution plan.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutionPlanStep {
     /// Position of the step in execution order (0-based).
     pub order: i32,
     /// Nodes executed in this step (several when they run in parallel).
-    #[serde(rename = "nodeIds")]
     pub node_ids: Vec<String>,
     /// Whether the step is split into parallel partitions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub split: Option<bool>,
     /// Whether the step's work is pushed down into the source or warehouse.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pushdown: Option<bool>,
     /// Engine-specific details of the step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for ExecutionPlanStep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("order", &self.order);
+        object.field("nodeIds", &self.node_ids);
+        object.optional("split", &self.split);
+        object.optional("pushdown", &self.pushdown);
+        object.optional("details", &self.details);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for ExecutionPlanStep {
@@ -2844,34 +2928,27 @@ impl<'de> serde::Deserialize<'de> for ExecutionPlanStep {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ExecutionPlanStep, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ExecutionPlanStep {
-                    order: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "order",
-                        ))?,
-                    node_ids: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodeIds",
-                        ))?,
+                    order: rt::de::required(field_0, "order")?,
+                    node_ids: rt::de::required(field_1, "nodeIds")?,
                     split: field_2.flatten(),
                     pushdown: field_3.flatten(),
                     details: field_4.flatten(),
@@ -2896,14 +2973,22 @@ impl ExecutionPlanStep {
 }
 #[cfg(feature = "pipelines")]
 /// The logical execution plan of a pipeline: ordering, splits and pushdowns.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutionPlan {
     /// The pipeline.
-    #[serde(rename = "pipelineId")]
     pub pipeline_id: String,
     /// Steps in execution order.
     pub steps: Vec<ExecutionPlanStep>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for ExecutionPlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("pipelineId", &self.pipeline_id);
+        object.field("steps", &self.steps);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for ExecutionPlan {
@@ -2919,28 +3004,21 @@ impl<'de> serde::Deserialize<'de> for ExecutionPlan {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ExecutionPlan, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ExecutionPlan {
-                    pipeline_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipelineId",
-                        ))?,
-                    steps: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "steps",
-                        ))?,
+                    pipeline_id: rt::de::required(field_0, "pipelineId")?,
+                    steps: rt::de::required(field_1, "steps")?,
                 })
             }
         }
@@ -2956,7 +3034,7 @@ impl ExecutionPlan {
 }
 #[cfg(feature = "pipelines")]
 /// A dataset read or written by a pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatasetRef {
     /// Identifier of the dataset within the lineage graph.
@@ -2964,12 +3042,20 @@ pub struct DatasetRef {
     /// Fully qualified dataset name (table, path or object).
     pub name: String,
     /// Whether the pipeline reads or writes the dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<DatasetRefKind>,
     /// The pipeline node that reads or writes it.
-    #[serde(rename = "nodeId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for DatasetRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.optional("kind", &self.kind);
+        object.optional("nodeId", &self.node_id);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for DatasetRef {
@@ -2985,32 +3071,25 @@ impl<'de> serde::Deserialize<'de> for DatasetRef {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<DatasetRef, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(DatasetRef {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    name: rt::de::required(field_1, "name")?,
                     kind: field_2.flatten(),
                     node_id: field_3.flatten(),
                 })
@@ -3033,13 +3112,22 @@ impl DatasetRef {
 }
 #[cfg(feature = "pipelines")]
 /// Data flows from one dataset to another.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatasetEdge {
     /// Upstream dataset id.
     pub source: String,
     /// Downstream dataset id.
     pub target: String,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for DatasetEdge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("source", &self.source);
+        object.field("target", &self.target);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for DatasetEdge {
@@ -3055,28 +3143,21 @@ impl<'de> serde::Deserialize<'de> for DatasetEdge {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<DatasetEdge, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(DatasetEdge {
-                    source: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "source",
-                        ))?,
-                    target: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "target",
-                        ))?,
+                    source: rt::de::required(field_0, "source")?,
+                    target: rt::de::required(field_1, "target")?,
                 })
             }
         }
@@ -3092,16 +3173,25 @@ impl DatasetEdge {
 }
 #[cfg(feature = "pipelines")]
 /// Dataset-level lineage of a pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineLineage {
     /// The pipeline.
-    #[serde(rename = "pipelineId")]
     pub pipeline_id: String,
     /// Datasets in the graph.
     pub datasets: Vec<DatasetRef>,
     /// Flows between datasets.
     pub edges: Vec<DatasetEdge>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for PipelineLineage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("pipelineId", &self.pipeline_id);
+        object.field("datasets", &self.datasets);
+        object.field("edges", &self.edges);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for PipelineLineage {
@@ -3117,34 +3207,24 @@ impl<'de> serde::Deserialize<'de> for PipelineLineage {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PipelineLineage, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PipelineLineage {
-                    pipeline_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipelineId",
-                        ))?,
-                    datasets: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "datasets",
-                        ))?,
-                    edges: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "edges",
-                        ))?,
+                    pipeline_id: rt::de::required(field_0, "pipelineId")?,
+                    datasets: rt::de::required(field_1, "datasets")?,
+                    edges: rt::de::required(field_2, "edges")?,
                 })
             }
         }
@@ -3168,14 +3248,22 @@ impl PipelineLineage {
 }
 #[cfg(feature = "pipelines")]
 /// A column at a node of the pipeline graph.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NodeColumnRef {
     /// The node.
-    #[serde(rename = "nodeId")]
     pub node_id: String,
     /// Column name.
     pub column: String,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for NodeColumnRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("nodeId", &self.node_id);
+        object.field("column", &self.column);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for NodeColumnRef {
@@ -3191,28 +3279,21 @@ impl<'de> serde::Deserialize<'de> for NodeColumnRef {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<NodeColumnRef, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(NodeColumnRef {
-                    node_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodeId",
-                        ))?,
-                    column: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "column",
-                        ))?,
+                    node_id: rt::de::required(field_0, "nodeId")?,
+                    column: rt::de::required(field_1, "column")?,
                 })
             }
         }
@@ -3228,19 +3309,28 @@ impl NodeColumnRef {
 }
 #[cfg(feature = "pipelines")]
 /// How one output column is derived.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineColumnLineageEntry {
     /// The node producing the column.
-    #[serde(rename = "nodeId")]
     pub node_id: String,
     /// Output column.
     pub column: String,
     /// Input columns it is derived from.
     pub sources: Vec<NodeColumnRef>,
     /// Expression or operation deriving it, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transform: Option<String>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for PipelineColumnLineageEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("nodeId", &self.node_id);
+        object.field("column", &self.column);
+        object.field("sources", &self.sources);
+        object.optional("transform", &self.transform);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for PipelineColumnLineageEntry {
@@ -3256,36 +3346,26 @@ impl<'de> serde::Deserialize<'de> for PipelineColumnLineageEntry {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PipelineColumnLineageEntry, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PipelineColumnLineageEntry {
-                    node_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodeId",
-                        ))?,
-                    column: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "column",
-                        ))?,
-                    sources: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "sources",
-                        ))?,
+                    node_id: rt::de::required(field_0, "nodeId")?,
+                    column: rt::de::required(field_1, "column")?,
+                    sources: rt::de::required(field_2, "sources")?,
                     transform: field_3.flatten(),
                 })
             }
@@ -3307,14 +3387,22 @@ impl PipelineColumnLineageEntry {
 }
 #[cfg(feature = "pipelines")]
 /// Column-level lineage derived from the pipeline graph.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineColumnLineage {
     /// The pipeline.
-    #[serde(rename = "pipelineId")]
     pub pipeline_id: String,
     /// One entry per output column.
     pub columns: Vec<PipelineColumnLineageEntry>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for PipelineColumnLineage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("pipelineId", &self.pipeline_id);
+        object.field("columns", &self.columns);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for PipelineColumnLineage {
@@ -3330,28 +3418,21 @@ impl<'de> serde::Deserialize<'de> for PipelineColumnLineage {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PipelineColumnLineage, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PipelineColumnLineage {
-                    pipeline_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipelineId",
-                        ))?,
-                    columns: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "columns",
-                        ))?,
+                    pipeline_id: rt::de::required(field_0, "pipelineId")?,
+                    columns: rt::de::required(field_1, "columns")?,
                 })
             }
         }
@@ -3367,20 +3448,28 @@ impl PipelineColumnLineage {
 }
 #[cfg(feature = "pipelines")]
 /// Engine query plan for one SQL-heavy node.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryPlan {
     /// The pipeline.
-    #[serde(rename = "pipelineId")]
     pub pipeline_id: String,
     /// The node explained.
-    #[serde(rename = "nodeId")]
     pub node_id: String,
     /// Engine that produced the plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
     /// The plan as the engine prints it.
     pub plan: String,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for QueryPlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("pipelineId", &self.pipeline_id);
+        object.field("nodeId", &self.node_id);
+        object.optional("engine", &self.engine);
+        object.field("plan", &self.plan);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for QueryPlan {
@@ -3396,37 +3485,27 @@ impl<'de> serde::Deserialize<'de> for QueryPlan {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<QueryPlan, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(QueryPlan {
-                    pipeline_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipelineId",
-                        ))?,
-                    node_id: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodeId",
-                        ))?,
+                    pipeline_id: rt::de::required(field_0, "pipelineId")?,
+                    node_id: rt::de::required(field_1, "nodeId")?,
                     engine: field_2.flatten(),
-                    plan: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "plan",
-                        ))?,
+                    plan: rt::de::required(field_3, "plan")?,
                 })
             }
         }
@@ -3447,7 +3526,7 @@ impl QueryPlan {
 }
 #[cfg(feature = "pipelines")]
 /// A graph fragment or full graph to preview without persisting output.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PreviewPipelineRequest {
     /// Nodes of the graph or fragment.
@@ -3455,16 +3534,23 @@ pub struct PreviewPipelineRequest {
     /// Edges between those nodes.
     pub edges: Vec<PipelineEdge>,
     /// Node whose output to sample; defaults to the last node.
-    #[serde(rename = "nodeId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Connections to use for this preview only.
-    #[serde(rename = "connectionIds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_ids: Option<Vec<String>>,
     /// Maximum number of rows to sample.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for PreviewPipelineRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("nodes", &self.nodes);
+        object.field("edges", &self.edges);
+        object.optional("nodeId", &self.node_id);
+        object.optional("connectionIds", &self.connection_ids);
+        object.optional("limit", &self.limit);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for PreviewPipelineRequest {
@@ -3480,34 +3566,27 @@ impl<'de> serde::Deserialize<'de> for PreviewPipelineRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PreviewPipelineRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PreviewPipelineRequest {
-                    nodes: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodes",
-                        ))?,
-                    edges: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "edges",
-                        ))?,
+                    nodes: rt::de::required(field_0, "nodes")?,
+                    edges: rt::de::required(field_1, "edges")?,
                     node_id: field_2.flatten(),
                     connection_ids: field_3.flatten(),
                     limit: field_4.flatten(),
@@ -3532,7 +3611,7 @@ impl PreviewPipelineRequest {
 }
 #[cfg(feature = "pipelines")]
 /// Profile of one column in a preview.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PreviewColumn {
     /// Column name.
@@ -3540,9 +3619,17 @@ pub struct PreviewColumn {
     /// Column type.
     pub r#type: String,
     /// Fraction of sampled rows where the column is null (0–1).
-    #[serde(rename = "nullRate")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub null_rate: Option<f64>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for PreviewColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("type", &self.r#type);
+        object.optional("nullRate", &self.null_rate);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for PreviewColumn {
@@ -3558,30 +3645,23 @@ impl<'de> serde::Deserialize<'de> for PreviewColumn {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PreviewColumn, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PreviewColumn {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    r#type: rt::de::required(field_1, "type")?,
                     null_rate: field_2.flatten(),
                 })
             }
@@ -3602,17 +3682,25 @@ impl PreviewColumn {
 }
 #[cfg(feature = "pipelines")]
 /// Sampled output of a node.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelinePreview {
     /// The node sampled.
-    #[serde(rename = "nodeId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Columns with types and null rates.
     pub columns: Vec<PreviewColumn>,
     /// Sampled rows.
     pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "pipelines")]
+impl serde::Serialize for PipelinePreview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("nodeId", &self.node_id);
+        object.field("columns", &self.columns);
+        object.field("rows", &self.rows);
+        object.end()
+    }
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for PipelinePreview {
@@ -3628,31 +3716,24 @@ impl<'de> serde::Deserialize<'de> for PipelinePreview {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PipelinePreview, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PipelinePreview {
                     node_id: field_0.flatten(),
-                    columns: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "columns",
-                        ))?,
-                    rows: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "rows",
-                        ))?,
+                    columns: rt::de::required(field_1, "columns")?,
+                    rows: rt::de::required(field_2, "rows")?,
                 })
             }
         }
@@ -3675,29 +3756,31 @@ impl PipelinePreview {
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 /// Aggregated counters of a run (the documentation does not name them; camelCase like the rest of runs).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunMetrics {
     /// Rows read from sources.
-    #[serde(rename = "rowsRead")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_read: Option<i64>,
     /// Rows written to destinations.
-    #[serde(rename = "rowsWritten")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_written: Option<i64>,
     /// Bytes read.
-    #[serde(rename = "bytesRead")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_read: Option<i64>,
     /// Bytes written.
-    #[serde(rename = "bytesWritten")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_written: Option<i64>,
     /// Compute cost units consumed.
-    #[serde(rename = "costUnits")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_units: Option<f64>,
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl serde::Serialize for RunMetrics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("rowsRead", &self.rows_read);
+        object.optional("rowsWritten", &self.rows_written);
+        object.optional("bytesRead", &self.bytes_read);
+        object.optional("bytesWritten", &self.bytes_written);
+        object.optional("costUnits", &self.cost_units);
+        object.end()
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 impl<'de> serde::Deserialize<'de> for RunMetrics {
@@ -3719,24 +3802,23 @@ impl<'de> serde::Deserialize<'de> for RunMetrics {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<RunMetrics, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(RunMetrics {
                     rows_read: field_0.flatten(),
@@ -3771,19 +3853,25 @@ impl Default for RunMetrics {
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 /// Why a run failed (present only when `status` is `failed`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunError {
     /// Error message.
     pub message: String,
     /// Node that failed, when one did.
-    #[serde(rename = "nodeId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Reference to the stored stack trace, when available.
-    #[serde(rename = "stackRef")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stack_ref: Option<String>,
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl serde::Serialize for RunError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("message", &self.message);
+        object.optional("nodeId", &self.node_id);
+        object.optional("stackRef", &self.stack_ref);
+        object.end()
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 impl<'de> serde::Deserialize<'de> for RunError {
@@ -3799,26 +3887,22 @@ impl<'de> serde::Deserialize<'de> for RunError {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<RunError, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(RunError {
-                    message: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "message",
-                        ))?,
+                    message: rt::de::required(field_0, "message")?,
                     node_id: field_1.flatten(),
                     stack_ref: field_2.flatten(),
                 })
@@ -3840,41 +3924,46 @@ impl RunError {
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 /// One execution of a pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Run {
     /// Run identifier (`run_…`).
     pub id: String,
     /// The pipeline that ran.
-    #[serde(rename = "pipelineId")]
     pub pipeline_id: String,
     /// `queued` (waiting for capacity), `running`, `succeeded`, `failed` (a node failed or a policy aborted the run) or `canceled` (by a user or the system).
     pub status: RunStatus,
     /// What started the run. Documented values are `schedule` and `manual`; others (e.g. webhook or event triggers) may appear.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<RunTrigger>,
     /// Execution environment the run used.
-    #[serde(rename = "environmentId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment_id: Option<String>,
     /// When the run started; `null` while queued.
-    #[serde(rename = "startedAt")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub started_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the run finished; `null` until then.
-    #[serde(rename = "finishedAt")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub finished_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// Wall-clock duration in seconds; `null` until finished.
-    #[serde(rename = "durationSeconds")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub duration_seconds: rt::Nullable<i64>,
     /// Aggregated counters of a run (the documentation does not name them; camelCase like the rest of runs).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<RunMetrics>,
     /// Why a run failed (present only when `status` is `failed`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<RunError>,
+}
+#[cfg(any(feature = "pipelines", feature = "runs"))]
+impl serde::Serialize for Run {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("pipelineId", &self.pipeline_id);
+        object.field("status", &self.status);
+        object.optional("trigger", &self.trigger);
+        object.optional("environmentId", &self.environment_id);
+        object.nullable("startedAt", &self.started_at);
+        object.nullable("finishedAt", &self.finished_at);
+        object.nullable("durationSeconds", &self.duration_seconds);
+        object.optional("metrics", &self.metrics);
+        object.optional("error", &self.error);
+        object.end()
+    }
 }
 #[cfg(any(feature = "pipelines", feature = "runs"))]
 impl<'de> serde::Deserialize<'de> for Run {
@@ -3901,8 +3990,9 @@ impl<'de> serde::Deserialize<'de> for Run {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<Run, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -3913,36 +4003,25 @@ impl<'de> serde::Deserialize<'de> for Run {
                 let mut field_7 = None;
                 let mut field_8 = None;
                 let mut field_9 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        rt::Field::Known(9usize) => map.value(&mut field_9),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(Run {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    pipeline_id: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipelineId",
-                        ))?,
-                    status: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    pipeline_id: rt::de::required(field_1, "pipelineId")?,
+                    status: rt::de::required(field_2, "status")?,
                     trigger: field_3.flatten(),
                     environment_id: field_4.flatten(),
                     started_at: field_5.unwrap_or(rt::Nullable::Absent),
@@ -3976,34 +4055,37 @@ impl Run {
 }
 #[cfg(feature = "runs")]
 /// Execution details of one node in a run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunNode {
     /// The node.
-    #[serde(rename = "nodeId")]
     pub node_id: String,
     /// State of the node.
     pub status: RunNodeStatus,
     /// When the node started.
-    #[serde(rename = "startedAt")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub started_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the node finished.
-    #[serde(rename = "finishedAt")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub finished_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// How many times the node was retried.
-    #[serde(rename = "retryCount")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i32>,
     /// Rows the node read.
-    #[serde(rename = "rowsRead")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_read: Option<i64>,
     /// Rows the node wrote.
-    #[serde(rename = "rowsWritten")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_written: Option<i64>,
+}
+#[cfg(feature = "runs")]
+impl serde::Serialize for RunNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("nodeId", &self.node_id);
+        object.field("status", &self.status);
+        object.nullable("startedAt", &self.started_at);
+        object.nullable("finishedAt", &self.finished_at);
+        object.optional("retryCount", &self.retry_count);
+        object.optional("rowsRead", &self.rows_read);
+        object.optional("rowsWritten", &self.rows_written);
+        object.end()
+    }
 }
 #[cfg(feature = "runs")]
 impl<'de> serde::Deserialize<'de> for RunNode {
@@ -4027,8 +4109,9 @@ impl<'de> serde::Deserialize<'de> for RunNode {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<RunNode, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -4036,29 +4119,21 @@ impl<'de> serde::Deserialize<'de> for RunNode {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(RunNode {
-                    node_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodeId",
-                        ))?,
-                    status: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    node_id: rt::de::required(field_0, "nodeId")?,
+                    status: rt::de::required(field_1, "status")?,
                     started_at: field_2.unwrap_or(rt::Nullable::Absent),
                     finished_at: field_3.unwrap_or(rt::Nullable::Absent),
                     retry_count: field_4.flatten(),
@@ -4087,7 +4162,7 @@ impl RunNode {
 }
 #[cfg(feature = "connections")]
 /// A connection: metadata and resolved non-secret configuration (secrets are never returned).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Connection {
     /// Connection identifier (`conn_…`).
@@ -4097,20 +4172,27 @@ pub struct Connection {
     /// Connector type id, e.g. `postgres`, `snowflake`, `s3`.
     pub r#type: String,
     /// Linked credential (`cred_…`), if any.
-    #[serde(rename = "credentialId")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub credential_id: rt::Nullable<String>,
     /// Connector-specific non-secret configuration (host, database, bucket, region, …). Returned by single-connection reads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the connection was created.
-    #[serde(rename = "createdAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the connection last changed.
-    #[serde(rename = "updatedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for Connection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("type", &self.r#type);
+        object.nullable("credentialId", &self.credential_id);
+        object.optional("config", &self.config);
+        object.optional("createdAt", &self.created_at);
+        object.optional("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for Connection {
@@ -4134,8 +4216,9 @@ impl<'de> serde::Deserialize<'de> for Connection {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<Connection, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -4143,33 +4226,22 @@ impl<'de> serde::Deserialize<'de> for Connection {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(Connection {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    r#type: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    name: rt::de::required(field_1, "name")?,
+                    r#type: rt::de::required(field_2, "type")?,
                     credential_id: field_3.unwrap_or(rt::Nullable::Absent),
                     config: field_4.flatten(),
                     created_at: field_5.flatten(),
@@ -4197,7 +4269,7 @@ impl Connection {
 }
 #[cfg(feature = "connections")]
 /// A new connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateConnectionRequest {
     /// Connection name; unique within the project or workspace depending on policy.
@@ -4207,9 +4279,18 @@ pub struct CreateConnectionRequest {
     /// Connector-specific non-secret configuration.
     pub config: serde_json::Map<String, serde_json::Value>,
     /// Credential holding the secrets.
-    #[serde(rename = "credentialId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for CreateConnectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("type", &self.r#type);
+        object.field("config", &self.config);
+        object.optional("credentialId", &self.credential_id);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for CreateConnectionRequest {
@@ -4225,36 +4306,26 @@ impl<'de> serde::Deserialize<'de> for CreateConnectionRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreateConnectionRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreateConnectionRequest {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
-                    config: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "config",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    r#type: rt::de::required(field_1, "type")?,
+                    config: rt::de::required(field_2, "config")?,
                     credential_id: field_3.flatten(),
                 })
             }
@@ -4280,19 +4351,25 @@ impl CreateConnectionRequest {
 }
 #[cfg(feature = "connections")]
 /// Connection fields to change. Whether `config` is merged or replaced depends on the connector: send the whole object when unsure.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConnectionRequest {
     /// New name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
     /// New linked credential.
-    #[serde(rename = "credentialId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for UpdateConnectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("name", &self.name);
+        object.optional("config", &self.config);
+        object.optional("credentialId", &self.credential_id);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for UpdateConnectionRequest {
@@ -4308,20 +4385,19 @@ impl<'de> serde::Deserialize<'de> for UpdateConnectionRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpdateConnectionRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpdateConnectionRequest {
                     name: field_0.flatten(),
@@ -4352,7 +4428,7 @@ impl Default for UpdateConnectionRequest {
 }
 #[cfg(feature = "connections")]
 /// Connection settings to validate without saving them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TestConnectionRequest {
     /// Connector type id.
@@ -4360,9 +4436,17 @@ pub struct TestConnectionRequest {
     /// Connector-specific non-secret configuration.
     pub config: serde_json::Map<String, serde_json::Value>,
     /// Credential used to resolve secrets for the test.
-    #[serde(rename = "credentialId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for TestConnectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("type", &self.r#type);
+        object.field("config", &self.config);
+        object.optional("credentialId", &self.credential_id);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for TestConnectionRequest {
@@ -4378,30 +4462,23 @@ impl<'de> serde::Deserialize<'de> for TestConnectionRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<TestConnectionRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(TestConnectionRequest {
-                    r#type: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
-                    config: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "config",
-                        ))?,
+                    r#type: rt::de::required(field_0, "type")?,
+                    config: rt::de::required(field_1, "config")?,
                     credential_id: field_2.flatten(),
                 })
             }
@@ -4425,14 +4502,22 @@ impl TestConnectionRequest {
 }
 #[cfg(feature = "connections")]
 /// Outcome of a connection test.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionTestResult {
     /// Whether Planasonix could connect and authenticate.
     pub success: bool,
     /// Human-readable outcome.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for ConnectionTestResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("success", &self.success);
+        object.optional("message", &self.message);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for ConnectionTestResult {
@@ -4448,24 +4533,20 @@ impl<'de> serde::Deserialize<'de> for ConnectionTestResult {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ConnectionTestResult, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ConnectionTestResult {
-                    success: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "success",
-                        ))?,
+                    success: rt::de::required(field_0, "success")?,
                     message: field_1.flatten(),
                 })
             }
@@ -4482,17 +4563,25 @@ impl ConnectionTestResult {
 }
 #[cfg(feature = "connections")]
 /// A table or view reachable through a connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SourceTable {
     /// Schema (or dataset/namespace) of the table.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub schema: rt::Nullable<String>,
     /// Table name.
     pub name: String,
     /// Kind of object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SourceTableType>,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for SourceTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.nullable("schema", &self.schema);
+        object.field("name", &self.name);
+        object.optional("type", &self.r#type);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for SourceTable {
@@ -4508,27 +4597,23 @@ impl<'de> serde::Deserialize<'de> for SourceTable {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<SourceTable, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(SourceTable {
                     schema: field_0.unwrap_or(rt::Nullable::Absent),
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    name: rt::de::required(field_1, "name")?,
                     r#type: field_2.flatten(),
                 })
             }
@@ -4549,7 +4634,7 @@ impl SourceTable {
 }
 #[cfg(feature = "connections")]
 /// A column of a table reachable through a connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SourceColumn {
     /// Column name.
@@ -4557,8 +4642,17 @@ pub struct SourceColumn {
     /// Native column type.
     pub r#type: String,
     /// Whether the column accepts nulls.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for SourceColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("type", &self.r#type);
+        object.optional("nullable", &self.nullable);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for SourceColumn {
@@ -4574,30 +4668,23 @@ impl<'de> serde::Deserialize<'de> for SourceColumn {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<SourceColumn, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(SourceColumn {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    r#type: rt::de::required(field_1, "type")?,
                     nullable: field_2.flatten(),
                 })
             }
@@ -4618,11 +4705,19 @@ impl SourceColumn {
 }
 #[cfg(feature = "connections")]
 /// A schema of a multi-schema database.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaName {
     /// Schema name.
     pub name: String,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for SchemaName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for SchemaName {
@@ -4638,22 +4733,18 @@ impl<'de> serde::Deserialize<'de> for SchemaName {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<SchemaName, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(SchemaName {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
                 })
             }
         }
@@ -4669,11 +4760,19 @@ impl SchemaName {
 }
 #[cfg(feature = "connections")]
 /// A catalog (Iceberg, Unity Catalog, Hive metastore) reachable through a connection.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CatalogName {
     /// Catalog name.
     pub name: String,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for CatalogName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for CatalogName {
@@ -4689,22 +4788,18 @@ impl<'de> serde::Deserialize<'de> for CatalogName {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CatalogName, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CatalogName {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
                 })
             }
         }
@@ -4720,13 +4815,22 @@ impl CatalogName {
 }
 #[cfg(feature = "connections")]
 /// Sample rows from a table or object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataPreview {
     /// Columns of the sampled object.
     pub columns: Vec<SourceColumn>,
     /// Sampled rows.
     pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for DataPreview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("columns", &self.columns);
+        object.field("rows", &self.rows);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for DataPreview {
@@ -4742,28 +4846,21 @@ impl<'de> serde::Deserialize<'de> for DataPreview {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<DataPreview, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(DataPreview {
-                    columns: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "columns",
-                        ))?,
-                    rows: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "rows",
-                        ))?,
+                    columns: rt::de::required(field_0, "columns")?,
+                    rows: rt::de::required(field_1, "rows")?,
                 })
             }
         }
@@ -4782,7 +4879,7 @@ impl DataPreview {
 }
 #[cfg(feature = "connections")]
 /// A connector available in the connector gallery.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectorType {
     /// Connector type id, used as a connection's `type`.
@@ -4790,11 +4887,20 @@ pub struct ConnectorType {
     /// Display name.
     pub name: String,
     /// Whether the connector reads or writes data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<ConnectorTypeCategory>,
     /// Short description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for ConnectorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.optional("category", &self.category);
+        object.optional("description", &self.description);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for ConnectorType {
@@ -4810,32 +4916,25 @@ impl<'de> serde::Deserialize<'de> for ConnectorType {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ConnectorType, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ConnectorType {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    name: rt::de::required(field_1, "name")?,
                     category: field_2.flatten(),
                     description: field_3.flatten(),
                 })
@@ -4858,11 +4957,19 @@ impl ConnectorType {
 }
 #[cfg(feature = "connections")]
 /// The connector gallery (not wrapped in `data`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectorGallery {
     /// Available connectors.
     pub connectors: Vec<ConnectorType>,
+}
+#[cfg(feature = "connections")]
+impl serde::Serialize for ConnectorGallery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("connectors", &self.connectors);
+        object.end()
+    }
 }
 #[cfg(feature = "connections")]
 impl<'de> serde::Deserialize<'de> for ConnectorGallery {
@@ -4878,22 +4985,18 @@ impl<'de> serde::Deserialize<'de> for ConnectorGallery {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ConnectorGallery, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ConnectorGallery {
-                    connectors: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "connectors",
-                        ))?,
+                    connectors: rt::de::required(field_0, "connectors")?,
                 })
             }
         }
@@ -4909,7 +5012,7 @@ impl ConnectorGallery {
 }
 #[cfg(feature = "credentials")]
 /// Metadata of a stored credential (never its secrets).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Credential {
     /// Credential identifier (`cred_…`).
@@ -4919,20 +5022,30 @@ pub struct Credential {
     /// Kind of credential.
     pub r#type: CredentialType,
     /// Lifecycle status (documented value: `active`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Non-sensitive hints, e.g. `host`, `warehouse`, `database`, `role`, `username` for databases or `region`, `role_arn` for AWS.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
     /// User who created it (`usr_…`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "credentials")]
+impl serde::Serialize for Credential {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("type", &self.r#type);
+        object.optional("status", &self.status);
+        object.optional("config", &self.config);
+        object.optional("created_by", &self.created_by);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for Credential {
@@ -4957,8 +5070,9 @@ impl<'de> serde::Deserialize<'de> for Credential {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<Credential, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -4967,34 +5081,23 @@ impl<'de> serde::Deserialize<'de> for Credential {
                 let mut field_5 = None;
                 let mut field_6 = None;
                 let mut field_7 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(Credential {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    r#type: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    name: rt::de::required(field_1, "name")?,
+                    r#type: rt::de::required(field_2, "type")?,
                     status: field_3.flatten(),
                     config: field_4.flatten(),
                     created_by: field_5.flatten(),
@@ -5024,7 +5127,7 @@ impl Credential {
 }
 #[cfg(feature = "credentials")]
 /// A new credential. Secret fields in `config` are encrypted at rest and never returned.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCredentialRequest {
     /// Label, unique in the workspace.
@@ -5033,6 +5136,16 @@ pub struct CreateCredentialRequest {
     pub r#type: CreateCredentialRequestType,
     /// Type-specific fields, secrets included.
     pub config: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "credentials")]
+impl serde::Serialize for CreateCredentialRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("type", &self.r#type);
+        object.field("config", &self.config);
+        object.end()
+    }
 }
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CreateCredentialRequest {
@@ -5048,34 +5161,24 @@ impl<'de> serde::Deserialize<'de> for CreateCredentialRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreateCredentialRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreateCredentialRequest {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
-                    config: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "config",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    r#type: rt::de::required(field_1, "type")?,
+                    config: rt::de::required(field_2, "config")?,
                 })
             }
         }
@@ -5095,7 +5198,7 @@ impl CreateCredentialRequest {
 }
 #[cfg(feature = "projects")]
 /// A project.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Project {
     /// Project identifier (`prj_…`).
@@ -5103,24 +5206,29 @@ pub struct Project {
     /// Project name.
     pub name: String,
     /// Free-text description.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
     /// Number of pipelines in the project (single-project reads, when available).
-    #[serde(rename = "pipelineCount")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_count: Option<i32>,
     /// Number of folders in the project (single-project reads, when available).
-    #[serde(rename = "folderCount")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_count: Option<i32>,
     /// When the project was created.
-    #[serde(rename = "createdAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the project last changed.
-    #[serde(rename = "updatedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "projects")]
+impl serde::Serialize for Project {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.nullable("description", &self.description);
+        object.optional("pipelineCount", &self.pipeline_count);
+        object.optional("folderCount", &self.folder_count);
+        object.optional("createdAt", &self.created_at);
+        object.optional("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for Project {
@@ -5144,8 +5252,9 @@ impl<'de> serde::Deserialize<'de> for Project {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<Project, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -5153,29 +5262,21 @@ impl<'de> serde::Deserialize<'de> for Project {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(Project {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    name: rt::de::required(field_1, "name")?,
                     description: field_2.unwrap_or(rt::Nullable::Absent),
                     pipeline_count: field_3.flatten(),
                     folder_count: field_4.flatten(),
@@ -5204,14 +5305,22 @@ impl Project {
 }
 #[cfg(feature = "projects")]
 /// A new project.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateProjectRequest {
     /// Project name.
     pub name: String,
     /// Free-text description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+#[cfg(feature = "projects")]
+impl serde::Serialize for CreateProjectRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.end()
+    }
 }
 #[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for CreateProjectRequest {
@@ -5227,24 +5336,20 @@ impl<'de> serde::Deserialize<'de> for CreateProjectRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreateProjectRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreateProjectRequest {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
                     description: field_1.flatten(),
                 })
             }
@@ -5261,15 +5366,22 @@ impl CreateProjectRequest {
 }
 #[cfg(feature = "projects")]
 /// Project fields to change; omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateProjectRequest {
     /// New name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+#[cfg(feature = "projects")]
+impl serde::Serialize for UpdateProjectRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.end()
+    }
 }
 #[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for UpdateProjectRequest {
@@ -5285,18 +5397,17 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpdateProjectRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpdateProjectRequest {
                     name: field_0.flatten(),
@@ -5325,28 +5436,34 @@ impl Default for UpdateProjectRequest {
 }
 #[cfg(feature = "folders")]
 /// A folder. The tree is given by `parentId`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Folder {
     /// Folder identifier (`fld_…`).
     pub id: String,
     /// Project the folder belongs to.
-    #[serde(rename = "projectId")]
     pub project_id: String,
     /// Folder name.
     pub name: String,
     /// Parent folder; `null` for a root folder.
-    #[serde(rename = "parentId")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub parent_id: rt::Nullable<String>,
     /// When the folder was created.
-    #[serde(rename = "createdAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the folder last changed.
-    #[serde(rename = "updatedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "folders")]
+impl serde::Serialize for Folder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("projectId", &self.project_id);
+        object.field("name", &self.name);
+        object.nullable("parentId", &self.parent_id);
+        object.optional("createdAt", &self.created_at);
+        object.optional("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "folders")]
 impl<'de> serde::Deserialize<'de> for Folder {
@@ -5369,40 +5486,30 @@ impl<'de> serde::Deserialize<'de> for Folder {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<Folder, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(Folder {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    project_id: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "projectId",
-                        ))?,
-                    name: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    project_id: rt::de::required(field_1, "projectId")?,
+                    name: rt::de::required(field_2, "name")?,
                     parent_id: field_3.unwrap_or(rt::Nullable::Absent),
                     created_at: field_4.flatten(),
                     updated_at: field_5.flatten(),
@@ -5428,18 +5535,25 @@ impl Folder {
 }
 #[cfg(feature = "folders")]
 /// A new folder.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFolderRequest {
     /// Project to create the folder in.
-    #[serde(rename = "projectId")]
     pub project_id: String,
     /// Folder name.
     pub name: String,
     /// Parent folder; omit for a root folder.
-    #[serde(rename = "parentId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
+}
+#[cfg(feature = "folders")]
+impl serde::Serialize for CreateFolderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("projectId", &self.project_id);
+        object.field("name", &self.name);
+        object.optional("parentId", &self.parent_id);
+        object.end()
+    }
 }
 #[cfg(feature = "folders")]
 impl<'de> serde::Deserialize<'de> for CreateFolderRequest {
@@ -5455,30 +5569,23 @@ impl<'de> serde::Deserialize<'de> for CreateFolderRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreateFolderRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreateFolderRequest {
-                    project_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "projectId",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    project_id: rt::de::required(field_0, "projectId")?,
+                    name: rt::de::required(field_1, "name")?,
                     parent_id: field_2.flatten(),
                 })
             }
@@ -5499,16 +5606,22 @@ impl CreateFolderRequest {
 }
 #[cfg(feature = "folders")]
 /// Rename or move a folder; omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFolderRequest {
     /// New name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New parent folder; `null` moves the folder to the root.
-    #[serde(rename = "parentId")]
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub parent_id: rt::Nullable<String>,
+}
+#[cfg(feature = "folders")]
+impl serde::Serialize for UpdateFolderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("name", &self.name);
+        object.nullable("parentId", &self.parent_id);
+        object.end()
+    }
 }
 #[cfg(feature = "folders")]
 impl<'de> serde::Deserialize<'de> for UpdateFolderRequest {
@@ -5524,18 +5637,17 @@ impl<'de> serde::Deserialize<'de> for UpdateFolderRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpdateFolderRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpdateFolderRequest {
                     name: field_0.flatten(),
@@ -5564,28 +5676,34 @@ impl Default for UpdateFolderRequest {
 }
 #[cfg(feature = "global_variables")]
 /// A global variable.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GlobalVariable {
     /// Variable name (letters, digits and underscores; starts with a letter).
     pub name: String,
     /// Value; `null` when `secret` is true (secret values are never returned).
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// What the variable is for.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
     /// Whether the value is secret (stored encrypted, never returned).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<bool>,
     /// When the variable was created.
-    #[serde(rename = "createdAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the variable last changed.
-    #[serde(rename = "updatedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "global_variables")]
+impl serde::Serialize for GlobalVariable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.nullable("value", &self.value);
+        object.nullable("description", &self.description);
+        object.optional("secret", &self.secret);
+        object.optional("createdAt", &self.created_at);
+        object.optional("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "global_variables")]
 impl<'de> serde::Deserialize<'de> for GlobalVariable {
@@ -5608,32 +5726,28 @@ impl<'de> serde::Deserialize<'de> for GlobalVariable {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GlobalVariable, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GlobalVariable {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
                     value: field_1.unwrap_or(rt::Nullable::Absent),
                     description: field_2.unwrap_or(rt::Nullable::Absent),
                     secret: field_3.flatten(),
@@ -5661,7 +5775,7 @@ impl GlobalVariable {
 }
 #[cfg(feature = "global_variables")]
 /// Create or update a global variable, keyed by name.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpsertGlobalVariableRequest {
     /// Variable name (letters, digits and underscores; starts with a letter).
@@ -5669,10 +5783,20 @@ pub struct UpsertGlobalVariableRequest {
     /// The value.
     pub value: String,
     /// What the variable is for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Store the value as a secret.
     pub secret: bool,
+}
+#[cfg(feature = "global_variables")]
+impl serde::Serialize for UpsertGlobalVariableRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("value", &self.value);
+        object.optional("description", &self.description);
+        object.field("secret", &self.secret);
+        object.end()
+    }
 }
 #[cfg(feature = "global_variables")]
 impl<'de> serde::Deserialize<'de> for UpsertGlobalVariableRequest {
@@ -5688,32 +5812,25 @@ impl<'de> serde::Deserialize<'de> for UpsertGlobalVariableRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpsertGlobalVariableRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpsertGlobalVariableRequest {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    value: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "value",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    value: rt::de::required(field_1, "value")?,
                     description: field_2.flatten(),
                     secret: field_3
                         .unwrap_or_else(default_upsert_global_variable_request_secret),
@@ -5741,7 +5858,7 @@ fn default_upsert_global_variable_request_secret() -> bool {
 }
 #[cfg(feature = "schedules")]
 /// Attributes of a schedule.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleAttributes {
     /// Pipeline the schedule runs.
@@ -5753,17 +5870,28 @@ pub struct ScheduleAttributes {
     /// Whether the schedule fires.
     pub enabled: bool,
     /// Next time the schedule fires; `null` when disabled.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub next_run_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// Last time it fired; `null` if never.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_run_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the schedule was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the schedule last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "schedules")]
+impl serde::Serialize for ScheduleAttributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("pipeline_id", &self.pipeline_id);
+        object.field("cron_expression", &self.cron_expression);
+        object.field("timezone", &self.timezone);
+        object.field("enabled", &self.enabled);
+        object.nullable("next_run_at", &self.next_run_at);
+        object.nullable("last_run_at", &self.last_run_at);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "schedules")]
 impl<'de> serde::Deserialize<'de> for ScheduleAttributes {
@@ -5788,8 +5916,9 @@ impl<'de> serde::Deserialize<'de> for ScheduleAttributes {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ScheduleAttributes, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -5798,38 +5927,24 @@ impl<'de> serde::Deserialize<'de> for ScheduleAttributes {
                 let mut field_5 = None;
                 let mut field_6 = None;
                 let mut field_7 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ScheduleAttributes {
-                    pipeline_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipeline_id",
-                        ))?,
-                    cron_expression: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "cron_expression",
-                        ))?,
-                    timezone: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "timezone",
-                        ))?,
-                    enabled: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "enabled",
-                        ))?,
+                    pipeline_id: rt::de::required(field_0, "pipeline_id")?,
+                    cron_expression: rt::de::required(field_1, "cron_expression")?,
+                    timezone: rt::de::required(field_2, "timezone")?,
+                    enabled: rt::de::required(field_3, "enabled")?,
                     next_run_at: field_4.unwrap_or(rt::Nullable::Absent),
                     last_run_at: field_5.unwrap_or(rt::Nullable::Absent),
                     created_at: field_6.flatten(),
@@ -5863,7 +5978,7 @@ impl ScheduleAttributes {
 }
 #[cfg(feature = "schedules")]
 /// A schedule as a JSON:API-like resource object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleResource {
     /// Identifier of the schedule.
@@ -5872,6 +5987,16 @@ pub struct ScheduleResource {
     pub r#type: ScheduleResourceType,
     /// Attributes of a schedule.
     pub attributes: ScheduleAttributes,
+}
+#[cfg(feature = "schedules")]
+impl serde::Serialize for ScheduleResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
+        object.field("attributes", &self.attributes);
+        object.end()
+    }
 }
 #[cfg(feature = "schedules")]
 impl<'de> serde::Deserialize<'de> for ScheduleResource {
@@ -5887,34 +6012,24 @@ impl<'de> serde::Deserialize<'de> for ScheduleResource {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ScheduleResource, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ScheduleResource {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
-                    attributes: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "attributes",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    r#type: rt::de::required(field_1, "type")?,
+                    attributes: rt::de::required(field_2, "attributes")?,
                 })
             }
         }
@@ -5934,19 +6049,28 @@ impl ScheduleResource {
 }
 #[cfg(feature = "schedules")]
 /// A new schedule (camelCase, as documented).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScheduleRequest {
     /// Pipeline to run; it must exist and the key needs permission to attach schedules.
-    #[serde(rename = "pipelineId")]
     pub pipeline_id: String,
     /// Standard 5-field cron expression.
-    #[serde(rename = "cronExpression")]
     pub cron_expression: String,
     /// IANA time zone, e.g. `UTC`, `Europe/Berlin`.
     pub timezone: String,
     /// Whether the schedule fires.
     pub enabled: bool,
+}
+#[cfg(feature = "schedules")]
+impl serde::Serialize for CreateScheduleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("pipelineId", &self.pipeline_id);
+        object.field("cronExpression", &self.cron_expression);
+        object.field("timezone", &self.timezone);
+        object.field("enabled", &self.enabled);
+        object.end()
+    }
 }
 #[cfg(feature = "schedules")]
 impl<'de> serde::Deserialize<'de> for CreateScheduleRequest {
@@ -5962,36 +6086,26 @@ impl<'de> serde::Deserialize<'de> for CreateScheduleRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreateScheduleRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreateScheduleRequest {
-                    pipeline_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipelineId",
-                        ))?,
-                    cron_expression: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "cronExpression",
-                        ))?,
-                    timezone: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "timezone",
-                        ))?,
+                    pipeline_id: rt::de::required(field_0, "pipelineId")?,
+                    cron_expression: rt::de::required(field_1, "cronExpression")?,
+                    timezone: rt::de::required(field_2, "timezone")?,
                     enabled: field_3
                         .unwrap_or_else(default_create_schedule_request_enabled),
                 })
@@ -6018,19 +6132,25 @@ fn default_create_schedule_request_enabled() -> bool {
 }
 #[cfg(feature = "schedules")]
 /// Schedule fields to change. Omitted fields are documented to stay unchanged (the MCP client warns that some backends blank them: send all three when in doubt).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateScheduleRequest {
     /// New cron expression.
-    #[serde(rename = "cronExpression")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cron_expression: Option<String>,
     /// New IANA time zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// New enabled flag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+#[cfg(feature = "schedules")]
+impl serde::Serialize for UpdateScheduleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("cronExpression", &self.cron_expression);
+        object.optional("timezone", &self.timezone);
+        object.optional("enabled", &self.enabled);
+        object.end()
+    }
 }
 #[cfg(feature = "schedules")]
 impl<'de> serde::Deserialize<'de> for UpdateScheduleRequest {
@@ -6046,20 +6166,19 @@ impl<'de> serde::Deserialize<'de> for UpdateScheduleRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpdateScheduleRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpdateScheduleRequest {
                     cron_expression: field_0.flatten(),
@@ -6090,7 +6209,7 @@ impl Default for UpdateScheduleRequest {
 }
 #[cfg(feature = "triggers")]
 /// Attributes of a trigger. Secrets are never returned.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TriggerAttributes {
     /// Trigger name.
@@ -6102,23 +6221,34 @@ pub struct TriggerAttributes {
     /// Whether the trigger fires.
     pub enabled: bool,
     /// Connection used to read the bucket or container, for storage triggers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Bucket or container watched, for storage triggers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// Only objects whose key starts with this prefix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Only objects whose key ends with this suffix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
     /// When the trigger was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the trigger last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "triggers")]
+impl serde::Serialize for TriggerAttributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("trigger_type", &self.trigger_type);
+        object.field("pipeline_id", &self.pipeline_id);
+        object.field("enabled", &self.enabled);
+        object.optional("connection_id", &self.connection_id);
+        object.optional("bucket", &self.bucket);
+        object.optional("prefix", &self.prefix);
+        object.optional("suffix", &self.suffix);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl<'de> serde::Deserialize<'de> for TriggerAttributes {
@@ -6145,8 +6275,9 @@ impl<'de> serde::Deserialize<'de> for TriggerAttributes {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<TriggerAttributes, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -6157,40 +6288,26 @@ impl<'de> serde::Deserialize<'de> for TriggerAttributes {
                 let mut field_7 = None;
                 let mut field_8 = None;
                 let mut field_9 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        rt::Field::Known(9usize) => map.value(&mut field_9),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(TriggerAttributes {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    trigger_type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "trigger_type",
-                        ))?,
-                    pipeline_id: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipeline_id",
-                        ))?,
-                    enabled: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "enabled",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    trigger_type: rt::de::required(field_1, "trigger_type")?,
+                    pipeline_id: rt::de::required(field_2, "pipeline_id")?,
+                    enabled: rt::de::required(field_3, "enabled")?,
                     connection_id: field_4.flatten(),
                     bucket: field_5.flatten(),
                     prefix: field_6.flatten(),
@@ -6228,7 +6345,7 @@ impl TriggerAttributes {
 }
 #[cfg(feature = "triggers")]
 /// A trigger as a JSON:API-like resource object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TriggerResource {
     /// Identifier of the trigger.
@@ -6237,6 +6354,16 @@ pub struct TriggerResource {
     pub r#type: TriggerResourceType,
     /// Attributes of a trigger. Secrets are never returned.
     pub attributes: TriggerAttributes,
+}
+#[cfg(feature = "triggers")]
+impl serde::Serialize for TriggerResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
+        object.field("attributes", &self.attributes);
+        object.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl<'de> serde::Deserialize<'de> for TriggerResource {
@@ -6252,34 +6379,24 @@ impl<'de> serde::Deserialize<'de> for TriggerResource {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<TriggerResource, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(TriggerResource {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
-                    attributes: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "attributes",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    r#type: rt::de::required(field_1, "type")?,
+                    attributes: rt::de::required(field_2, "attributes")?,
                 })
             }
         }
@@ -6299,32 +6416,40 @@ impl TriggerResource {
 }
 #[cfg(feature = "triggers")]
 /// A new trigger. The documentation details the `s3` variant (which requires `connectionId` and `bucket`); `gcs` and `azure` are analogous, and `webhook` and `file_watcher` need only the common fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTriggerRequest {
     /// Trigger name.
     pub name: String,
     /// Kind of trigger.
-    #[serde(rename = "triggerType")]
     pub trigger_type: CreateTriggerRequestTriggerType,
     /// Pipeline to run.
-    #[serde(rename = "pipelineId")]
     pub pipeline_id: String,
     /// Whether the trigger fires.
     pub enabled: bool,
     /// Cloud connection allowed to read the bucket and manage its notifications (required for `s3`, `gcs`, `azure`).
-    #[serde(rename = "connectionId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Bucket or container to watch (required for `s3`, `gcs`, `azure`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// Only objects whose key starts with this prefix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Only objects whose key ends with this suffix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
+}
+#[cfg(feature = "triggers")]
+impl serde::Serialize for CreateTriggerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("triggerType", &self.trigger_type);
+        object.field("pipelineId", &self.pipeline_id);
+        object.field("enabled", &self.enabled);
+        object.optional("connectionId", &self.connection_id);
+        object.optional("bucket", &self.bucket);
+        object.optional("prefix", &self.prefix);
+        object.optional("suffix", &self.suffix);
+        object.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl<'de> serde::Deserialize<'de> for CreateTriggerRequest {
@@ -6349,8 +6474,9 @@ impl<'de> serde::Deserialize<'de> for CreateTriggerRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreateTriggerRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -6359,34 +6485,23 @@ impl<'de> serde::Deserialize<'de> for CreateTriggerRequest {
                 let mut field_5 = None;
                 let mut field_6 = None;
                 let mut field_7 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreateTriggerRequest {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    trigger_type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "triggerType",
-                        ))?,
-                    pipeline_id: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipelineId",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    trigger_type: rt::de::required(field_1, "triggerType")?,
+                    pipeline_id: rt::de::required(field_2, "pipelineId")?,
                     enabled: field_3
                         .unwrap_or_else(default_create_trigger_request_enabled),
                     connection_id: field_4.flatten(),
@@ -6425,28 +6540,34 @@ fn default_create_trigger_request_enabled() -> bool {
 }
 #[cfg(feature = "triggers")]
 /// Trigger fields to change. Changing immutable provider identifiers (e.g. the bucket) may answer 409.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTriggerRequest {
     /// New name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New enabled flag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// New connection.
-    #[serde(rename = "connectionId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// New bucket or container.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// New key prefix filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// New key suffix filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
+}
+#[cfg(feature = "triggers")]
+impl serde::Serialize for UpdateTriggerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("name", &self.name);
+        object.optional("enabled", &self.enabled);
+        object.optional("connectionId", &self.connection_id);
+        object.optional("bucket", &self.bucket);
+        object.optional("prefix", &self.prefix);
+        object.optional("suffix", &self.suffix);
+        object.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl<'de> serde::Deserialize<'de> for UpdateTriggerRequest {
@@ -6469,26 +6590,25 @@ impl<'de> serde::Deserialize<'de> for UpdateTriggerRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpdateTriggerRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpdateTriggerRequest {
                     name: field_0.flatten(),
@@ -6525,13 +6645,22 @@ impl Default for UpdateTriggerRequest {
 }
 #[cfg(feature = "templates")]
 /// A serialized pipeline graph.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PipelineDefinition {
     /// Nodes of the graph.
     pub nodes: Vec<PipelineNode>,
     /// Edges of the graph.
     pub edges: Vec<PipelineEdge>,
+}
+#[cfg(feature = "templates")]
+impl serde::Serialize for PipelineDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("nodes", &self.nodes);
+        object.field("edges", &self.edges);
+        object.end()
+    }
 }
 #[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for PipelineDefinition {
@@ -6547,28 +6676,21 @@ impl<'de> serde::Deserialize<'de> for PipelineDefinition {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<PipelineDefinition, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(PipelineDefinition {
-                    nodes: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodes",
-                        ))?,
-                    edges: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "edges",
-                        ))?,
+                    nodes: rt::de::required(field_0, "nodes")?,
+                    edges: rt::de::required(field_1, "edges")?,
                 })
             }
         }
@@ -6584,7 +6706,7 @@ impl PipelineDefinition {
 }
 #[cfg(feature = "templates")]
 /// A pipeline template. Single-template reads add the serialized `definition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Template {
     /// Template identifier (`tmpl_…`).
@@ -6592,36 +6714,47 @@ pub struct Template {
     /// Template name.
     pub name: String,
     /// Markdown description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Who can see the template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<TemplateVisibility>,
     /// Tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Pipeline the template was snapshotted from.
     pub pipeline_id: String,
     /// Template version, starting at 1.
     pub version: i32,
     /// Average rating (1–5).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating_avg: Option<f64>,
     /// Number of ratings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating_count: Option<i32>,
     /// User who created it (`usr_…`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A serialized pipeline graph.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub definition: Option<PipelineDefinition>,
+}
+#[cfg(feature = "templates")]
+impl serde::Serialize for Template {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("visibility", &self.visibility);
+        object.optional("tags", &self.tags);
+        object.field("pipeline_id", &self.pipeline_id);
+        object.field("version", &self.version);
+        object.optional("rating_avg", &self.rating_avg);
+        object.optional("rating_count", &self.rating_count);
+        object.optional("created_by", &self.created_by);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("definition", &self.definition);
+        object.end()
+    }
 }
 #[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for Template {
@@ -6651,8 +6784,9 @@ impl<'de> serde::Deserialize<'de> for Template {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<Template, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -6666,46 +6800,32 @@ impl<'de> serde::Deserialize<'de> for Template {
                 let mut field_10 = None;
                 let mut field_11 = None;
                 let mut field_12 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
-                        rt::Field::Known(10usize) => field_10 = Some(map.next_value()?),
-                        rt::Field::Known(11usize) => field_11 = Some(map.next_value()?),
-                        rt::Field::Known(12usize) => field_12 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        rt::Field::Known(9usize) => map.value(&mut field_9),
+                        rt::Field::Known(10usize) => map.value(&mut field_10),
+                        rt::Field::Known(11usize) => map.value(&mut field_11),
+                        rt::Field::Known(12usize) => map.value(&mut field_12),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(Template {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    name: rt::de::required(field_1, "name")?,
                     description: field_2.flatten(),
                     visibility: field_3.flatten(),
                     tags: field_4.flatten(),
-                    pipeline_id: field_5
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipeline_id",
-                        ))?,
-                    version: field_6
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "version",
-                        ))?,
+                    pipeline_id: rt::de::required(field_5, "pipeline_id")?,
+                    version: rt::de::required(field_6, "version")?,
                     rating_avg: field_7.flatten(),
                     rating_count: field_8.flatten(),
                     created_by: field_9.flatten(),
@@ -6741,7 +6861,7 @@ impl Template {
 }
 #[cfg(feature = "templates")]
 /// Snapshot a pipeline as a template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTemplateRequest {
     /// Pipeline to snapshot.
@@ -6749,14 +6869,23 @@ pub struct CreateTemplateRequest {
     /// Template name.
     pub name: String,
     /// Markdown description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Who can see the template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<CreateTemplateRequestVisibility>,
     /// Tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+#[cfg(feature = "templates")]
+impl serde::Serialize for CreateTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("pipeline_id", &self.pipeline_id);
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("visibility", &self.visibility);
+        object.optional("tags", &self.tags);
+        object.end()
+    }
 }
 #[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for CreateTemplateRequest {
@@ -6778,34 +6907,27 @@ impl<'de> serde::Deserialize<'de> for CreateTemplateRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreateTemplateRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreateTemplateRequest {
-                    pipeline_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipeline_id",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    pipeline_id: rt::de::required(field_0, "pipeline_id")?,
+                    name: rt::de::required(field_1, "name")?,
                     description: field_2.flatten(),
                     visibility: field_3.flatten(),
                     tags: field_4.flatten(),
@@ -6830,7 +6952,7 @@ impl CreateTemplateRequest {
 }
 #[cfg(feature = "agents")]
 /// A registered agent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Agent {
     /// Agent identifier (`agt_…`).
@@ -6840,25 +6962,36 @@ pub struct Agent {
     /// Operating system the agent runs on.
     pub platform: AgentPlatform,
     /// Agent software version; `null` until the agent first connects.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub version: rt::Nullable<String>,
     /// `pending` until enrolled, `active` once connected, `revoked` when its credentials were revoked.
     pub status: AgentStatus,
     /// Tags used to route work to agents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Workload capabilities the agent reports.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<Vec<String>>,
     /// Free-form metadata given at registration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Last heartbeat; `null` if never seen.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_seen_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the agent was registered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "agents")]
+impl serde::Serialize for Agent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("label", &self.label);
+        object.field("platform", &self.platform);
+        object.nullable("version", &self.version);
+        object.field("status", &self.status);
+        object.optional("tags", &self.tags);
+        object.optional("capabilities", &self.capabilities);
+        object.optional("metadata", &self.metadata);
+        object.nullable("last_seen_at", &self.last_seen_at);
+        object.optional("created_at", &self.created_at);
+        object.end()
+    }
 }
 #[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for Agent {
@@ -6885,8 +7018,9 @@ impl<'de> serde::Deserialize<'de> for Agent {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<Agent, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -6897,41 +7031,27 @@ impl<'de> serde::Deserialize<'de> for Agent {
                 let mut field_7 = None;
                 let mut field_8 = None;
                 let mut field_9 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        rt::Field::Known(9usize) => map.value(&mut field_9),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(Agent {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    label: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "label",
-                        ))?,
-                    platform: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "platform",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    label: rt::de::required(field_1, "label")?,
+                    platform: rt::de::required(field_2, "platform")?,
                     version: field_3.unwrap_or(rt::Nullable::Absent),
-                    status: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: rt::de::required(field_4, "status")?,
                     tags: field_5.flatten(),
                     capabilities: field_6.flatten(),
                     metadata: field_7.flatten(),
@@ -6968,7 +7088,7 @@ impl Agent {
 }
 #[cfg(feature = "agents")]
 /// A new agent registration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterAgentRequest {
     /// Human-readable label.
@@ -6976,11 +7096,20 @@ pub struct RegisterAgentRequest {
     /// Operating system the agent will run on.
     pub platform: RegisterAgentRequestPlatform,
     /// Routing tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Free-form metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "agents")]
+impl serde::Serialize for RegisterAgentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("label", &self.label);
+        object.field("platform", &self.platform);
+        object.optional("tags", &self.tags);
+        object.optional("metadata", &self.metadata);
+        object.end()
+    }
 }
 #[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for RegisterAgentRequest {
@@ -6996,32 +7125,25 @@ impl<'de> serde::Deserialize<'de> for RegisterAgentRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<RegisterAgentRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(RegisterAgentRequest {
-                    label: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "label",
-                        ))?,
-                    platform: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "platform",
-                        ))?,
+                    label: rt::de::required(field_0, "label")?,
+                    platform: rt::de::required(field_1, "platform")?,
                     tags: field_2.flatten(),
                     metadata: field_3.flatten(),
                 })
@@ -7044,7 +7166,7 @@ impl RegisterAgentRequest {
 }
 #[cfg(feature = "agents")]
 /// A newly registered agent with its one-time enrollment token.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentRegistration {
     /// Agent identifier (`agt_…`).
@@ -7058,11 +7180,23 @@ pub struct AgentRegistration {
     /// One-time enrollment token (`plnx_enroll_…`); shown only in this response.
     pub enrollment_token: String,
     /// When the enrollment token expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the agent was registered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "agents")]
+impl serde::Serialize for AgentRegistration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("label", &self.label);
+        object.field("platform", &self.platform);
+        object.field("status", &self.status);
+        object.field("enrollment_token", &self.enrollment_token);
+        object.optional("token_expires_at", &self.token_expires_at);
+        object.optional("created_at", &self.created_at);
+        object.end()
+    }
 }
 #[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for AgentRegistration {
@@ -7086,8 +7220,9 @@ impl<'de> serde::Deserialize<'de> for AgentRegistration {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<AgentRegistration, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -7095,41 +7230,24 @@ impl<'de> serde::Deserialize<'de> for AgentRegistration {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(AgentRegistration {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    label: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "label",
-                        ))?,
-                    platform: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "platform",
-                        ))?,
-                    status: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
-                    enrollment_token: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "enrollment_token",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    label: rt::de::required(field_1, "label")?,
+                    platform: rt::de::required(field_2, "platform")?,
+                    status: rt::de::required(field_3, "status")?,
+                    enrollment_token: rt::de::required(field_4, "enrollment_token")?,
                     token_expires_at: field_5.flatten(),
                     created_at: field_6.flatten(),
                 })
@@ -7161,7 +7279,7 @@ impl AgentRegistration {
 }
 #[cfg(feature = "ai")]
 /// Health of one AI provider.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AiProvider {
     /// Provider id, e.g. `azure_openai`, `anthropic`.
@@ -7169,11 +7287,20 @@ pub struct AiProvider {
     /// Provider health.
     pub status: AiProviderStatus,
     /// Models available from this provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<String>>,
     /// Last error reported by the provider; `null` if none.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_error: rt::Nullable<String>,
+}
+#[cfg(feature = "ai")]
+impl serde::Serialize for AiProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("status", &self.status);
+        object.optional("models", &self.models);
+        object.nullable("last_error", &self.last_error);
+        object.end()
+    }
 }
 #[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for AiProvider {
@@ -7189,32 +7316,25 @@ impl<'de> serde::Deserialize<'de> for AiProvider {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<AiProvider, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(AiProvider {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    status: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    status: rt::de::required(field_1, "status")?,
                     models: field_2.flatten(),
                     last_error: field_3.unwrap_or(rt::Nullable::Absent),
                 })
@@ -7237,20 +7357,29 @@ impl AiProvider {
 }
 #[cfg(feature = "ai")]
 /// Availability of the AI Copilot.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AiStatus {
     /// Whether AI features can be used.
     pub available: bool,
     /// Configured providers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<AiProvider>>,
     /// Model used when none is chosen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_model: Option<String>,
     /// Number of documents in the Copilot's knowledge base.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub knowledge_base_indexed_docs: Option<i32>,
+}
+#[cfg(feature = "ai")]
+impl serde::Serialize for AiStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("available", &self.available);
+        object.optional("providers", &self.providers);
+        object.optional("default_model", &self.default_model);
+        object
+            .optional("knowledge_base_indexed_docs", &self.knowledge_base_indexed_docs);
+        object.end()
+    }
 }
 #[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for AiStatus {
@@ -7271,28 +7400,24 @@ impl<'de> serde::Deserialize<'de> for AiStatus {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<AiStatus, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(AiStatus {
-                    available: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "available",
-                        ))?,
+                    available: rt::de::required(field_0, "available")?,
                     providers: field_1.flatten(),
                     default_model: field_2.flatten(),
                     knowledge_base_indexed_docs: field_3.flatten(),
@@ -7316,17 +7441,24 @@ impl AiStatus {
 }
 #[cfg(feature = "ai")]
 /// Constraints on a generated pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GenerationConstraints {
     /// Maximum number of nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_nodes: Option<i32>,
     /// Credential types the pipeline may use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_credential_types: Option<
         Vec<GenerationConstraintsAllowedCredentialTypesItem>,
     >,
+}
+#[cfg(feature = "ai")]
+impl serde::Serialize for GenerationConstraints {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("max_nodes", &self.max_nodes);
+        object.optional("allowed_credential_types", &self.allowed_credential_types);
+        object.end()
+    }
 }
 #[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for GenerationConstraints {
@@ -7342,18 +7474,17 @@ impl<'de> serde::Deserialize<'de> for GenerationConstraints {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GenerationConstraints, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GenerationConstraints {
                     max_nodes: field_0.flatten(),
@@ -7382,17 +7513,25 @@ impl Default for GenerationConstraints {
 }
 #[cfg(feature = "ai")]
 /// Describe a pipeline in natural language.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GeneratePipelineRequest {
     /// What the pipeline should do.
     pub prompt: String,
     /// Environment the pipeline is meant for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_environment: Option<String>,
     /// Constraints on a generated pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub constraints: Option<GenerationConstraints>,
+}
+#[cfg(feature = "ai")]
+impl serde::Serialize for GeneratePipelineRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("prompt", &self.prompt);
+        object.optional("target_environment", &self.target_environment);
+        object.optional("constraints", &self.constraints);
+        object.end()
+    }
 }
 #[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for GeneratePipelineRequest {
@@ -7408,26 +7547,22 @@ impl<'de> serde::Deserialize<'de> for GeneratePipelineRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GeneratePipelineRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GeneratePipelineRequest {
-                    prompt: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "prompt",
-                        ))?,
+                    prompt: rt::de::required(field_0, "prompt")?,
                     target_environment: field_1.flatten(),
                     constraints: field_2.flatten(),
                 })
@@ -7449,13 +7584,22 @@ impl GeneratePipelineRequest {
 }
 #[cfg(feature = "ai")]
 /// Ask for changes to an existing pipeline. The documentation is cut after the pipeline id; the instruction field is named `prompt` like in generation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnhancePipelineRequest {
     /// Pipeline to improve.
     pub pipeline_id: String,
     /// What to change.
     pub prompt: String,
+}
+#[cfg(feature = "ai")]
+impl serde::Serialize for EnhancePipelineRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("pipeline_id", &self.pipeline_id);
+        object.field("prompt", &self.prompt);
+        object.end()
+    }
 }
 #[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for EnhancePipelineRequest {
@@ -7471,28 +7615,21 @@ impl<'de> serde::Deserialize<'de> for EnhancePipelineRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<EnhancePipelineRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(EnhancePipelineRequest {
-                    pipeline_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipeline_id",
-                        ))?,
-                    prompt: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "prompt",
-                        ))?,
+                    pipeline_id: rt::de::required(field_0, "pipeline_id")?,
+                    prompt: rt::de::required(field_1, "prompt")?,
                 })
             }
         }
@@ -7508,7 +7645,7 @@ impl EnhancePipelineRequest {
 }
 #[cfg(feature = "ai")]
 /// A node of a generated pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GeneratedNode {
     /// Node id.
@@ -7516,8 +7653,17 @@ pub struct GeneratedNode {
     /// Node type.
     pub r#type: String,
     /// Node configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "ai")]
+impl serde::Serialize for GeneratedNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
+        object.optional("config", &self.config);
+        object.end()
+    }
 }
 #[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for GeneratedNode {
@@ -7533,30 +7679,23 @@ impl<'de> serde::Deserialize<'de> for GeneratedNode {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GeneratedNode, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GeneratedNode {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    r#type: rt::de::required(field_1, "type")?,
                     config: field_2.flatten(),
                 })
             }
@@ -7573,13 +7712,22 @@ impl GeneratedNode {
 }
 #[cfg(feature = "ai")]
 /// An edge of a generated pipeline. Note: `from`/`to` here, `source`/`target` in the pipelines API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GeneratedEdge {
     /// Upstream node id.
     pub from: String,
     /// Downstream node id.
     pub to: String,
+}
+#[cfg(feature = "ai")]
+impl serde::Serialize for GeneratedEdge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("from", &self.from);
+        object.field("to", &self.to);
+        object.end()
+    }
 }
 #[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for GeneratedEdge {
@@ -7595,28 +7743,21 @@ impl<'de> serde::Deserialize<'de> for GeneratedEdge {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GeneratedEdge, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GeneratedEdge {
-                    from: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "from",
-                        ))?,
-                    to: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "to",
-                        ))?,
+                    from: rt::de::required(field_0, "from")?,
+                    to: rt::de::required(field_1, "to")?,
                 })
             }
         }
@@ -7632,13 +7773,22 @@ impl GeneratedEdge {
 }
 #[cfg(feature = "ai")]
 /// A generated pipeline graph.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GeneratedDefinition {
     /// Nodes.
     pub nodes: Vec<GeneratedNode>,
     /// Edges.
     pub edges: Vec<GeneratedEdge>,
+}
+#[cfg(feature = "ai")]
+impl serde::Serialize for GeneratedDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("nodes", &self.nodes);
+        object.field("edges", &self.edges);
+        object.end()
+    }
 }
 #[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for GeneratedDefinition {
@@ -7654,28 +7804,21 @@ impl<'de> serde::Deserialize<'de> for GeneratedDefinition {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GeneratedDefinition, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GeneratedDefinition {
-                    nodes: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodes",
-                        ))?,
-                    edges: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "edges",
-                        ))?,
+                    nodes: rt::de::required(field_0, "nodes")?,
+                    edges: rt::de::required(field_1, "edges")?,
                 })
             }
         }
@@ -7691,17 +7834,25 @@ impl GeneratedDefinition {
 }
 #[cfg(feature = "ai")]
 /// A generated or enhanced pipeline proposal (not saved).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GeneratedPipeline {
     /// What the proposal does.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// A generated pipeline graph.
     pub definition: GeneratedDefinition,
     /// Things to review before saving.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
+}
+#[cfg(feature = "ai")]
+impl serde::Serialize for GeneratedPipeline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("summary", &self.summary);
+        object.field("definition", &self.definition);
+        object.optional("warnings", &self.warnings);
+        object.end()
+    }
 }
 #[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for GeneratedPipeline {
@@ -7717,27 +7868,23 @@ impl<'de> serde::Deserialize<'de> for GeneratedPipeline {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GeneratedPipeline, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GeneratedPipeline {
                     summary: field_0.flatten(),
-                    definition: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "definition",
-                        ))?,
+                    definition: rt::de::required(field_1, "definition")?,
                     warnings: field_2.flatten(),
                 })
             }
@@ -7758,14 +7905,22 @@ impl GeneratedPipeline {
 }
 #[cfg(feature = "ai")]
 /// An accepted asynchronous AI job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AiJob {
     /// Job identifier to poll on the deployment's job-status endpoint.
     pub job_id: String,
     /// Job status (e.g. `queued`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+#[cfg(feature = "ai")]
+impl serde::Serialize for AiJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("job_id", &self.job_id);
+        object.optional("status", &self.status);
+        object.end()
+    }
 }
 #[cfg(feature = "ai")]
 impl<'de> serde::Deserialize<'de> for AiJob {
@@ -7781,24 +7936,20 @@ impl<'de> serde::Deserialize<'de> for AiJob {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<AiJob, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(AiJob {
-                    job_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "job_id",
-                        ))?,
+                    job_id: rt::de::required(field_0, "job_id")?,
                     status: field_1.flatten(),
                 })
             }
@@ -7815,38 +7966,46 @@ impl AiJob {
 }
 #[cfg(feature = "git")]
 /// The workspace's Git configuration. When not configured: `enabled: false` and null repository fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GitIntegration {
     /// Whether Git sync is configured and on.
     pub enabled: bool,
     /// Git hosting provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<GitIntegrationProvider>,
     /// Repository URL; `null` when not configured.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub repository_url: rt::Nullable<String>,
     /// Default branch; `null` when not configured.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub default_branch: rt::Nullable<String>,
     /// Directory in the repository holding pipeline definitions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path_prefix: Option<String>,
     /// SSH deploy key used (`gitkey_…`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_key_id: Option<String>,
     /// Commit author name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// Commit author e-mail.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_email: Option<String>,
     /// Last successful sync.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_sync_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// When the configuration last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "git")]
+impl serde::Serialize for GitIntegration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("enabled", &self.enabled);
+        object.optional("provider", &self.provider);
+        object.nullable("repository_url", &self.repository_url);
+        object.nullable("default_branch", &self.default_branch);
+        object.optional("path_prefix", &self.path_prefix);
+        object.optional("ssh_key_id", &self.ssh_key_id);
+        object.optional("author_name", &self.author_name);
+        object.optional("author_email", &self.author_email);
+        object.nullable("last_sync_at", &self.last_sync_at);
+        object.optional("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "git")]
 impl<'de> serde::Deserialize<'de> for GitIntegration {
@@ -7873,8 +8032,9 @@ impl<'de> serde::Deserialize<'de> for GitIntegration {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GitIntegration, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -7885,28 +8045,23 @@ impl<'de> serde::Deserialize<'de> for GitIntegration {
                 let mut field_7 = None;
                 let mut field_8 = None;
                 let mut field_9 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        rt::Field::Known(9usize) => map.value(&mut field_9),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GitIntegration {
-                    enabled: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "enabled",
-                        ))?,
+                    enabled: rt::de::required(field_0, "enabled")?,
                     provider: field_1.flatten(),
                     repository_url: field_2.unwrap_or(rt::Nullable::Absent),
                     default_branch: field_3.unwrap_or(rt::Nullable::Absent),
@@ -7942,17 +8097,25 @@ impl GitIntegration {
 }
 #[cfg(feature = "git")]
 /// How Planasonix authenticates to the Git provider. Only `github_app` is documented.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GitCredentials {
     /// Credential type, e.g. `github_app`.
     pub r#type: String,
     /// GitHub App installation id (for `github_app`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub installation_id: Option<String>,
     /// Properties beyond the declared ones.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(feature = "git")]
+impl serde::Serialize for GitCredentials {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("type", &self.r#type);
+        object.optional("installation_id", &self.installation_id);
+        object.additional(&self.additional_properties);
+        object.end()
+    }
 }
 #[cfg(feature = "git")]
 impl<'de> serde::Deserialize<'de> for GitCredentials {
@@ -7968,30 +8131,27 @@ impl<'de> serde::Deserialize<'de> for GitCredentials {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GitCredentials, A::Error> {
+                let mut map = rt::Fields::new(
+                    map,
+                    rt::FieldSeed::keeping_unknown(FIELDS),
+                );
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut additional = std::collections::BTreeMap::new();
-                while let Some(field) = map
-                    .next_key_seed(rt::FieldSeed::keeping_unknown(FIELDS))?
-                {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
                         rt::Field::Unknown(Some(key)) => {
-                            additional.insert(key, map.next_value()?);
+                            map.additional(&mut additional, key)
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GitCredentials {
-                    r#type: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    r#type: rt::de::required(field_0, "type")?,
                     installation_id: field_1.flatten(),
                     additional_properties: additional,
                 })
@@ -8013,33 +8173,40 @@ impl GitCredentials {
 }
 #[cfg(feature = "git")]
 /// Save or update the workspace's Git configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SaveGitIntegrationRequest {
     /// Turn Git sync on or off.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Git hosting provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<SaveGitIntegrationRequestProvider>,
     /// Repository URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_url: Option<String>,
     /// Default branch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Directory holding pipeline definitions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path_prefix: Option<String>,
     /// How Planasonix authenticates to the Git provider. Only `github_app` is documented.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<GitCredentials>,
     /// Commit author name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// Commit author e-mail.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_email: Option<String>,
+}
+#[cfg(feature = "git")]
+impl serde::Serialize for SaveGitIntegrationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("enabled", &self.enabled);
+        object.optional("provider", &self.provider);
+        object.optional("repository_url", &self.repository_url);
+        object.optional("default_branch", &self.default_branch);
+        object.optional("path_prefix", &self.path_prefix);
+        object.optional("credentials", &self.credentials);
+        object.optional("author_name", &self.author_name);
+        object.optional("author_email", &self.author_email);
+        object.end()
+    }
 }
 #[cfg(feature = "git")]
 impl<'de> serde::Deserialize<'de> for SaveGitIntegrationRequest {
@@ -8064,8 +8231,9 @@ impl<'de> serde::Deserialize<'de> for SaveGitIntegrationRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<SaveGitIntegrationRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -8074,20 +8242,18 @@ impl<'de> serde::Deserialize<'de> for SaveGitIntegrationRequest {
                 let mut field_5 = None;
                 let mut field_6 = None;
                 let mut field_7 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(SaveGitIntegrationRequest {
                     enabled: field_0.flatten(),
@@ -8128,7 +8294,7 @@ impl Default for SaveGitIntegrationRequest {
 }
 #[cfg(feature = "git")]
 /// Push pipeline definitions to a branch.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GitPushRequest {
     /// Branch to push to (created if missing).
@@ -8136,16 +8302,26 @@ pub struct GitPushRequest {
     /// Commit message.
     pub message: String,
     /// Pipelines to push; omit for all.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_ids: Option<Vec<String>>,
     /// Open a pull request from the branch.
     pub create_pull_request: bool,
     /// Pull request title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pr_title: Option<String>,
     /// Pull request description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pr_body: Option<String>,
+}
+#[cfg(feature = "git")]
+impl serde::Serialize for GitPushRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("branch", &self.branch);
+        object.field("message", &self.message);
+        object.optional("pipeline_ids", &self.pipeline_ids);
+        object.field("create_pull_request", &self.create_pull_request);
+        object.optional("pr_title", &self.pr_title);
+        object.optional("pr_body", &self.pr_body);
+        object.end()
+    }
 }
 #[cfg(feature = "git")]
 impl<'de> serde::Deserialize<'de> for GitPushRequest {
@@ -8168,36 +8344,29 @@ impl<'de> serde::Deserialize<'de> for GitPushRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GitPushRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GitPushRequest {
-                    branch: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "branch",
-                        ))?,
-                    message: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "message",
-                        ))?,
+                    branch: rt::de::required(field_0, "branch")?,
+                    message: rt::de::required(field_1, "message")?,
                     pipeline_ids: field_2.flatten(),
                     create_pull_request: field_3
                         .unwrap_or_else(default_git_push_request_create_pull_request),
@@ -8229,20 +8398,28 @@ fn default_git_push_request_create_pull_request() -> bool {
 }
 #[cfg(feature = "git")]
 /// Outcome of a push (the documented response is cut).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GitPushResult {
     /// Branch pushed to.
     pub branch: String,
     /// Commit created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_sha: Option<String>,
     /// Pipelines written.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_count: Option<i32>,
     /// URL of the opened pull request; `null` if none.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub pull_request_url: rt::Nullable<String>,
+}
+#[cfg(feature = "git")]
+impl serde::Serialize for GitPushResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("branch", &self.branch);
+        object.optional("commit_sha", &self.commit_sha);
+        object.optional("pipeline_count", &self.pipeline_count);
+        object.nullable("pull_request_url", &self.pull_request_url);
+        object.end()
+    }
 }
 #[cfg(feature = "git")]
 impl<'de> serde::Deserialize<'de> for GitPushResult {
@@ -8263,28 +8440,24 @@ impl<'de> serde::Deserialize<'de> for GitPushResult {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<GitPushResult, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(GitPushResult {
-                    branch: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "branch",
-                        ))?,
+                    branch: rt::de::required(field_0, "branch")?,
                     commit_sha: field_1.flatten(),
                     pipeline_count: field_2.flatten(),
                     pull_request_url: field_3.unwrap_or(rt::Nullable::Absent),
@@ -8308,18 +8481,25 @@ impl GitPushResult {
 }
 #[cfg(feature = "orchestration")]
 /// Options for a connection sync (the whole body is optional).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SyncRequest {
     /// Pipeline to sync through.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_id: Option<String>,
     /// Scheduling priority (documented values; others may exist).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<SyncRequestPriority>,
     /// Free-form metadata echoed in job records, e.g. `triggered_by`, `dag_run_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "orchestration")]
+impl serde::Serialize for SyncRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("pipeline_id", &self.pipeline_id);
+        object.optional("priority", &self.priority);
+        object.optional("metadata", &self.metadata);
+        object.end()
+    }
 }
 #[cfg(feature = "orchestration")]
 impl<'de> serde::Deserialize<'de> for SyncRequest {
@@ -8335,20 +8515,19 @@ impl<'de> serde::Deserialize<'de> for SyncRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<SyncRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(SyncRequest {
                     pipeline_id: field_0.flatten(),
@@ -8379,7 +8558,7 @@ impl Default for SyncRequest {
 }
 #[cfg(feature = "orchestration")]
 /// An orchestration job (`job_…`; a separate id space from pipeline runs).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrchestrationJob {
     /// Job identifier (`job_…`).
@@ -8389,17 +8568,27 @@ pub struct OrchestrationJob {
     /// Job status (documented value: `queued`).
     pub status: String,
     /// Connection synced.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Pipeline used, if any.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub pipeline_id: rt::Nullable<String>,
     /// When the job was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the job was queued.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub queued_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "orchestration")]
+impl serde::Serialize for OrchestrationJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
+        object.field("status", &self.status);
+        object.optional("connection_id", &self.connection_id);
+        object.nullable("pipeline_id", &self.pipeline_id);
+        object.optional("created_at", &self.created_at);
+        object.nullable("queued_at", &self.queued_at);
+        object.end()
+    }
 }
 #[cfg(feature = "orchestration")]
 impl<'de> serde::Deserialize<'de> for OrchestrationJob {
@@ -8423,8 +8612,9 @@ impl<'de> serde::Deserialize<'de> for OrchestrationJob {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<OrchestrationJob, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -8432,33 +8622,22 @@ impl<'de> serde::Deserialize<'de> for OrchestrationJob {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(OrchestrationJob {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
-                    status: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    r#type: rt::de::required(field_1, "type")?,
+                    status: rt::de::required(field_2, "status")?,
                     connection_id: field_3.flatten(),
                     pipeline_id: field_4.unwrap_or(rt::Nullable::Absent),
                     created_at: field_5.flatten(),
@@ -8486,11 +8665,19 @@ impl OrchestrationJob {
 }
 #[cfg(feature = "orchestration")]
 /// Wrapper of a sync job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SyncJobData {
     /// An orchestration job (`job_…`; a separate id space from pipeline runs).
     pub job: OrchestrationJob,
+}
+#[cfg(feature = "orchestration")]
+impl serde::Serialize for SyncJobData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("job", &self.job);
+        object.end()
+    }
 }
 #[cfg(feature = "orchestration")]
 impl<'de> serde::Deserialize<'de> for SyncJobData {
@@ -8506,22 +8693,18 @@ impl<'de> serde::Deserialize<'de> for SyncJobData {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<SyncJobData, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(SyncJobData {
-                    job: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "job",
-                        ))?,
+                    job: rt::de::required(field_0, "job")?,
                 })
             }
         }
@@ -8537,7 +8720,7 @@ impl SyncJobData {
 }
 #[cfg(feature = "orchestration")]
 /// A historical backfill over a time window.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackfillRequest {
     /// Start of the window (inclusive).
@@ -8545,14 +8728,23 @@ pub struct BackfillRequest {
     /// End of the window (exclusive).
     pub end_at: chrono::DateTime<chrono::Utc>,
     /// Tables to backfill; omit for all.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tables: Option<Vec<String>>,
     /// Scheduling priority (documented values; others may exist).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<BackfillRequestPriority>,
     /// Free-form metadata echoed in job records.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "orchestration")]
+impl serde::Serialize for BackfillRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("start_at", &self.start_at);
+        object.field("end_at", &self.end_at);
+        object.optional("tables", &self.tables);
+        object.optional("priority", &self.priority);
+        object.optional("metadata", &self.metadata);
+        object.end()
+    }
 }
 #[cfg(feature = "orchestration")]
 impl<'de> serde::Deserialize<'de> for BackfillRequest {
@@ -8574,34 +8766,27 @@ impl<'de> serde::Deserialize<'de> for BackfillRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<BackfillRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(BackfillRequest {
-                    start_at: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "start_at",
-                        ))?,
-                    end_at: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "end_at",
-                        ))?,
+                    start_at: rt::de::required(field_0, "start_at")?,
+                    end_at: rt::de::required(field_1, "end_at")?,
                     tables: field_2.flatten(),
                     priority: field_3.flatten(),
                     metadata: field_4.flatten(),
@@ -8629,31 +8814,40 @@ impl BackfillRequest {
 }
 #[cfg(feature = "orchestration")]
 /// A backfill; large windows may be sharded into internal jobs tracked by this record.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Backfill {
     /// Backfill identifier (`bf_…`).
     pub id: String,
     /// Connection backfilled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Backfill status (documented value: `running`).
     pub status: String,
     /// Start of the window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_at: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Tables backfilled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tables: Option<Vec<String>>,
     /// Progress from 0 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_percent: Option<i32>,
     /// When the backfill was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "orchestration")]
+impl serde::Serialize for Backfill {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.optional("connection_id", &self.connection_id);
+        object.field("status", &self.status);
+        object.optional("start_at", &self.start_at);
+        object.optional("end_at", &self.end_at);
+        object.optional("tables", &self.tables);
+        object.optional("progress_percent", &self.progress_percent);
+        object.optional("created_at", &self.created_at);
+        object.end()
+    }
 }
 #[cfg(feature = "orchestration")]
 impl<'de> serde::Deserialize<'de> for Backfill {
@@ -8678,8 +8872,9 @@ impl<'de> serde::Deserialize<'de> for Backfill {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<Backfill, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -8688,31 +8883,23 @@ impl<'de> serde::Deserialize<'de> for Backfill {
                 let mut field_5 = None;
                 let mut field_6 = None;
                 let mut field_7 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(Backfill {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
                     connection_id: field_1.flatten(),
-                    status: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: rt::de::required(field_2, "status")?,
                     start_at: field_3.flatten(),
                     end_at: field_4.flatten(),
                     tables: field_5.flatten(),
@@ -8742,11 +8929,19 @@ impl Backfill {
 }
 #[cfg(feature = "orchestration")]
 /// Wrapper of a backfill.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackfillData {
     /// A backfill; large windows may be sharded into internal jobs tracked by this record.
     pub backfill: Backfill,
+}
+#[cfg(feature = "orchestration")]
+impl serde::Serialize for BackfillData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("backfill", &self.backfill);
+        object.end()
+    }
 }
 #[cfg(feature = "orchestration")]
 impl<'de> serde::Deserialize<'de> for BackfillData {
@@ -8762,22 +8957,18 @@ impl<'de> serde::Deserialize<'de> for BackfillData {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<BackfillData, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(BackfillData {
-                    backfill: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "backfill",
-                        ))?,
+                    backfill: rt::de::required(field_0, "backfill")?,
                 })
             }
         }
@@ -8793,7 +8984,7 @@ impl BackfillData {
 }
 #[cfg(feature = "streams")]
 /// Attributes of a stream.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamAttributes {
     /// Stream name, unique in the workspace.
@@ -8805,14 +8996,25 @@ pub struct StreamAttributes {
     /// Lifecycle status.
     pub status: StreamAttributesStatus,
     /// Source connection, for database CDC and brokers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// When the stream was registered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the stream last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "streams")]
+impl serde::Serialize for StreamAttributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("source_type", &self.source_type);
+        object.field("pipeline_id", &self.pipeline_id);
+        object.field("status", &self.status);
+        object.optional("connection_id", &self.connection_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "streams")]
 impl<'de> serde::Deserialize<'de> for StreamAttributes {
@@ -8836,8 +9038,9 @@ impl<'de> serde::Deserialize<'de> for StreamAttributes {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<StreamAttributes, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -8845,37 +9048,23 @@ impl<'de> serde::Deserialize<'de> for StreamAttributes {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(StreamAttributes {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    source_type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "source_type",
-                        ))?,
-                    pipeline_id: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipeline_id",
-                        ))?,
-                    status: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    source_type: rt::de::required(field_1, "source_type")?,
+                    pipeline_id: rt::de::required(field_2, "pipeline_id")?,
+                    status: rt::de::required(field_3, "status")?,
                     connection_id: field_4.flatten(),
                     created_at: field_5.flatten(),
                     updated_at: field_6.flatten(),
@@ -8907,7 +9096,7 @@ impl StreamAttributes {
 }
 #[cfg(feature = "streams")]
 /// A stream as a JSON:API-like resource object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamResource {
     /// Identifier of the stream.
@@ -8916,6 +9105,16 @@ pub struct StreamResource {
     pub r#type: StreamResourceType,
     /// Attributes of a stream.
     pub attributes: StreamAttributes,
+}
+#[cfg(feature = "streams")]
+impl serde::Serialize for StreamResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
+        object.field("attributes", &self.attributes);
+        object.end()
+    }
 }
 #[cfg(feature = "streams")]
 impl<'de> serde::Deserialize<'de> for StreamResource {
@@ -8931,34 +9130,24 @@ impl<'de> serde::Deserialize<'de> for StreamResource {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<StreamResource, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(StreamResource {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
-                    attributes: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "attributes",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    r#type: rt::de::required(field_1, "type")?,
+                    attributes: rt::de::required(field_2, "attributes")?,
                 })
             }
         }
@@ -8978,24 +9167,31 @@ impl StreamResource {
 }
 #[cfg(feature = "streams")]
 /// Register a stream and bind it to a consuming pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStreamRequest {
     /// Stream name, unique in the workspace.
     pub name: String,
     /// Kind of source (documented values; deployments may add others).
-    #[serde(rename = "sourceType")]
     pub source_type: CreateStreamRequestSourceType,
     /// Consuming pipeline.
-    #[serde(rename = "pipelineId")]
     pub pipeline_id: String,
     /// Source connection (required for database CDC and most brokers).
-    #[serde(rename = "connectionId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Type-specific settings: Postgres publication and slot, topic names, include/exclude tables, starting offsets, webhook signing secret, …
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "streams")]
+impl serde::Serialize for CreateStreamRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("sourceType", &self.source_type);
+        object.field("pipelineId", &self.pipeline_id);
+        object.optional("connectionId", &self.connection_id);
+        object.optional("config", &self.config);
+        object.end()
+    }
 }
 #[cfg(feature = "streams")]
 impl<'de> serde::Deserialize<'de> for CreateStreamRequest {
@@ -9017,38 +9213,28 @@ impl<'de> serde::Deserialize<'de> for CreateStreamRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreateStreamRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreateStreamRequest {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    source_type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "sourceType",
-                        ))?,
-                    pipeline_id: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipelineId",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    source_type: rt::de::required(field_1, "sourceType")?,
+                    pipeline_id: rt::de::required(field_2, "pipelineId")?,
                     connection_id: field_3.flatten(),
                     config: field_4.flatten(),
                 })
@@ -9076,13 +9262,22 @@ impl CreateStreamRequest {
 }
 #[cfg(feature = "streams")]
 /// Number of streams in one status.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamStatusCount {
     /// Lifecycle status.
     pub status: StreamStatusCountStatus,
     /// Streams in this status.
     pub count: i32,
+}
+#[cfg(feature = "streams")]
+impl serde::Serialize for StreamStatusCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("status", &self.status);
+        object.field("count", &self.count);
+        object.end()
+    }
 }
 #[cfg(feature = "streams")]
 impl<'de> serde::Deserialize<'de> for StreamStatusCount {
@@ -9098,28 +9293,21 @@ impl<'de> serde::Deserialize<'de> for StreamStatusCount {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<StreamStatusCount, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(StreamStatusCount {
-                    status: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
-                    count: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "count",
-                        ))?,
+                    status: rt::de::required(field_0, "status")?,
+                    count: rt::de::required(field_1, "count")?,
                 })
             }
         }
@@ -9135,20 +9323,28 @@ impl StreamStatusCount {
 }
 #[cfg(feature = "streams")]
 /// Aggregate counts and health of the workspace's streams (the documented shape is not retrievable).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamSummary {
     /// Number of streams.
     pub total: i32,
     /// Counts per status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_status: Option<Vec<StreamStatusCount>>,
     /// Streams running without errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub healthy: Option<i32>,
     /// Streams in `error` or lagging beyond their threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unhealthy: Option<i32>,
+}
+#[cfg(feature = "streams")]
+impl serde::Serialize for StreamSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("total", &self.total);
+        object.optional("by_status", &self.by_status);
+        object.optional("healthy", &self.healthy);
+        object.optional("unhealthy", &self.unhealthy);
+        object.end()
+    }
 }
 #[cfg(feature = "streams")]
 impl<'de> serde::Deserialize<'de> for StreamSummary {
@@ -9164,28 +9360,24 @@ impl<'de> serde::Deserialize<'de> for StreamSummary {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<StreamSummary, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(StreamSummary {
-                    total: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "total",
-                        ))?,
+                    total: rt::de::required(field_0, "total")?,
                     by_status: field_1.flatten(),
                     healthy: field_2.flatten(),
                     unhealthy: field_3.flatten(),
@@ -9209,17 +9401,25 @@ impl StreamSummary {
 }
 #[cfg(feature = "reverse_etl")]
 /// When a reverse-ETL sync runs: `{type: cron, expression, timezone}` or `{type: manual}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseEtlSchedule {
     /// `cron` runs on the expression; `manual` only on demand.
     pub r#type: ReverseEtlScheduleType,
     /// 5-field cron expression (for `cron`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// IANA time zone of the expression (for `cron`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for ReverseEtlSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("type", &self.r#type);
+        object.optional("expression", &self.expression);
+        object.optional("timezone", &self.timezone);
+        object.end()
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl<'de> serde::Deserialize<'de> for ReverseEtlSchedule {
@@ -9235,26 +9435,22 @@ impl<'de> serde::Deserialize<'de> for ReverseEtlSchedule {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ReverseEtlSchedule, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ReverseEtlSchedule {
-                    r#type: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    r#type: rt::de::required(field_0, "type")?,
                     expression: field_1.flatten(),
                     timezone: field_2.flatten(),
                 })
@@ -9276,13 +9472,22 @@ impl ReverseEtlSchedule {
 }
 #[cfg(feature = "reverse_etl")]
 /// Maps a source column or expression to a destination field (item keys are not documented).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FieldMapping {
     /// Source column or SQL expression.
     pub source: String,
     /// Destination field API name.
     pub destination: String,
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for FieldMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("source", &self.source);
+        object.field("destination", &self.destination);
+        object.end()
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl<'de> serde::Deserialize<'de> for FieldMapping {
@@ -9298,28 +9503,21 @@ impl<'de> serde::Deserialize<'de> for FieldMapping {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<FieldMapping, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(FieldMapping {
-                    source: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "source",
-                        ))?,
-                    destination: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "destination",
-                        ))?,
+                    source: rt::de::required(field_0, "source")?,
+                    destination: rt::de::required(field_1, "destination")?,
                 })
             }
         }
@@ -9335,38 +9533,46 @@ impl FieldMapping {
 }
 #[cfg(feature = "reverse_etl")]
 /// Attributes of a reverse-ETL sync.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseEtlSyncAttributes {
     /// Sync name.
     pub name: String,
     /// SQL (or semantic reference) producing the rows.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_query: Option<String>,
     /// Destination connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_id: Option<String>,
     /// Destination object API name or event stream.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_name: Option<String>,
     /// Column-to-field mappings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_mappings: Option<Vec<FieldMapping>>,
     /// How rows are written (documented values; connectors may add others).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_mode: Option<ReverseEtlSyncAttributesSyncMode>,
     /// Whether the sync runs on its schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// When a reverse-ETL sync runs: `{type: cron, expression, timezone}` or `{type: manual}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ReverseEtlSchedule>,
     /// When the sync was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the sync last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for ReverseEtlSyncAttributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.optional("source_query", &self.source_query);
+        object.optional("destination_id", &self.destination_id);
+        object.optional("object_name", &self.object_name);
+        object.optional("field_mappings", &self.field_mappings);
+        object.optional("sync_mode", &self.sync_mode);
+        object.optional("enabled", &self.enabled);
+        object.optional("schedule", &self.schedule);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl<'de> serde::Deserialize<'de> for ReverseEtlSyncAttributes {
@@ -9393,8 +9599,9 @@ impl<'de> serde::Deserialize<'de> for ReverseEtlSyncAttributes {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ReverseEtlSyncAttributes, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -9405,28 +9612,23 @@ impl<'de> serde::Deserialize<'de> for ReverseEtlSyncAttributes {
                 let mut field_7 = None;
                 let mut field_8 = None;
                 let mut field_9 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        rt::Field::Known(9usize) => map.value(&mut field_9),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ReverseEtlSyncAttributes {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
                     source_query: field_1.flatten(),
                     destination_id: field_2.flatten(),
                     object_name: field_3.flatten(),
@@ -9462,7 +9664,7 @@ impl ReverseEtlSyncAttributes {
 }
 #[cfg(feature = "reverse_etl")]
 /// A reverse-ETL sync as a JSON:API-like resource object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseEtlSyncResource {
     /// Identifier of the reverse etl sync.
@@ -9471,6 +9673,16 @@ pub struct ReverseEtlSyncResource {
     pub r#type: ReverseEtlSyncResourceType,
     /// Attributes of a reverse-ETL sync.
     pub attributes: ReverseEtlSyncAttributes,
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for ReverseEtlSyncResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
+        object.field("attributes", &self.attributes);
+        object.end()
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl<'de> serde::Deserialize<'de> for ReverseEtlSyncResource {
@@ -9486,34 +9698,24 @@ impl<'de> serde::Deserialize<'de> for ReverseEtlSyncResource {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ReverseEtlSyncResource, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ReverseEtlSyncResource {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
-                    attributes: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "attributes",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    r#type: rt::de::required(field_1, "type")?,
+                    attributes: rt::de::required(field_2, "attributes")?,
                 })
             }
         }
@@ -9533,29 +9735,37 @@ impl ReverseEtlSyncResource {
 }
 #[cfg(feature = "reverse_etl")]
 /// A new reverse-ETL sync (camelCase, as documented).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateReverseEtlSyncRequest {
     /// Sync name.
     pub name: String,
     /// SQL (or semantic reference) producing the rows.
-    #[serde(rename = "sourceQuery")]
     pub source_query: String,
     /// Destination connection (Salesforce, HubSpot, Iterable, …).
-    #[serde(rename = "destinationId")]
     pub destination_id: String,
     /// Destination object API name or event stream.
-    #[serde(rename = "objectName")]
     pub object_name: String,
     /// Column-to-field mappings.
-    #[serde(rename = "fieldMappings")]
     pub field_mappings: Vec<FieldMapping>,
     /// How rows are written.
-    #[serde(rename = "syncMode")]
     pub sync_mode: CreateReverseEtlSyncRequestSyncMode,
     /// When a reverse-ETL sync runs: `{type: cron, expression, timezone}` or `{type: manual}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ReverseEtlSchedule>,
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for CreateReverseEtlSyncRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("sourceQuery", &self.source_query);
+        object.field("destinationId", &self.destination_id);
+        object.field("objectName", &self.object_name);
+        object.field("fieldMappings", &self.field_mappings);
+        object.field("syncMode", &self.sync_mode);
+        object.optional("schedule", &self.schedule);
+        object.end()
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl<'de> serde::Deserialize<'de> for CreateReverseEtlSyncRequest {
@@ -9579,8 +9789,9 @@ impl<'de> serde::Deserialize<'de> for CreateReverseEtlSyncRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreateReverseEtlSyncRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -9588,45 +9799,25 @@ impl<'de> serde::Deserialize<'de> for CreateReverseEtlSyncRequest {
                 let mut field_4 = None;
                 let mut field_5 = None;
                 let mut field_6 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreateReverseEtlSyncRequest {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    source_query: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "sourceQuery",
-                        ))?,
-                    destination_id: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "destinationId",
-                        ))?,
-                    object_name: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "objectName",
-                        ))?,
-                    field_mappings: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "fieldMappings",
-                        ))?,
-                    sync_mode: field_5
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "syncMode",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    source_query: rt::de::required(field_1, "sourceQuery")?,
+                    destination_id: rt::de::required(field_2, "destinationId")?,
+                    object_name: rt::de::required(field_3, "objectName")?,
+                    field_mappings: rt::de::required(field_4, "fieldMappings")?,
+                    sync_mode: rt::de::required(field_5, "syncMode")?,
                     schedule: field_6.flatten(),
                 })
             }
@@ -9658,38 +9849,40 @@ impl CreateReverseEtlSyncRequest {
 }
 #[cfg(feature = "reverse_etl")]
 /// Sync fields to change (all optional; some connectors need the full definition).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateReverseEtlSyncRequest {
     /// New name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New source query.
-    #[serde(rename = "sourceQuery")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_query: Option<String>,
     /// New destination connection.
-    #[serde(rename = "destinationId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_id: Option<String>,
     /// New destination object.
-    #[serde(rename = "objectName")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_name: Option<String>,
     /// New mappings (replace the old list).
-    #[serde(rename = "fieldMappings")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_mappings: Option<Vec<FieldMapping>>,
     /// New sync mode.
-    #[serde(rename = "syncMode")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_mode: Option<UpdateReverseEtlSyncRequestSyncMode>,
     /// When a reverse-ETL sync runs: `{type: cron, expression, timezone}` or `{type: manual}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ReverseEtlSchedule>,
     /// Turn the schedule on or off.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for UpdateReverseEtlSyncRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("name", &self.name);
+        object.optional("sourceQuery", &self.source_query);
+        object.optional("destinationId", &self.destination_id);
+        object.optional("objectName", &self.object_name);
+        object.optional("fieldMappings", &self.field_mappings);
+        object.optional("syncMode", &self.sync_mode);
+        object.optional("schedule", &self.schedule);
+        object.optional("enabled", &self.enabled);
+        object.end()
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl<'de> serde::Deserialize<'de> for UpdateReverseEtlSyncRequest {
@@ -9714,8 +9907,9 @@ impl<'de> serde::Deserialize<'de> for UpdateReverseEtlSyncRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpdateReverseEtlSyncRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -9724,20 +9918,18 @@ impl<'de> serde::Deserialize<'de> for UpdateReverseEtlSyncRequest {
                 let mut field_5 = None;
                 let mut field_6 = None;
                 let mut field_7 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpdateReverseEtlSyncRequest {
                     name: field_0.flatten(),
@@ -9778,17 +9970,22 @@ impl Default for UpdateReverseEtlSyncRequest {
 }
 #[cfg(feature = "reverse_etl")]
 /// Syncs to run now: give `syncId` or `syncIds` (field names are not documented).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunReverseEtlSyncsRequest {
     /// One sync to run.
-    #[serde(rename = "syncId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_id: Option<String>,
     /// Several syncs to run (batch semantics are deployment-dependent).
-    #[serde(rename = "syncIds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_ids: Option<Vec<String>>,
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for RunReverseEtlSyncsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("syncId", &self.sync_id);
+        object.optional("syncIds", &self.sync_ids);
+        object.end()
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl<'de> serde::Deserialize<'de> for RunReverseEtlSyncsRequest {
@@ -9804,18 +10001,17 @@ impl<'de> serde::Deserialize<'de> for RunReverseEtlSyncsRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<RunReverseEtlSyncsRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(RunReverseEtlSyncsRequest {
                     sync_id: field_0.flatten(),
@@ -9844,16 +10040,25 @@ impl Default for RunReverseEtlSyncsRequest {
 }
 #[cfg(feature = "reverse_etl")]
 /// A started reverse-ETL sync run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseEtlSyncRun {
     /// The sync.
     pub sync_id: String,
     /// The run started for it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     /// Run status (e.g. `queued`).
     pub status: String,
+}
+#[cfg(feature = "reverse_etl")]
+impl serde::Serialize for ReverseEtlSyncRun {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("sync_id", &self.sync_id);
+        object.optional("run_id", &self.run_id);
+        object.field("status", &self.status);
+        object.end()
+    }
 }
 #[cfg(feature = "reverse_etl")]
 impl<'de> serde::Deserialize<'de> for ReverseEtlSyncRun {
@@ -9869,31 +10074,24 @@ impl<'de> serde::Deserialize<'de> for ReverseEtlSyncRun {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ReverseEtlSyncRun, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ReverseEtlSyncRun {
-                    sync_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "sync_id",
-                        ))?,
+                    sync_id: rt::de::required(field_0, "sync_id")?,
                     run_id: field_1.flatten(),
-                    status: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: rt::de::required(field_2, "status")?,
                 })
             }
         }
@@ -9913,7 +10111,7 @@ impl ReverseEtlSyncRun {
 }
 #[cfg(feature = "contracts")]
 /// A column in a contract's schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContractColumn {
     /// Column name.
@@ -9921,8 +10119,17 @@ pub struct ContractColumn {
     /// Logical type (e.g. `string`, `integer`).
     pub r#type: String,
     /// Whether nulls are allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
+}
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ContractColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("type", &self.r#type);
+        object.optional("nullable", &self.nullable);
+        object.end()
+    }
 }
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ContractColumn {
@@ -9938,30 +10145,23 @@ impl<'de> serde::Deserialize<'de> for ContractColumn {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ContractColumn, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ContractColumn {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    r#type: rt::de::required(field_1, "type")?,
                     nullable: field_2.flatten(),
                 })
             }
@@ -9982,15 +10182,22 @@ impl ContractColumn {
 }
 #[cfg(feature = "contracts")]
 /// Expected schema of the dataset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContractSchema {
     /// Primary-key columns.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_key: Option<Vec<String>>,
     /// Columns.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<ContractColumn>>,
+}
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ContractSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("primary_key", &self.primary_key);
+        object.optional("columns", &self.columns);
+        object.end()
+    }
 }
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ContractSchema {
@@ -10006,18 +10213,17 @@ impl<'de> serde::Deserialize<'de> for ContractSchema {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ContractSchema, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ContractSchema {
                     primary_key: field_0.flatten(),
@@ -10046,7 +10252,7 @@ impl Default for ContractSchema {
 }
 #[cfg(feature = "contracts")]
 /// A data-quality rule: `regex` uses `column` and `pattern`; `sql_expression` uses `expression`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QualityRule {
     /// Rule identifier, unique within the contract.
@@ -10054,14 +10260,23 @@ pub struct QualityRule {
     /// Rule kind (documented values).
     pub r#type: QualityRuleType,
     /// Column checked (for `regex`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
     /// Regular expression (for `regex`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     /// SQL boolean expression every row must satisfy (for `sql_expression`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
+}
+#[cfg(feature = "contracts")]
+impl serde::Serialize for QualityRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
+        object.optional("column", &self.column);
+        object.optional("pattern", &self.pattern);
+        object.optional("expression", &self.expression);
+        object.end()
+    }
 }
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for QualityRule {
@@ -10077,34 +10292,27 @@ impl<'de> serde::Deserialize<'de> for QualityRule {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<QualityRule, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(QualityRule {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    r#type: rt::de::required(field_1, "type")?,
                     column: field_2.flatten(),
                     pattern: field_3.flatten(),
                     expression: field_4.flatten(),
@@ -10129,12 +10337,19 @@ impl QualityRule {
 }
 #[cfg(feature = "contracts")]
 /// Quality rules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContractQuality {
     /// Rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<QualityRule>>,
+}
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ContractQuality {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("rules", &self.rules);
+        object.end()
+    }
 }
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ContractQuality {
@@ -10150,16 +10365,15 @@ impl<'de> serde::Deserialize<'de> for ContractQuality {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ContractQuality, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ContractQuality {
                     rules: field_0.flatten(),
@@ -10184,15 +10398,22 @@ impl Default for ContractQuality {
 }
 #[cfg(feature = "contracts")]
 /// Service-level expectations.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContractSla {
     /// Maximum data age in minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub freshness_max_lag_minutes: Option<i32>,
     /// Minimum completeness in percent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completeness_threshold_pct: Option<f64>,
+}
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ContractSla {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("freshness_max_lag_minutes", &self.freshness_max_lag_minutes);
+        object.optional("completeness_threshold_pct", &self.completeness_threshold_pct);
+        object.end()
+    }
 }
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ContractSla {
@@ -10211,18 +10432,17 @@ impl<'de> serde::Deserialize<'de> for ContractSla {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ContractSla, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ContractSla {
                     freshness_max_lag_minutes: field_0.flatten(),
@@ -10251,7 +10471,7 @@ impl Default for ContractSla {
 }
 #[cfg(feature = "contracts")]
 /// A data contract. Lists carry the summary fields; single reads add schema, quality and SLA.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Contract {
     /// Contract identifier (`ctr_…`).
@@ -10259,30 +10479,41 @@ pub struct Contract {
     /// Contract name.
     pub name: String,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Lifecycle status.
     pub status: ContractStatus,
     /// Contract version, starting at 1.
     pub version: i32,
     /// Owning team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_team: Option<String>,
     /// Expected schema of the dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<ContractSchema>,
     /// Quality rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<ContractQuality>,
     /// Service-level expectations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<ContractSla>,
     /// When the contract was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "contracts")]
+impl serde::Serialize for Contract {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.field("status", &self.status);
+        object.field("version", &self.version);
+        object.optional("owner_team", &self.owner_team);
+        object.optional("schema", &self.schema);
+        object.optional("quality", &self.quality);
+        object.optional("sla", &self.sla);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for Contract {
@@ -10310,8 +10541,9 @@ impl<'de> serde::Deserialize<'de> for Contract {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<Contract, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -10323,42 +10555,28 @@ impl<'de> serde::Deserialize<'de> for Contract {
                 let mut field_8 = None;
                 let mut field_9 = None;
                 let mut field_10 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
-                        rt::Field::Known(10usize) => field_10 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        rt::Field::Known(9usize) => map.value(&mut field_9),
+                        rt::Field::Known(10usize) => map.value(&mut field_10),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(Contract {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    name: rt::de::required(field_1, "name")?,
                     description: field_2.flatten(),
-                    status: field_3
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
-                    version: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "version",
-                        ))?,
+                    status: rt::de::required(field_3, "status")?,
+                    version: rt::de::required(field_4, "version")?,
                     owner_team: field_5.flatten(),
                     schema: field_6.flatten(),
                     quality: field_7.flatten(),
@@ -10392,26 +10610,34 @@ impl Contract {
 }
 #[cfg(feature = "contracts")]
 /// A new contract (created as `draft`, version 1).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateContractRequest {
     /// Contract name.
     pub name: String,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Owning team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_team: Option<String>,
     /// Expected schema of the dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<ContractSchema>,
     /// Quality rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<ContractQuality>,
     /// Service-level expectations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<ContractSla>,
+}
+#[cfg(feature = "contracts")]
+impl serde::Serialize for CreateContractRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("owner_team", &self.owner_team);
+        object.optional("schema", &self.schema);
+        object.optional("quality", &self.quality);
+        object.optional("sla", &self.sla);
+        object.end()
+    }
 }
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CreateContractRequest {
@@ -10434,32 +10660,28 @@ impl<'de> serde::Deserialize<'de> for CreateContractRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CreateContractRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CreateContractRequest {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
                     description: field_1.flatten(),
                     owner_team: field_2.flatten(),
                     schema: field_3.flatten(),
@@ -10487,27 +10709,34 @@ impl CreateContractRequest {
 }
 #[cfg(feature = "contracts")]
 /// Contract fields to change; omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContractRequest {
     /// New name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New owning team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_team: Option<String>,
     /// Expected schema of the dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<ContractSchema>,
     /// Quality rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<ContractQuality>,
     /// Service-level expectations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<ContractSla>,
+}
+#[cfg(feature = "contracts")]
+impl serde::Serialize for UpdateContractRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("owner_team", &self.owner_team);
+        object.optional("schema", &self.schema);
+        object.optional("quality", &self.quality);
+        object.optional("sla", &self.sla);
+        object.end()
+    }
 }
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for UpdateContractRequest {
@@ -10530,26 +10759,25 @@ impl<'de> serde::Deserialize<'de> for UpdateContractRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpdateContractRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
                 let mut field_5 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpdateContractRequest {
                     name: field_0.flatten(),
@@ -10586,7 +10814,7 @@ impl Default for UpdateContractRequest {
 }
 #[cfg(feature = "catalog")]
 /// A cataloged table as listed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CatalogTable {
     /// Catalog table identifier (`cat_tbl_…`).
@@ -10594,22 +10822,32 @@ pub struct CatalogTable {
     /// Fully qualified name.
     pub fqn: String,
     /// Database.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Table name.
     pub name: String,
     /// Estimated row count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_estimate: Option<i64>,
     /// When the table was last profiled.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_profiled_at: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// Tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+#[cfg(feature = "catalog")]
+impl serde::Serialize for CatalogTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("fqn", &self.fqn);
+        object.optional("database", &self.database);
+        object.optional("schema", &self.schema);
+        object.field("name", &self.name);
+        object.optional("row_estimate", &self.row_estimate);
+        object.nullable("last_profiled_at", &self.last_profiled_at);
+        object.optional("tags", &self.tags);
+        object.end()
+    }
 }
 #[cfg(feature = "catalog")]
 impl<'de> serde::Deserialize<'de> for CatalogTable {
@@ -10634,8 +10872,9 @@ impl<'de> serde::Deserialize<'de> for CatalogTable {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CatalogTable, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -10644,36 +10883,25 @@ impl<'de> serde::Deserialize<'de> for CatalogTable {
                 let mut field_5 = None;
                 let mut field_6 = None;
                 let mut field_7 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CatalogTable {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    fqn: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "fqn",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    fqn: rt::de::required(field_1, "fqn")?,
                     database: field_2.flatten(),
                     schema: field_3.flatten(),
-                    name: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    name: rt::de::required(field_4, "name")?,
                     row_estimate: field_5.flatten(),
                     last_profiled_at: field_6.unwrap_or(rt::Nullable::Absent),
                     tags: field_7.flatten(),
@@ -10701,7 +10929,7 @@ impl CatalogTable {
 }
 #[cfg(feature = "catalog")]
 /// A search hit.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CatalogSearchResult {
     /// Catalog table identifier.
@@ -10711,11 +10939,21 @@ pub struct CatalogSearchResult {
     /// Table name.
     pub name: String,
     /// Matching text with `**highlight**` markup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
     /// Relevance score.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
+}
+#[cfg(feature = "catalog")]
+impl serde::Serialize for CatalogSearchResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("fqn", &self.fqn);
+        object.field("name", &self.name);
+        object.optional("snippet", &self.snippet);
+        object.optional("score", &self.score);
+        object.end()
+    }
 }
 #[cfg(feature = "catalog")]
 impl<'de> serde::Deserialize<'de> for CatalogSearchResult {
@@ -10731,38 +10969,28 @@ impl<'de> serde::Deserialize<'de> for CatalogSearchResult {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CatalogSearchResult, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CatalogSearchResult {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    fqn: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "fqn",
-                        ))?,
-                    name: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    fqn: rt::de::required(field_1, "fqn")?,
+                    name: rt::de::required(field_2, "name")?,
                     snippet: field_3.flatten(),
                     score: field_4.flatten(),
                 })
@@ -10786,7 +11014,7 @@ impl CatalogSearchResult {
 }
 #[cfg(feature = "catalog")]
 /// A column of a cataloged table.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CatalogColumn {
     /// Column name.
@@ -10794,11 +11022,20 @@ pub struct CatalogColumn {
     /// Native type.
     pub r#type: String,
     /// Whether nulls are allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
     /// Description.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
+}
+#[cfg(feature = "catalog")]
+impl serde::Serialize for CatalogColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("name", &self.name);
+        object.field("type", &self.r#type);
+        object.optional("nullable", &self.nullable);
+        object.nullable("description", &self.description);
+        object.end()
+    }
 }
 #[cfg(feature = "catalog")]
 impl<'de> serde::Deserialize<'de> for CatalogColumn {
@@ -10814,32 +11051,25 @@ impl<'de> serde::Deserialize<'de> for CatalogColumn {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CatalogColumn, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CatalogColumn {
-                    name: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    r#type: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    name: rt::de::required(field_0, "name")?,
+                    r#type: rt::de::required(field_1, "type")?,
                     nullable: field_2.flatten(),
                     description: field_3.unwrap_or(rt::Nullable::Absent),
                 })
@@ -10862,7 +11092,7 @@ impl CatalogColumn {
 }
 #[cfg(feature = "catalog")]
 /// A cataloged table with its columns.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CatalogTableDetail {
     /// Catalog table identifier.
@@ -10870,29 +11100,38 @@ pub struct CatalogTableDetail {
     /// Fully qualified name.
     pub fqn: String,
     /// Database.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Table name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
     /// Owning team.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub owner_team: rt::Nullable<String>,
     /// Columns.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<CatalogColumn>>,
     /// Tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// When the entry last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "catalog")]
+impl serde::Serialize for CatalogTableDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("fqn", &self.fqn);
+        object.optional("database", &self.database);
+        object.optional("schema", &self.schema);
+        object.optional("name", &self.name);
+        object.nullable("description", &self.description);
+        object.nullable("owner_team", &self.owner_team);
+        object.optional("columns", &self.columns);
+        object.optional("tags", &self.tags);
+        object.optional("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "catalog")]
 impl<'de> serde::Deserialize<'de> for CatalogTableDetail {
@@ -10919,8 +11158,9 @@ impl<'de> serde::Deserialize<'de> for CatalogTableDetail {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<CatalogTableDetail, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -10931,32 +11171,24 @@ impl<'de> serde::Deserialize<'de> for CatalogTableDetail {
                 let mut field_7 = None;
                 let mut field_8 = None;
                 let mut field_9 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        rt::Field::Known(9usize) => field_9 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        rt::Field::Known(9usize) => map.value(&mut field_9),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(CatalogTableDetail {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    fqn: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "fqn",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    fqn: rt::de::required(field_1, "fqn")?,
                     database: field_2.flatten(),
                     schema: field_3.flatten(),
                     name: field_4.flatten(),
@@ -10991,13 +11223,22 @@ impl CatalogTableDetail {
 }
 #[cfg(feature = "lineage")]
 /// A column of a table, by fully qualified table name.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ColumnRef {
     /// Fully qualified table name.
     pub table_fqn: String,
     /// Column name.
     pub column_name: String,
+}
+#[cfg(feature = "lineage")]
+impl serde::Serialize for ColumnRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("table_fqn", &self.table_fqn);
+        object.field("column_name", &self.column_name);
+        object.end()
+    }
 }
 #[cfg(feature = "lineage")]
 impl<'de> serde::Deserialize<'de> for ColumnRef {
@@ -11013,28 +11254,21 @@ impl<'de> serde::Deserialize<'de> for ColumnRef {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ColumnRef, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ColumnRef {
-                    table_fqn: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "table_fqn",
-                        ))?,
-                    column_name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "column_name",
-                        ))?,
+                    table_fqn: rt::de::required(field_0, "table_fqn")?,
+                    column_name: rt::de::required(field_1, "column_name")?,
                 })
             }
         }
@@ -11050,7 +11284,7 @@ impl ColumnRef {
 }
 #[cfg(feature = "lineage")]
 /// Data flows from one column to another.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ColumnLineageEdge {
     /// A column of a table, by fully qualified table name.
@@ -11058,14 +11292,23 @@ pub struct ColumnLineageEdge {
     /// A column of a table, by fully qualified table name.
     pub to: ColumnRef,
     /// How the value is derived (e.g. `sql_expression`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transform: Option<String>,
     /// Pipeline that produces the edge.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub pipeline_id: rt::Nullable<String>,
     /// Confidence of the inferred edge (e.g. `high`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<String>,
+}
+#[cfg(feature = "lineage")]
+impl serde::Serialize for ColumnLineageEdge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("from", &self.from);
+        object.field("to", &self.to);
+        object.optional("transform", &self.transform);
+        object.nullable("pipeline_id", &self.pipeline_id);
+        object.optional("confidence", &self.confidence);
+        object.end()
+    }
 }
 #[cfg(feature = "lineage")]
 impl<'de> serde::Deserialize<'de> for ColumnLineageEdge {
@@ -11087,34 +11330,27 @@ impl<'de> serde::Deserialize<'de> for ColumnLineageEdge {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ColumnLineageEdge, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ColumnLineageEdge {
-                    from: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "from",
-                        ))?,
-                    to: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "to",
-                        ))?,
+                    from: rt::de::required(field_0, "from")?,
+                    to: rt::de::required(field_1, "to")?,
                     transform: field_2.flatten(),
                     pipeline_id: field_3.unwrap_or(rt::Nullable::Absent),
                     confidence: field_4.flatten(),
@@ -11139,7 +11375,7 @@ impl ColumnLineageEdge {
 }
 #[cfg(feature = "lineage")]
 /// Lineage edges around a column.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ColumnLineage {
     /// A column of a table, by fully qualified table name.
@@ -11147,8 +11383,17 @@ pub struct ColumnLineage {
     /// Edges within the requested depth.
     pub edges: Vec<ColumnLineageEdge>,
     /// When the lineage was computed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "lineage")]
+impl serde::Serialize for ColumnLineage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("root", &self.root);
+        object.field("edges", &self.edges);
+        object.optional("generated_at", &self.generated_at);
+        object.end()
+    }
 }
 #[cfg(feature = "lineage")]
 impl<'de> serde::Deserialize<'de> for ColumnLineage {
@@ -11164,30 +11409,23 @@ impl<'de> serde::Deserialize<'de> for ColumnLineage {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ColumnLineage, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ColumnLineage {
-                    root: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "root",
-                        ))?,
-                    edges: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "edges",
-                        ))?,
+                    root: rt::de::required(field_0, "root")?,
+                    edges: rt::de::required(field_1, "edges")?,
                     generated_at: field_2.flatten(),
                 })
             }
@@ -11208,7 +11446,7 @@ impl ColumnLineage {
 }
 #[cfg(feature = "lineage")]
 /// A column upstream of the start column.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpstreamColumn {
     /// Fully qualified table name.
@@ -11217,6 +11455,16 @@ pub struct UpstreamColumn {
     pub column_name: String,
     /// Hops from the start column (1 = direct source).
     pub depth: i32,
+}
+#[cfg(feature = "lineage")]
+impl serde::Serialize for UpstreamColumn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("table_fqn", &self.table_fqn);
+        object.field("column_name", &self.column_name);
+        object.field("depth", &self.depth);
+        object.end()
+    }
 }
 #[cfg(feature = "lineage")]
 impl<'de> serde::Deserialize<'de> for UpstreamColumn {
@@ -11232,34 +11480,24 @@ impl<'de> serde::Deserialize<'de> for UpstreamColumn {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpstreamColumn, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpstreamColumn {
-                    table_fqn: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "table_fqn",
-                        ))?,
-                    column_name: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "column_name",
-                        ))?,
-                    depth: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "depth",
-                        ))?,
+                    table_fqn: rt::de::required(field_0, "table_fqn")?,
+                    column_name: rt::de::required(field_1, "column_name")?,
+                    depth: rt::de::required(field_2, "depth")?,
                 })
             }
         }
@@ -11279,13 +11517,22 @@ impl UpstreamColumn {
 }
 #[cfg(feature = "lineage")]
 /// Upstream sources of a column (the documented response is cut after `nodes`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpstreamColumnLineage {
     /// A column of a table, by fully qualified table name.
     pub start: ColumnRef,
     /// Upstream columns, nearest first.
     pub nodes: Vec<UpstreamColumn>,
+}
+#[cfg(feature = "lineage")]
+impl serde::Serialize for UpstreamColumnLineage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("start", &self.start);
+        object.field("nodes", &self.nodes);
+        object.end()
+    }
 }
 #[cfg(feature = "lineage")]
 impl<'de> serde::Deserialize<'de> for UpstreamColumnLineage {
@@ -11301,28 +11548,21 @@ impl<'de> serde::Deserialize<'de> for UpstreamColumnLineage {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<UpstreamColumnLineage, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(UpstreamColumnLineage {
-                    start: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "start",
-                        ))?,
-                    nodes: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "nodes",
-                        ))?,
+                    start: rt::de::required(field_0, "start")?,
+                    nodes: rt::de::required(field_1, "nodes")?,
                 })
             }
         }
@@ -11338,7 +11578,7 @@ impl UpstreamColumnLineage {
 }
 #[cfg(feature = "convert")]
 /// Fivetran account to inspect.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FivetranDiscoverRequest {
     /// Fivetran API key (used for this call only).
@@ -11347,6 +11587,16 @@ pub struct FivetranDiscoverRequest {
     pub group_id: String,
     /// Include paused connectors.
     pub include_paused: bool,
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for FivetranDiscoverRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("api_key", &self.api_key);
+        object.field("group_id", &self.group_id);
+        object.field("include_paused", &self.include_paused);
+        object.end()
+    }
 }
 #[cfg(feature = "convert")]
 impl<'de> serde::Deserialize<'de> for FivetranDiscoverRequest {
@@ -11362,30 +11612,23 @@ impl<'de> serde::Deserialize<'de> for FivetranDiscoverRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<FivetranDiscoverRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(FivetranDiscoverRequest {
-                    api_key: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "api_key",
-                        ))?,
-                    group_id: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "group_id",
-                        ))?,
+                    api_key: rt::de::required(field_0, "api_key")?,
+                    group_id: rt::de::required(field_1, "group_id")?,
                     include_paused: field_2
                         .unwrap_or_else(default_fivetran_discover_request_include_paused),
                 })
@@ -11411,7 +11654,7 @@ fn default_fivetran_discover_request_include_paused() -> bool {
 }
 #[cfg(feature = "convert")]
 /// A connector in a Fivetran group.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FivetranConnector {
     /// Fivetran connector id.
@@ -11419,14 +11662,23 @@ pub struct FivetranConnector {
     /// Fivetran service name.
     pub service: String,
     /// Destination schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Connector setup state (e.g. `connected`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Sync frequency in minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_frequency_minutes: Option<i32>,
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for FivetranConnector {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.field("service", &self.service);
+        object.optional("schema", &self.schema);
+        object.optional("status", &self.status);
+        object.optional("sync_frequency_minutes", &self.sync_frequency_minutes);
+        object.end()
+    }
 }
 #[cfg(feature = "convert")]
 impl<'de> serde::Deserialize<'de> for FivetranConnector {
@@ -11448,34 +11700,27 @@ impl<'de> serde::Deserialize<'de> for FivetranConnector {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<FivetranConnector, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
                 let mut field_4 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(FivetranConnector {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    service: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "service",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
+                    service: rt::de::required(field_1, "service")?,
                     schema: field_2.flatten(),
                     status: field_3.flatten(),
                     sync_frequency_minutes: field_4.flatten(),
@@ -11500,13 +11745,22 @@ impl FivetranConnector {
 }
 #[cfg(feature = "convert")]
 /// Connectors found in a Fivetran group.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FivetranDiscovery {
     /// The group.
     pub group_id: String,
     /// Connectors.
     pub connectors: Vec<FivetranConnector>,
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for FivetranDiscovery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("group_id", &self.group_id);
+        object.field("connectors", &self.connectors);
+        object.end()
+    }
 }
 #[cfg(feature = "convert")]
 impl<'de> serde::Deserialize<'de> for FivetranDiscovery {
@@ -11522,28 +11776,21 @@ impl<'de> serde::Deserialize<'de> for FivetranDiscovery {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<FivetranDiscovery, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(FivetranDiscovery {
-                    group_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "group_id",
-                        ))?,
-                    connectors: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "connectors",
-                        ))?,
+                    group_id: rt::de::required(field_0, "group_id")?,
+                    connectors: rt::de::required(field_1, "connectors")?,
                 })
             }
         }
@@ -11559,20 +11806,28 @@ impl FivetranDiscovery {
 }
 #[cfg(feature = "convert")]
 /// Where the dbt project comes from.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DbtSource {
     /// `git` clones a repository; `upload` refers to an uploaded archive.
     pub r#type: DbtSourceType,
     /// Repository URL (for `git`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Branch, tag or commit (for `git`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
     /// Sub-directory of the dbt project in the repository.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for DbtSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("type", &self.r#type);
+        object.optional("url", &self.url);
+        object.optional("ref", &self.r#ref);
+        object.optional("path", &self.path);
+        object.end()
+    }
 }
 #[cfg(feature = "convert")]
 impl<'de> serde::Deserialize<'de> for DbtSource {
@@ -11588,28 +11843,24 @@ impl<'de> serde::Deserialize<'de> for DbtSource {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<DbtSource, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(DbtSource {
-                    r#type: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    r#type: rt::de::required(field_0, "type")?,
                     url: field_1.flatten(),
                     r#ref: field_2.flatten(),
                     path: field_3.flatten(),
@@ -11633,14 +11884,22 @@ impl DbtSource {
 }
 #[cfg(feature = "convert")]
 /// A dbt project to parse.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParseDbtRequest {
     /// Where the dbt project comes from.
     pub source: DbtSource,
     /// dbt profile target to resolve.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_profile: Option<String>,
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for ParseDbtRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("source", &self.source);
+        object.optional("target_profile", &self.target_profile);
+        object.end()
+    }
 }
 #[cfg(feature = "convert")]
 impl<'de> serde::Deserialize<'de> for ParseDbtRequest {
@@ -11656,24 +11915,20 @@ impl<'de> serde::Deserialize<'de> for ParseDbtRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ParseDbtRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ParseDbtRequest {
-                    source: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "source",
-                        ))?,
+                    source: rt::de::required(field_0, "source")?,
                     target_profile: field_1.flatten(),
                 })
             }
@@ -11693,17 +11948,25 @@ impl ParseDbtRequest {
 }
 #[cfg(feature = "convert")]
 /// The Matillion export to parse. How the bytes are uploaded is not documented.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MatillionArtifact {
     /// Artifact source (documented value: `upload`).
     pub r#type: MatillionArtifactType,
     /// File name of the export.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// Media type of the export.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for MatillionArtifact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("type", &self.r#type);
+        object.optional("filename", &self.filename);
+        object.optional("content_type", &self.content_type);
+        object.end()
+    }
 }
 #[cfg(feature = "convert")]
 impl<'de> serde::Deserialize<'de> for MatillionArtifact {
@@ -11719,26 +11982,22 @@ impl<'de> serde::Deserialize<'de> for MatillionArtifact {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<MatillionArtifact, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(MatillionArtifact {
-                    r#type: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    r#type: rt::de::required(field_0, "type")?,
                     filename: field_1.flatten(),
                     content_type: field_2.flatten(),
                 })
@@ -11760,15 +12019,22 @@ impl MatillionArtifact {
 }
 #[cfg(feature = "convert")]
 /// Conversion options.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MatillionOptions {
     /// Warehouse to target when the export does not say.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_warehouse: Option<String>,
     /// How orchestration jobs are converted (e.g. `pipeline_control_flow`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_orchestration_to: Option<String>,
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for MatillionOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.optional("default_warehouse", &self.default_warehouse);
+        object.optional("map_orchestration_to", &self.map_orchestration_to);
+        object.end()
+    }
 }
 #[cfg(feature = "convert")]
 impl<'de> serde::Deserialize<'de> for MatillionOptions {
@@ -11784,18 +12050,17 @@ impl<'de> serde::Deserialize<'de> for MatillionOptions {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<MatillionOptions, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(MatillionOptions {
                     default_warehouse: field_0.flatten(),
@@ -11824,14 +12089,22 @@ impl Default for MatillionOptions {
 }
 #[cfg(feature = "convert")]
 /// A Matillion export to parse.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParseMatillionRequest {
     /// The Matillion export to parse. How the bytes are uploaded is not documented.
     pub artifact: MatillionArtifact,
     /// Conversion options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<MatillionOptions>,
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for ParseMatillionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("artifact", &self.artifact);
+        object.optional("options", &self.options);
+        object.end()
+    }
 }
 #[cfg(feature = "convert")]
 impl<'de> serde::Deserialize<'de> for ParseMatillionRequest {
@@ -11847,24 +12120,20 @@ impl<'de> serde::Deserialize<'de> for ParseMatillionRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ParseMatillionRequest, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ParseMatillionRequest {
-                    artifact: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "artifact",
-                        ))?,
+                    artifact: rt::de::required(field_0, "artifact")?,
                     options: field_1.flatten(),
                 })
             }
@@ -11881,7 +12150,7 @@ impl ParseMatillionRequest {
 }
 #[cfg(feature = "convert")]
 /// An accepted asynchronous parse job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParseJob {
     /// Parse job identifier (`cvjob_…`).
@@ -11889,8 +12158,17 @@ pub struct ParseJob {
     /// Job status (documented value: `queued`).
     pub status: String,
     /// Estimated number of dbt models (dbt only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_models: Option<i32>,
+}
+#[cfg(feature = "convert")]
+impl serde::Serialize for ParseJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("parse_job_id", &self.parse_job_id);
+        object.field("status", &self.status);
+        object.optional("estimated_models", &self.estimated_models);
+        object.end()
+    }
 }
 #[cfg(feature = "convert")]
 impl<'de> serde::Deserialize<'de> for ParseJob {
@@ -11906,30 +12184,23 @@ impl<'de> serde::Deserialize<'de> for ParseJob {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<ParseJob, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(ParseJob {
-                    parse_job_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "parse_job_id",
-                        ))?,
-                    status: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    parse_job_id: rt::de::required(field_0, "parse_job_id")?,
+                    status: rt::de::required(field_1, "status")?,
                     estimated_models: field_2.flatten(),
                 })
             }
@@ -11950,34 +12221,43 @@ impl ParseJob {
 }
 #[cfg(feature = "dlq")]
 /// A dead-letter entry. Single-entry reads add `pipeline_run_id`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DlqEntry {
     /// Entry identifier (`dlq_…`).
     pub id: String,
     /// Pipeline that failed to deliver the row.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_id: Option<String>,
     /// Run in which it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_run_id: Option<String>,
     /// Connection involved.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Failure code (values seen in the documentation; others may appear).
     pub error_code: DlqEntryErrorCode,
     /// Failure message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// When the row finally failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Retries attempted before dead-lettering.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i32>,
     /// Preview of the failed row.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_preview: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[cfg(feature = "dlq")]
+impl serde::Serialize for DlqEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("id", &self.id);
+        object.optional("pipeline_id", &self.pipeline_id);
+        object.optional("pipeline_run_id", &self.pipeline_run_id);
+        object.optional("connection_id", &self.connection_id);
+        object.field("error_code", &self.error_code);
+        object.optional("error_message", &self.error_message);
+        object.optional("failed_at", &self.failed_at);
+        object.optional("retry_count", &self.retry_count);
+        object.optional("row_preview", &self.row_preview);
+        object.end()
+    }
 }
 #[cfg(feature = "dlq")]
 impl<'de> serde::Deserialize<'de> for DlqEntry {
@@ -12003,8 +12283,9 @@ impl<'de> serde::Deserialize<'de> for DlqEntry {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<DlqEntry, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
@@ -12014,34 +12295,26 @@ impl<'de> serde::Deserialize<'de> for DlqEntry {
                 let mut field_6 = None;
                 let mut field_7 = None;
                 let mut field_8 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        rt::Field::Known(4usize) => field_4 = Some(map.next_value()?),
-                        rt::Field::Known(5usize) => field_5 = Some(map.next_value()?),
-                        rt::Field::Known(6usize) => field_6 = Some(map.next_value()?),
-                        rt::Field::Known(7usize) => field_7 = Some(map.next_value()?),
-                        rt::Field::Known(8usize) => field_8 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        rt::Field::Known(4usize) => map.value(&mut field_4),
+                        rt::Field::Known(5usize) => map.value(&mut field_5),
+                        rt::Field::Known(6usize) => map.value(&mut field_6),
+                        rt::Field::Known(7usize) => map.value(&mut field_7),
+                        rt::Field::Known(8usize) => map.value(&mut field_8),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(DlqEntry {
-                    id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
+                    id: rt::de::required(field_0, "id")?,
                     pipeline_id: field_1.flatten(),
                     pipeline_run_id: field_2.flatten(),
                     connection_id: field_3.flatten(),
-                    error_code: field_4
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "error_code",
-                        ))?,
+                    error_code: rt::de::required(field_4, "error_code")?,
                     error_message: field_5.flatten(),
                     failed_at: field_6.flatten(),
                     retry_count: field_7.flatten(),
@@ -12071,13 +12344,22 @@ impl DlqEntry {
 }
 #[cfg(feature = "dlq")]
 /// Entries with one error code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DlqErrorCodeCount {
     /// Failure code.
     pub error_code: DlqErrorCodeCountErrorCode,
     /// Entries.
     pub count: i64,
+}
+#[cfg(feature = "dlq")]
+impl serde::Serialize for DlqErrorCodeCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("error_code", &self.error_code);
+        object.field("count", &self.count);
+        object.end()
+    }
 }
 #[cfg(feature = "dlq")]
 impl<'de> serde::Deserialize<'de> for DlqErrorCodeCount {
@@ -12093,28 +12375,21 @@ impl<'de> serde::Deserialize<'de> for DlqErrorCodeCount {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<DlqErrorCodeCount, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(DlqErrorCodeCount {
-                    error_code: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "error_code",
-                        ))?,
-                    count: field_1
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "count",
-                        ))?,
+                    error_code: rt::de::required(field_0, "error_code")?,
+                    count: rt::de::required(field_1, "count")?,
                 })
             }
         }
@@ -12130,16 +12405,25 @@ impl DlqErrorCodeCount {
 }
 #[cfg(feature = "dlq")]
 /// Entries of one pipeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DlqPipelineCount {
     /// Pipeline.
     pub pipeline_id: String,
     /// Pipeline name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Entries.
     pub count: i64,
+}
+#[cfg(feature = "dlq")]
+impl serde::Serialize for DlqPipelineCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("pipeline_id", &self.pipeline_id);
+        object.optional("name", &self.name);
+        object.field("count", &self.count);
+        object.end()
+    }
 }
 #[cfg(feature = "dlq")]
 impl<'de> serde::Deserialize<'de> for DlqPipelineCount {
@@ -12155,31 +12439,24 @@ impl<'de> serde::Deserialize<'de> for DlqPipelineCount {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<DlqPipelineCount, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(DlqPipelineCount {
-                    pipeline_id: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "pipeline_id",
-                        ))?,
+                    pipeline_id: rt::de::required(field_0, "pipeline_id")?,
                     name: field_1.flatten(),
-                    count: field_2
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "count",
-                        ))?,
+                    count: rt::de::required(field_2, "count")?,
                 })
             }
         }
@@ -12199,15 +12476,22 @@ impl DlqPipelineCount {
 }
 #[cfg(feature = "dlq")]
 /// A time window.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TimeWindow {
     /// Start (inclusive).
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub since: rt::Nullable<chrono::DateTime<chrono::Utc>>,
     /// End (exclusive).
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub until: rt::Nullable<chrono::DateTime<chrono::Utc>>,
+}
+#[cfg(feature = "dlq")]
+impl serde::Serialize for TimeWindow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.nullable("since", &self.since);
+        object.nullable("until", &self.until);
+        object.end()
+    }
 }
 #[cfg(feature = "dlq")]
 impl<'de> serde::Deserialize<'de> for TimeWindow {
@@ -12223,18 +12507,17 @@ impl<'de> serde::Deserialize<'de> for TimeWindow {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<TimeWindow, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(TimeWindow {
                     since: field_0.unwrap_or(rt::Nullable::Absent),
@@ -12263,20 +12546,28 @@ impl Default for TimeWindow {
 }
 #[cfg(feature = "dlq")]
 /// Dead-letter aggregates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DlqStats {
     /// Entries in the window.
     pub total_entries: i64,
     /// Counts per error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_error_code: Option<Vec<DlqErrorCodeCount>>,
     /// Counts per pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_pipeline: Option<Vec<DlqPipelineCount>>,
     /// A time window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<TimeWindow>,
+}
+#[cfg(feature = "dlq")]
+impl serde::Serialize for DlqStats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::ObjectWriter::new(serializer);
+        object.field("total_entries", &self.total_entries);
+        object.optional("by_error_code", &self.by_error_code);
+        object.optional("by_pipeline", &self.by_pipeline);
+        object.optional("window", &self.window);
+        object.end()
+    }
 }
 #[cfg(feature = "dlq")]
 impl<'de> serde::Deserialize<'de> for DlqStats {
@@ -12297,28 +12588,24 @@ impl<'de> serde::Deserialize<'de> for DlqStats {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                map: A,
             ) -> Result<DlqStats, A::Error> {
+                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));
                 let mut field_0 = None;
                 let mut field_1 = None;
                 let mut field_2 = None;
                 let mut field_3 = None;
-                while let Some(field) = map.next_key_seed(rt::FieldSeed::new(FIELDS))? {
+                while let Some(field) = map.next_field()? {
                     match field {
-                        rt::Field::Known(0usize) => field_0 = Some(map.next_value()?),
-                        rt::Field::Known(1usize) => field_1 = Some(map.next_value()?),
-                        rt::Field::Known(2usize) => field_2 = Some(map.next_value()?),
-                        rt::Field::Known(3usize) => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        rt::Field::Known(0usize) => map.value(&mut field_0),
+                        rt::Field::Known(1usize) => map.value(&mut field_1),
+                        rt::Field::Known(2usize) => map.value(&mut field_2),
+                        rt::Field::Known(3usize) => map.value(&mut field_3),
+                        _ => map.skip(),
+                    }?;
                 }
                 Ok(DlqStats {
-                    total_entries: field_0
-                        .ok_or_else(|| <A::Error as serde::de::Error>::missing_field(
-                            "total_entries",
-                        ))?,
+                    total_entries: rt::de::required(field_0, "total_entries")?,
                     by_error_code: field_1.flatten(),
                     by_pipeline: field_2.flatten(),
                     window: field_3.flatten(),

@@ -80,3 +80,57 @@ impl<'de> ::serde::de::Visitor<'de> for FieldSeed {
         }
     }
 }
+
+/// The map a generated `Deserialize` impl reads, one key at a time.
+///
+/// Each step returns a `Result` that the generated `match` propagates once per key, which keeps
+/// the per-field code (and the compiler's work on it) to one call.
+#[derive(Debug)]
+pub struct Fields<A> {
+    map: A,
+    seed: FieldSeed,
+}
+
+impl<'de, A: ::serde::de::MapAccess<'de>> Fields<A> {
+    /// Reads `map`, looking its keys up with `seed`.
+    pub fn new(map: A, seed: FieldSeed) -> Self {
+        Self { map, seed }
+    }
+
+    /// The next key, or `None` at the end of the map.
+    pub fn next_field(&mut self) -> Result<Option<Field>, A::Error> {
+        self.map.next_key_seed(self.seed)
+    }
+
+    /// Reads the current key's value into `slot` (a repeated key keeps the last value).
+    pub fn value<T: ::serde::Deserialize<'de>>(
+        &mut self,
+        slot: &mut Option<T>,
+    ) -> Result<(), A::Error> {
+        *slot = Some(self.map.next_value()?);
+        Ok(())
+    }
+
+    /// Reads the current (undeclared) key's value into `additional`.
+    pub fn additional<T: ::serde::Deserialize<'de>>(
+        &mut self,
+        additional: &mut ::std::collections::BTreeMap<String, T>,
+        key: String,
+    ) -> Result<(), A::Error> {
+        additional.insert(key, self.map.next_value()?);
+        Ok(())
+    }
+
+    /// Skips the current key's value.
+    pub fn skip(&mut self) -> Result<(), A::Error> {
+        self.map.next_value::<::serde::de::IgnoredAny>().map(|_| ())
+    }
+}
+
+/// A required field's value, or serde's missing-field error naming it.
+pub fn required<T, E: ::serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => Err(E::missing_field(name)),
+    }
+}

@@ -18,12 +18,13 @@ pub mod rate_limit;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod ser;
 pub mod upload;
 pub mod wait;
 
 pub use auth::{AuthScheme, Secret};
 pub use client::{ApiInfo, Client, ClientBuilder};
-pub use de::{Field, FieldSeed};
+pub use de::{Field, FieldSeed, Fields};
 pub use envelope::{Envelope, Resource};
 pub use error::{
     ApiError, BuildError, DecodeError, Error, NoTypedError, OperationError, RedirectRefusal,
@@ -36,5 +37,6 @@ pub use rate_limit::RateLimit;
 pub use request::{ParamStyle, RequestBuilder, RequestOptions};
 pub use response::{RawResponse, Response};
 pub use retry::{RetryBudget, RetryPolicy};
+pub use ser::ObjectWriter;
 pub use upload::{Base64Bytes, Multipart, Upload};
 pub use wait::{WaitConfig, WaitError, WaitSpec, wait_until};

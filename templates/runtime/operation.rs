@@ -17,3 +17,45 @@ pub struct Operation {
     /// which also makes a POST or PATCH safe to retry.
     pub idempotency_header: Option<&'static str>,
 }
+
+use super::{
+    Client, Error, OperationError, Page, Pagination, RawResponse, RequestBuilder, Response,
+};
+
+/// How an operation turns a successful raw response into its value (`RawResponse::decode_json`,
+/// `RawResponse::into_text`, ...).
+pub type Decoder<T, E> = fn(RawResponse) -> Result<Response<T>, Error<E>>;
+
+impl Client {
+    /// Sends `request` and decodes the success with `decode`: the body of every generated
+    /// operation's `send_with_response`. Generic once here instead of an `async fn` per operation.
+    pub async fn send<T, E: OperationError>(
+        self,
+        request: RequestBuilder,
+        decode: Decoder<T, E>,
+    ) -> Result<Response<T>, Error<E>> {
+        decode(self.execute::<E>(request).await?)
+    }
+
+    /// Sends a page request of a paginated operation and decodes the page.
+    pub async fn send_page<T, M, E>(
+        self,
+        request: RequestBuilder,
+        pagination: &'static Pagination,
+    ) -> Result<Response<Page<T, M>>, Error<E>>
+    where
+        T: ::serde::de::DeserializeOwned,
+        M: ::serde::de::DeserializeOwned,
+        E: OperationError,
+    {
+        self.execute::<E>(request).await?.decode_page(pagination)
+    }
+}
+
+/// Awaits a `send_with_response` future and keeps only the value: the body of every generated
+/// operation's `send`.
+pub async fn value_of<T, E>(
+    response: impl ::std::future::Future<Output = Result<Response<T>, Error<E>>>,
+) -> Result<T, Error<E>> {
+    response.await.map(Response::into_inner)
+}

@@ -125,22 +125,28 @@ impl ListAgents {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Page<models::Agent, models::PageMeta>, rt::Error<ListAgentsError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::Agent, models::PageMeta>,
+            rt::Error<ListAgentsError>,
+        >,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::Agent, models::PageMeta>>,
-        rt::Error<ListAgentsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::Agent, models::PageMeta>>,
+            rt::Error<ListAgentsError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListAgentsError>(request).await?;
-        response.decode_page(&LIST_AGENTS_PAGINATION)
+        self.client.send_page(request, &LIST_AGENTS_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -260,19 +266,25 @@ impl RegisterAgent {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::AgentRegistration, rt::Error<RegisterAgentError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::AgentRegistration, rt::Error<RegisterAgentError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::AgentRegistration>, rt::Error<RegisterAgentError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::AgentRegistration>,
+            rt::Error<RegisterAgentError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<RegisterAgentError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`RegisterAgent`].
@@ -357,17 +369,22 @@ impl GetAgent {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Agent, rt::Error<GetAgentError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Agent, rt::Error<GetAgentError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Agent>, rt::Error<GetAgentError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Agent>, rt::Error<GetAgentError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetAgentError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetAgent`].

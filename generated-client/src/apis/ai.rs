@@ -88,17 +88,22 @@ impl GetAiStatus {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::AiStatus, rt::Error<GetAiStatusError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::AiStatus, rt::Error<GetAiStatusError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::AiStatus>, rt::Error<GetAiStatusError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::AiStatus>, rt::Error<GetAiStatusError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetAiStatusError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetAiStatus`].
@@ -187,28 +192,47 @@ impl GeneratePipeline {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<GeneratePipelineResponse, rt::Error<GeneratePipelineError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<GeneratePipelineResponse, rt::Error<GeneratePipelineError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<GeneratePipelineResponse>,
-        rt::Error<GeneratePipelineError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<GeneratePipelineResponse>,
+            rt::Error<GeneratePipelineError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<GeneratePipelineError>(request).await?;
-        match response.status() {
-            200 => response.decode_data().map(|r| r.map(GeneratePipelineResponse::Ok)),
-            202 => {
-                response.decode_data().map(|r| r.map(GeneratePipelineResponse::Accepted))
-            }
-            _ => response.decode_data().map(|r| r.map(GeneratePipelineResponse::Ok)),
-        }
+        self.client
+            .send(
+                request,
+                |response: rt::RawResponse| {
+                    match response.status() {
+                        200 => {
+                            response
+                                .decode_data()
+                                .map(|r| r.map(GeneratePipelineResponse::Ok))
+                        }
+                        202 => {
+                            response
+                                .decode_data()
+                                .map(|r| r.map(GeneratePipelineResponse::Accepted))
+                        }
+                        _ => {
+                            response
+                                .decode_data()
+                                .map(|r| r.map(GeneratePipelineResponse::Ok))
+                        }
+                    }
+                },
+            )
     }
 }
 /// What [`GeneratePipeline`] returns: one variant per documented success status.
@@ -315,25 +339,47 @@ impl EnhancePipeline {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<EnhancePipelineResponse, rt::Error<EnhancePipelineError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<EnhancePipelineResponse, rt::Error<EnhancePipelineError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<EnhancePipelineResponse>, rt::Error<EnhancePipelineError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<EnhancePipelineResponse>,
+            rt::Error<EnhancePipelineError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<EnhancePipelineError>(request).await?;
-        match response.status() {
-            200 => response.decode_data().map(|r| r.map(EnhancePipelineResponse::Ok)),
-            202 => {
-                response.decode_data().map(|r| r.map(EnhancePipelineResponse::Accepted))
-            }
-            _ => response.decode_data().map(|r| r.map(EnhancePipelineResponse::Ok)),
-        }
+        self.client
+            .send(
+                request,
+                |response: rt::RawResponse| {
+                    match response.status() {
+                        200 => {
+                            response
+                                .decode_data()
+                                .map(|r| r.map(EnhancePipelineResponse::Ok))
+                        }
+                        202 => {
+                            response
+                                .decode_data()
+                                .map(|r| r.map(EnhancePipelineResponse::Accepted))
+                        }
+                        _ => {
+                            response
+                                .decode_data()
+                                .map(|r| r.map(EnhancePipelineResponse::Ok))
+                        }
+                    }
+                },
+            )
     }
 }
 /// What [`EnhancePipeline`] returns: one variant per documented success status.

@@ -142,17 +142,22 @@ impl Login {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::LoginResponse, rt::Error<LoginError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::LoginResponse, rt::Error<LoginError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::LoginResponse>, rt::Error<LoginError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::LoginResponse>, rt::Error<LoginError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<LoginError>(request).await?;
-        response.decode_json()
+        self.client.send(request, rt::RawResponse::decode_json)
     }
 }
 /// The documented error responses of [`Login`].
@@ -233,19 +238,25 @@ impl RefreshToken {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TokenResponse, rt::Error<RefreshTokenError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::TokenResponse, rt::Error<RefreshTokenError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TokenResponse>, rt::Error<RefreshTokenError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::TokenResponse>,
+            rt::Error<RefreshTokenError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<RefreshTokenError>(request).await?;
-        response.decode_json()
+        self.client.send(request, rt::RawResponse::decode_json)
     }
 }
 /// The documented error responses of [`RefreshToken`].
@@ -335,17 +346,22 @@ impl RegisterUser {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::AuthUser, rt::Error<RegisterUserError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::AuthUser, rt::Error<RegisterUserError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::AuthUser>, rt::Error<RegisterUserError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::AuthUser>, rt::Error<RegisterUserError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<RegisterUserError>(request).await?;
-        response.decode_json()
+        self.client.send(request, rt::RawResponse::decode_json)
     }
 }
 /// The documented error responses of [`RegisterUser`].
@@ -436,18 +452,22 @@ impl RequestPasswordReset {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<RequestPasswordResetError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), rt::Error<RequestPasswordResetError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<RequestPasswordResetError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<RequestPasswordResetError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<RequestPasswordResetError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`RequestPasswordReset`].
@@ -532,18 +552,20 @@ impl ResetPassword {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<ResetPasswordError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), rt::Error<ResetPasswordError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<ResetPasswordError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<ResetPasswordError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<ResetPasswordError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`ResetPassword`].
@@ -628,18 +650,20 @@ impl VerifyEmail {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<VerifyEmailError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), rt::Error<VerifyEmailError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<VerifyEmailError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<VerifyEmailError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<VerifyEmailError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`VerifyEmail`].
@@ -724,25 +748,28 @@ impl StartDeviceAuthorization {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DeviceAuthorization, rt::Error<StartDeviceAuthorizationError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::DeviceAuthorization,
+            rt::Error<StartDeviceAuthorizationError>,
+        >,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::DeviceAuthorization>,
-        rt::Error<StartDeviceAuthorizationError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::DeviceAuthorization>,
+            rt::Error<StartDeviceAuthorizationError>,
+        >,
     > {
         let request = self.request();
-        let response = self
-            .client
-            .execute::<StartDeviceAuthorizationError>(request)
-            .await?;
-        response.decode_json()
+        self.client.send(request, rt::RawResponse::decode_json)
     }
 }
 /// The documented error responses of [`StartDeviceAuthorization`].
@@ -814,19 +841,25 @@ impl PollDeviceToken {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TokenResponse, rt::Error<PollDeviceTokenError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::TokenResponse, rt::Error<PollDeviceTokenError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TokenResponse>, rt::Error<PollDeviceTokenError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::TokenResponse>,
+            rt::Error<PollDeviceTokenError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<PollDeviceTokenError>(request).await?;
-        response.decode_json()
+        self.client.send(request, rt::RawResponse::decode_json)
     }
 }
 /// The documented error responses of [`PollDeviceToken`].

@@ -108,25 +108,28 @@ impl ListCatalogTables {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::CatalogTable, models::PageMeta>,
-        rt::Error<ListCatalogTablesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::CatalogTable, models::PageMeta>,
+            rt::Error<ListCatalogTablesError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::CatalogTable, models::PageMeta>>,
-        rt::Error<ListCatalogTablesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::CatalogTable, models::PageMeta>>,
+            rt::Error<ListCatalogTablesError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListCatalogTablesError>(request).await?;
-        response.decode_page(&LIST_CATALOG_TABLES_PAGINATION)
+        self.client.send_page(request, &LIST_CATALOG_TABLES_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -237,22 +240,28 @@ impl SearchCatalogTables {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CatalogSearchResult>, rt::Error<SearchCatalogTablesError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<models::CatalogSearchResult>,
+            rt::Error<SearchCatalogTablesError>,
+        >,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<Vec<models::CatalogSearchResult>>,
-        rt::Error<SearchCatalogTablesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<Vec<models::CatalogSearchResult>>,
+            rt::Error<SearchCatalogTablesError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<SearchCatalogTablesError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`SearchCatalogTables`].
@@ -337,22 +346,25 @@ impl GetCatalogTable {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CatalogTableDetail, rt::Error<GetCatalogTableError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::CatalogTableDetail, rt::Error<GetCatalogTableError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::CatalogTableDetail>,
-        rt::Error<GetCatalogTableError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::CatalogTableDetail>,
+            rt::Error<GetCatalogTableError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<GetCatalogTableError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetCatalogTable`].

@@ -214,25 +214,28 @@ impl ListConnections {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::Connection, models::TotalMeta>,
-        rt::Error<ListConnectionsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::Connection, models::TotalMeta>,
+            rt::Error<ListConnectionsError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::Connection, models::TotalMeta>>,
-        rt::Error<ListConnectionsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::Connection, models::TotalMeta>>,
+            rt::Error<ListConnectionsError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListConnectionsError>(request).await?;
-        response.decode_page(&LIST_CONNECTIONS_PAGINATION)
+        self.client.send_page(request, &LIST_CONNECTIONS_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -351,19 +354,25 @@ impl CreateConnection {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::Connection, rt::Error<CreateConnectionError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::Connection, rt::Error<CreateConnectionError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Connection>, rt::Error<CreateConnectionError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::Connection>,
+            rt::Error<CreateConnectionError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CreateConnectionError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CreateConnection`].
@@ -453,19 +462,22 @@ impl GetConnection {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::Connection, rt::Error<GetConnectionError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::Connection, rt::Error<GetConnectionError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Connection>, rt::Error<GetConnectionError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Connection>, rt::Error<GetConnectionError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetConnectionError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetConnection`].
@@ -557,19 +569,25 @@ impl UpdateConnection {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::Connection, rt::Error<UpdateConnectionError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::Connection, rt::Error<UpdateConnectionError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Connection>, rt::Error<UpdateConnectionError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::Connection>,
+            rt::Error<UpdateConnectionError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<UpdateConnectionError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpdateConnection`].
@@ -665,18 +683,22 @@ impl DeleteConnection {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<DeleteConnectionError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), rt::Error<DeleteConnectionError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<DeleteConnectionError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<DeleteConnectionError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<DeleteConnectionError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`DeleteConnection`].
@@ -774,22 +796,25 @@ impl TestConnection {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ConnectionTestResult, rt::Error<TestConnectionError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ConnectionTestResult, rt::Error<TestConnectionError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ConnectionTestResult>,
-        rt::Error<TestConnectionError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ConnectionTestResult>,
+            rt::Error<TestConnectionError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<TestConnectionError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`TestConnection`].
@@ -912,25 +937,28 @@ impl ListConnectionTables {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::SourceTable, models::PageMeta>,
-        rt::Error<ListConnectionTablesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::SourceTable, models::PageMeta>,
+            rt::Error<ListConnectionTablesError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::SourceTable, models::PageMeta>>,
-        rt::Error<ListConnectionTablesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::SourceTable, models::PageMeta>>,
+            rt::Error<ListConnectionTablesError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListConnectionTablesError>(request).await?;
-        response.decode_page(&LIST_CONNECTION_TABLES_PAGINATION)
+        self.client.send_page(request, &LIST_CONNECTION_TABLES_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -1066,22 +1094,25 @@ impl ListConnectionColumns {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::SourceColumn>, rt::Error<ListConnectionColumnsError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SourceColumn>, rt::Error<ListConnectionColumnsError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<Vec<models::SourceColumn>>,
-        rt::Error<ListConnectionColumnsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<Vec<models::SourceColumn>>,
+            rt::Error<ListConnectionColumnsError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<ListConnectionColumnsError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`ListConnectionColumns`].
@@ -1172,22 +1203,25 @@ impl ListConnectionSchemas {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::SchemaName>, rt::Error<ListConnectionSchemasError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SchemaName>, rt::Error<ListConnectionSchemasError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<Vec<models::SchemaName>>,
-        rt::Error<ListConnectionSchemasError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<Vec<models::SchemaName>>,
+            rt::Error<ListConnectionSchemasError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<ListConnectionSchemasError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`ListConnectionSchemas`].
@@ -1273,25 +1307,25 @@ impl ListConnectionCatalogs {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CatalogName>, rt::Error<ListConnectionCatalogsError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CatalogName>, rt::Error<ListConnectionCatalogsError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<Vec<models::CatalogName>>,
-        rt::Error<ListConnectionCatalogsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<Vec<models::CatalogName>>,
+            rt::Error<ListConnectionCatalogsError>,
+        >,
     > {
         let request = self.request();
-        let response = self
-            .client
-            .execute::<ListConnectionCatalogsError>(request)
-            .await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`ListConnectionCatalogs`].
@@ -1397,22 +1431,25 @@ impl PreviewConnectionData {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DataPreview, rt::Error<PreviewConnectionDataError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::DataPreview, rt::Error<PreviewConnectionDataError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::DataPreview>,
-        rt::Error<PreviewConnectionDataError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::DataPreview>,
+            rt::Error<PreviewConnectionDataError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<PreviewConnectionDataError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`PreviewConnectionData`].
@@ -1500,22 +1537,25 @@ impl GetConnectorGallery {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ConnectorGallery, rt::Error<GetConnectorGalleryError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ConnectorGallery, rt::Error<GetConnectorGalleryError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ConnectorGallery>,
-        rt::Error<GetConnectorGalleryError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ConnectorGallery>,
+            rt::Error<GetConnectorGalleryError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<GetConnectorGalleryError>(request).await?;
-        response.decode_json()
+        self.client.send(request, rt::RawResponse::decode_json)
     }
 }
 /// The documented error responses of [`GetConnectorGallery`].

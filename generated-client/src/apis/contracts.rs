@@ -120,25 +120,28 @@ impl ListContracts {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::Contract, models::PageMeta>,
-        rt::Error<ListContractsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::Contract, models::PageMeta>,
+            rt::Error<ListContractsError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::Contract, models::PageMeta>>,
-        rt::Error<ListContractsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::Contract, models::PageMeta>>,
+            rt::Error<ListContractsError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListContractsError>(request).await?;
-        response.decode_page(&LIST_CONTRACTS_PAGINATION)
+        self.client.send_page(request, &LIST_CONTRACTS_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -257,17 +260,22 @@ impl CreateContract {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Contract, rt::Error<CreateContractError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Contract, rt::Error<CreateContractError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Contract>, rt::Error<CreateContractError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Contract>, rt::Error<CreateContractError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CreateContractError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CreateContract`].
@@ -357,17 +365,22 @@ impl GetContract {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Contract, rt::Error<GetContractError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Contract, rt::Error<GetContractError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Contract>, rt::Error<GetContractError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Contract>, rt::Error<GetContractError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetContractError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetContract`].
@@ -455,17 +468,22 @@ impl UpdateContract {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Contract, rt::Error<UpdateContractError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Contract, rt::Error<UpdateContractError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Contract>, rt::Error<UpdateContractError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Contract>, rt::Error<UpdateContractError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<UpdateContractError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpdateContract`].

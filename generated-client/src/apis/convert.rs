@@ -89,25 +89,28 @@ impl DiscoverFivetranConnectors {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::FivetranDiscovery, rt::Error<DiscoverFivetranConnectorsError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::FivetranDiscovery,
+            rt::Error<DiscoverFivetranConnectorsError>,
+        >,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::FivetranDiscovery>,
-        rt::Error<DiscoverFivetranConnectorsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::FivetranDiscovery>,
+            rt::Error<DiscoverFivetranConnectorsError>,
+        >,
     > {
         let request = self.request();
-        let response = self
-            .client
-            .execute::<DiscoverFivetranConnectorsError>(request)
-            .await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`DiscoverFivetranConnectors`].
@@ -200,19 +203,22 @@ impl ParseDbtProject {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ParseJob, rt::Error<ParseDbtProjectError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ParseJob, rt::Error<ParseDbtProjectError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ParseJob>, rt::Error<ParseDbtProjectError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::ParseJob>, rt::Error<ParseDbtProjectError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<ParseDbtProjectError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`ParseDbtProject`].
@@ -305,19 +311,25 @@ impl ParseMatillionExport {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ParseJob, rt::Error<ParseMatillionExportError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ParseJob, rt::Error<ParseMatillionExportError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ParseJob>, rt::Error<ParseMatillionExportError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ParseJob>,
+            rt::Error<ParseMatillionExportError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<ParseMatillionExportError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`ParseMatillionExport`].

@@ -102,25 +102,28 @@ impl ListCredentials {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::Credential, models::PageMeta>,
-        rt::Error<ListCredentialsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::Credential, models::PageMeta>,
+            rt::Error<ListCredentialsError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::Credential, models::PageMeta>>,
-        rt::Error<ListCredentialsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::Credential, models::PageMeta>>,
+            rt::Error<ListCredentialsError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListCredentialsError>(request).await?;
-        response.decode_page(&LIST_CREDENTIALS_PAGINATION)
+        self.client.send_page(request, &LIST_CREDENTIALS_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -239,19 +242,25 @@ impl CreateCredential {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::Credential, rt::Error<CreateCredentialError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::Credential, rt::Error<CreateCredentialError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Credential>, rt::Error<CreateCredentialError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::Credential>,
+            rt::Error<CreateCredentialError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CreateCredentialError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CreateCredential`].

@@ -151,25 +151,28 @@ impl ListDlqEntries {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::DlqEntry, models::PageMeta>,
-        rt::Error<ListDlqEntriesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::DlqEntry, models::PageMeta>,
+            rt::Error<ListDlqEntriesError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::DlqEntry, models::PageMeta>>,
-        rt::Error<ListDlqEntriesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::DlqEntry, models::PageMeta>>,
+            rt::Error<ListDlqEntriesError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListDlqEntriesError>(request).await?;
-        response.decode_page(&LIST_DLQ_ENTRIES_PAGINATION)
+        self.client.send_page(request, &LIST_DLQ_ENTRIES_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -293,17 +296,22 @@ impl GetDlqStats {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::DlqStats, rt::Error<GetDlqStatsError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::DlqStats, rt::Error<GetDlqStatsError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::DlqStats>, rt::Error<GetDlqStatsError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::DlqStats>, rt::Error<GetDlqStatsError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetDlqStatsError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetDlqStats`].
@@ -388,17 +396,22 @@ impl GetDlqEntry {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::DlqEntry, rt::Error<GetDlqEntryError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::DlqEntry, rt::Error<GetDlqEntryError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::DlqEntry>, rt::Error<GetDlqEntryError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::DlqEntry>, rt::Error<GetDlqEntryError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetDlqEntryError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetDlqEntry`].

@@ -105,17 +105,22 @@ impl ListFolders {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<Vec<models::Folder>, rt::Error<ListFoldersError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Folder>, rt::Error<ListFoldersError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::Folder>>, rt::Error<ListFoldersError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<Vec<models::Folder>>, rt::Error<ListFoldersError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<ListFoldersError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`ListFolders`].
@@ -208,17 +213,22 @@ impl CreateFolder {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Folder, rt::Error<CreateFolderError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Folder, rt::Error<CreateFolderError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Folder>, rt::Error<CreateFolderError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Folder>, rt::Error<CreateFolderError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CreateFolderError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CreateFolder`].
@@ -308,17 +318,22 @@ impl GetFolder {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Folder, rt::Error<GetFolderError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Folder, rt::Error<GetFolderError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Folder>, rt::Error<GetFolderError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Folder>, rt::Error<GetFolderError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetFolderError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetFolder`].
@@ -406,17 +421,22 @@ impl UpdateFolder {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Folder, rt::Error<UpdateFolderError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Folder, rt::Error<UpdateFolderError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Folder>, rt::Error<UpdateFolderError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Folder>, rt::Error<UpdateFolderError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<UpdateFolderError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpdateFolder`].
@@ -511,18 +531,20 @@ impl DeleteFolder {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<DeleteFolderError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), rt::Error<DeleteFolderError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<DeleteFolderError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<DeleteFolderError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<DeleteFolderError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`DeleteFolder`].

@@ -91,22 +91,25 @@ impl GetGitIntegration {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::GitIntegration, rt::Error<GetGitIntegrationError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::GitIntegration, rt::Error<GetGitIntegrationError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::GitIntegration>,
-        rt::Error<GetGitIntegrationError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::GitIntegration>,
+            rt::Error<GetGitIntegrationError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<GetGitIntegrationError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetGitIntegration`].
@@ -194,22 +197,25 @@ impl SaveGitIntegration {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::GitIntegration, rt::Error<SaveGitIntegrationError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::GitIntegration, rt::Error<SaveGitIntegrationError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::GitIntegration>,
-        rt::Error<SaveGitIntegrationError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::GitIntegration>,
+            rt::Error<SaveGitIntegrationError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<SaveGitIntegrationError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`SaveGitIntegration`].
@@ -291,18 +297,22 @@ impl DeleteGitIntegration {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<DeleteGitIntegrationError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), rt::Error<DeleteGitIntegrationError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<DeleteGitIntegrationError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<DeleteGitIntegrationError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<DeleteGitIntegrationError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`DeleteGitIntegration`].
@@ -390,22 +400,25 @@ impl PushPipelinesToGit {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::GitPushResult, rt::Error<PushPipelinesToGitError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::GitPushResult, rt::Error<PushPipelinesToGitError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::GitPushResult>,
-        rt::Error<PushPipelinesToGitError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::GitPushResult>,
+            rt::Error<PushPipelinesToGitError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<PushPipelinesToGitError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`PushPipelinesToGit`].

@@ -105,25 +105,28 @@ impl ListGlobalVariables {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::GlobalVariable, models::PageMeta>,
-        rt::Error<ListGlobalVariablesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::GlobalVariable, models::PageMeta>,
+            rt::Error<ListGlobalVariablesError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::GlobalVariable, models::PageMeta>>,
-        rt::Error<ListGlobalVariablesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::GlobalVariable, models::PageMeta>>,
+            rt::Error<ListGlobalVariablesError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListGlobalVariablesError>(request).await?;
-        response.decode_page(&LIST_GLOBAL_VARIABLES_PAGINATION)
+        self.client.send_page(request, &LIST_GLOBAL_VARIABLES_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -250,22 +253,25 @@ impl UpsertGlobalVariable {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::GlobalVariable, rt::Error<UpsertGlobalVariableError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::GlobalVariable, rt::Error<UpsertGlobalVariableError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::GlobalVariable>,
-        rt::Error<UpsertGlobalVariableError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::GlobalVariable>,
+            rt::Error<UpsertGlobalVariableError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<UpsertGlobalVariableError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpsertGlobalVariable`].

@@ -110,22 +110,25 @@ impl TraceColumnLineage {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ColumnLineage, rt::Error<TraceColumnLineageError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ColumnLineage, rt::Error<TraceColumnLineageError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ColumnLineage>,
-        rt::Error<TraceColumnLineageError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ColumnLineage>,
+            rt::Error<TraceColumnLineageError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<TraceColumnLineageError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`TraceColumnLineage`].
@@ -221,28 +224,28 @@ impl TraceUpstreamColumnLineage {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        models::UpstreamColumnLineage,
-        rt::Error<TraceUpstreamColumnLineageError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::UpstreamColumnLineage,
+            rt::Error<TraceUpstreamColumnLineageError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::UpstreamColumnLineage>,
-        rt::Error<TraceUpstreamColumnLineageError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::UpstreamColumnLineage>,
+            rt::Error<TraceUpstreamColumnLineageError>,
+        >,
     > {
         let request = self.request();
-        let response = self
-            .client
-            .execute::<TraceUpstreamColumnLineageError>(request)
-            .await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`TraceUpstreamColumnLineage`].

@@ -121,19 +121,25 @@ impl StartConnectionSync {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SyncJobData, rt::Error<StartConnectionSyncError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::SyncJobData, rt::Error<StartConnectionSyncError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::SyncJobData>, rt::Error<StartConnectionSyncError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::SyncJobData>,
+            rt::Error<StartConnectionSyncError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<StartConnectionSyncError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`StartConnectionSync`].
@@ -244,25 +250,25 @@ impl StartConnectionBackfill {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::BackfillData, rt::Error<StartConnectionBackfillError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::BackfillData, rt::Error<StartConnectionBackfillError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::BackfillData>,
-        rt::Error<StartConnectionBackfillError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::BackfillData>,
+            rt::Error<StartConnectionBackfillError>,
+        >,
     > {
         let request = self.request();
-        let response = self
-            .client
-            .execute::<StartConnectionBackfillError>(request)
-            .await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`StartConnectionBackfill`].

@@ -255,25 +255,28 @@ impl ListPipelines {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::PipelineSummary, models::TotalMeta>,
-        rt::Error<ListPipelinesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::PipelineSummary, models::TotalMeta>,
+            rt::Error<ListPipelinesError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::PipelineSummary, models::TotalMeta>>,
-        rt::Error<ListPipelinesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::PipelineSummary, models::TotalMeta>>,
+            rt::Error<ListPipelinesError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListPipelinesError>(request).await?;
-        response.decode_page(&LIST_PIPELINES_PAGINATION)
+        self.client.send_page(request, &LIST_PIPELINES_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -392,17 +395,22 @@ impl CreatePipeline {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Pipeline, rt::Error<CreatePipelineError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Pipeline, rt::Error<CreatePipelineError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Pipeline>, rt::Error<CreatePipelineError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Pipeline>, rt::Error<CreatePipelineError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CreatePipelineError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CreatePipeline`].
@@ -492,17 +500,22 @@ impl GetPipeline {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Pipeline, rt::Error<GetPipelineError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Pipeline, rt::Error<GetPipelineError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Pipeline>, rt::Error<GetPipelineError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Pipeline>, rt::Error<GetPipelineError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetPipelineError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetPipeline`].
@@ -590,17 +603,22 @@ impl UpdatePipeline {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Pipeline, rt::Error<UpdatePipelineError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Pipeline, rt::Error<UpdatePipelineError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Pipeline>, rt::Error<UpdatePipelineError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Pipeline>, rt::Error<UpdatePipelineError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<UpdatePipelineError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpdatePipeline`].
@@ -696,18 +714,20 @@ impl DeletePipeline {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<DeletePipelineError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), rt::Error<DeletePipelineError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<DeletePipelineError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<DeletePipelineError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<DeletePipelineError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`DeletePipeline`].
@@ -801,19 +821,25 @@ impl UpdatePipelineStatus {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::Pipeline, rt::Error<UpdatePipelineStatusError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::Pipeline, rt::Error<UpdatePipelineStatusError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Pipeline>, rt::Error<UpdatePipelineStatusError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::Pipeline>,
+            rt::Error<UpdatePipelineStatusError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<UpdatePipelineStatusError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpdatePipelineStatus`].
@@ -944,17 +970,22 @@ impl RunPipeline {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Run, rt::Error<RunPipelineError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Run, rt::Error<RunPipelineError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Run>, rt::Error<RunPipelineError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Run>, rt::Error<RunPipelineError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<RunPipelineError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`RunPipeline`].
@@ -1079,25 +1110,28 @@ impl ListPipelineRuns {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::Run, models::CursorMeta>,
-        rt::Error<ListPipelineRunsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::Run, models::CursorMeta>,
+            rt::Error<ListPipelineRunsError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::Run, models::CursorMeta>>,
-        rt::Error<ListPipelineRunsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::Run, models::CursorMeta>>,
+            rt::Error<ListPipelineRunsError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListPipelineRunsError>(request).await?;
-        response.decode_page(&LIST_PIPELINE_RUNS_PAGINATION)
+        self.client.send_page(request, &LIST_PIPELINE_RUNS_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -1214,25 +1248,28 @@ impl GetPipelineExecutionStatus {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ExecutionStatus, rt::Error<GetPipelineExecutionStatusError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::ExecutionStatus,
+            rt::Error<GetPipelineExecutionStatusError>,
+        >,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ExecutionStatus>,
-        rt::Error<GetPipelineExecutionStatusError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ExecutionStatus>,
+            rt::Error<GetPipelineExecutionStatusError>,
+        >,
     > {
         let request = self.request();
-        let response = self
-            .client
-            .execute::<GetPipelineExecutionStatusError>(request)
-            .await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetPipelineExecutionStatus`].
@@ -1318,25 +1355,25 @@ impl GetPipelineExecutionPlan {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ExecutionPlan, rt::Error<GetPipelineExecutionPlanError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ExecutionPlan, rt::Error<GetPipelineExecutionPlanError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ExecutionPlan>,
-        rt::Error<GetPipelineExecutionPlanError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ExecutionPlan>,
+            rt::Error<GetPipelineExecutionPlanError>,
+        >,
     > {
         let request = self.request();
-        let response = self
-            .client
-            .execute::<GetPipelineExecutionPlanError>(request)
-            .await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetPipelineExecutionPlan`].
@@ -1422,22 +1459,25 @@ impl GetPipelineLineage {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PipelineLineage, rt::Error<GetPipelineLineageError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::PipelineLineage, rt::Error<GetPipelineLineageError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::PipelineLineage>,
-        rt::Error<GetPipelineLineageError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::PipelineLineage>,
+            rt::Error<GetPipelineLineageError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<GetPipelineLineageError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetPipelineLineage`].
@@ -1532,28 +1572,28 @@ impl GetPipelineColumnLineage {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        models::PipelineColumnLineage,
-        rt::Error<GetPipelineColumnLineageError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::PipelineColumnLineage,
+            rt::Error<GetPipelineColumnLineageError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::PipelineColumnLineage>,
-        rt::Error<GetPipelineColumnLineageError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::PipelineColumnLineage>,
+            rt::Error<GetPipelineColumnLineageError>,
+        >,
     > {
         let request = self.request();
-        let response = self
-            .client
-            .execute::<GetPipelineColumnLineageError>(request)
-            .await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetPipelineColumnLineage`].
@@ -1648,19 +1688,25 @@ impl GetPipelineQueryPlan {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::QueryPlan, rt::Error<GetPipelineQueryPlanError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::QueryPlan, rt::Error<GetPipelineQueryPlanError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::QueryPlan>, rt::Error<GetPipelineQueryPlanError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::QueryPlan>,
+            rt::Error<GetPipelineQueryPlanError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetPipelineQueryPlanError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetPipelineQueryPlan`].
@@ -1759,19 +1805,25 @@ impl PreviewPipeline {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PipelinePreview, rt::Error<PreviewPipelineError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::PipelinePreview, rt::Error<PreviewPipelineError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::PipelinePreview>, rt::Error<PreviewPipelineError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::PipelinePreview>,
+            rt::Error<PreviewPipelineError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<PreviewPipelineError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`PreviewPipeline`].

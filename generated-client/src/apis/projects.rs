@@ -108,19 +108,22 @@ impl ListProjects {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::Project>, rt::Error<ListProjectsError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Project>, rt::Error<ListProjectsError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::Project>>, rt::Error<ListProjectsError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<Vec<models::Project>>, rt::Error<ListProjectsError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<ListProjectsError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`ListProjects`].
@@ -213,17 +216,22 @@ impl CreateProject {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Project, rt::Error<CreateProjectError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Project, rt::Error<CreateProjectError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Project>, rt::Error<CreateProjectError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Project>, rt::Error<CreateProjectError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CreateProjectError>(request).await?;
-        response.decode_json()
+        self.client.send(request, rt::RawResponse::decode_json)
     }
 }
 /// The documented error responses of [`CreateProject`].
@@ -313,17 +321,22 @@ impl GetProject {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Project, rt::Error<GetProjectError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Project, rt::Error<GetProjectError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Project>, rt::Error<GetProjectError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Project>, rt::Error<GetProjectError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetProjectError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetProject`].
@@ -411,17 +424,22 @@ impl UpdateProject {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Project, rt::Error<UpdateProjectError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Project, rt::Error<UpdateProjectError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Project>, rt::Error<UpdateProjectError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Project>, rt::Error<UpdateProjectError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<UpdateProjectError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpdateProject`].
@@ -516,18 +534,20 @@ impl DeleteProject {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<DeleteProjectError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), rt::Error<DeleteProjectError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<DeleteProjectError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<DeleteProjectError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<DeleteProjectError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`DeleteProject`].

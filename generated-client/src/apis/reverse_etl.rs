@@ -158,25 +158,28 @@ impl ListReverseEtlSyncs {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::ReverseEtlSyncResource, models::PageMeta>,
-        rt::Error<ListReverseEtlSyncsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::ReverseEtlSyncResource, models::PageMeta>,
+            rt::Error<ListReverseEtlSyncsError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::ReverseEtlSyncResource, models::PageMeta>>,
-        rt::Error<ListReverseEtlSyncsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::ReverseEtlSyncResource, models::PageMeta>>,
+            rt::Error<ListReverseEtlSyncsError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListReverseEtlSyncsError>(request).await?;
-        response.decode_page(&LIST_REVERSE_ETL_SYNCS_PAGINATION)
+        self.client.send_page(request, &LIST_REVERSE_ETL_SYNCS_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -303,22 +306,28 @@ impl CreateReverseEtlSync {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ReverseEtlSyncResource, rt::Error<CreateReverseEtlSyncError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::ReverseEtlSyncResource,
+            rt::Error<CreateReverseEtlSyncError>,
+        >,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ReverseEtlSyncResource>,
-        rt::Error<CreateReverseEtlSyncError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ReverseEtlSyncResource>,
+            rt::Error<CreateReverseEtlSyncError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<CreateReverseEtlSyncError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CreateReverseEtlSync`].
@@ -403,22 +412,28 @@ impl GetReverseEtlSync {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ReverseEtlSyncResource, rt::Error<GetReverseEtlSyncError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::ReverseEtlSyncResource,
+            rt::Error<GetReverseEtlSyncError>,
+        >,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ReverseEtlSyncResource>,
-        rt::Error<GetReverseEtlSyncError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ReverseEtlSyncResource>,
+            rt::Error<GetReverseEtlSyncError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<GetReverseEtlSyncError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetReverseEtlSync`].
@@ -510,22 +525,28 @@ impl UpdateReverseEtlSync {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ReverseEtlSyncResource, rt::Error<UpdateReverseEtlSyncError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::ReverseEtlSyncResource,
+            rt::Error<UpdateReverseEtlSyncError>,
+        >,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ReverseEtlSyncResource>,
-        rt::Error<UpdateReverseEtlSyncError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ReverseEtlSyncResource>,
+            rt::Error<UpdateReverseEtlSyncError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<UpdateReverseEtlSyncError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpdateReverseEtlSync`].
@@ -615,18 +636,22 @@ impl DeleteReverseEtlSync {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<DeleteReverseEtlSyncError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), rt::Error<DeleteReverseEtlSyncError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<DeleteReverseEtlSyncError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<DeleteReverseEtlSyncError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<DeleteReverseEtlSyncError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`DeleteReverseEtlSync`].
@@ -719,22 +744,28 @@ impl RunReverseEtlSyncs {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ReverseEtlSyncRun>, rt::Error<RunReverseEtlSyncsError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<models::ReverseEtlSyncRun>,
+            rt::Error<RunReverseEtlSyncsError>,
+        >,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<Vec<models::ReverseEtlSyncRun>>,
-        rt::Error<RunReverseEtlSyncsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<Vec<models::ReverseEtlSyncRun>>,
+            rt::Error<RunReverseEtlSyncsError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<RunReverseEtlSyncsError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`RunReverseEtlSyncs`].

@@ -183,22 +183,28 @@ impl ListRuns {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<rt::Page<models::Run, models::CursorMeta>, rt::Error<ListRunsError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::Run, models::CursorMeta>,
+            rt::Error<ListRunsError>,
+        >,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::Run, models::CursorMeta>>,
-        rt::Error<ListRunsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::Run, models::CursorMeta>>,
+            rt::Error<ListRunsError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListRunsError>(request).await?;
-        response.decode_page(&LIST_RUNS_PAGINATION)
+        self.client.send_page(request, &LIST_RUNS_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -309,17 +315,20 @@ impl GetRun {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Run, rt::Error<GetRunError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Run, rt::Error<GetRunError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Run>, rt::Error<GetRunError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Run>, rt::Error<GetRunError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetRunError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetRun`].
@@ -406,17 +415,22 @@ impl CancelRun {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Run, rt::Error<CancelRunError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Run, rt::Error<CancelRunError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Run>, rt::Error<CancelRunError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Run>, rt::Error<CancelRunError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CancelRunError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CancelRun`].
@@ -512,19 +526,22 @@ impl ListRunNodes {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::RunNode>, rt::Error<ListRunNodesError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::RunNode>, rt::Error<ListRunNodesError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::RunNode>>, rt::Error<ListRunNodesError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<Vec<models::RunNode>>, rt::Error<ListRunNodesError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<ListRunNodesError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`ListRunNodes`].
@@ -627,17 +644,20 @@ impl GetRunLogs {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<String, rt::Error<GetRunLogsError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<String, rt::Error<GetRunLogsError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<String>, rt::Error<GetRunLogsError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<String>, rt::Error<GetRunLogsError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetRunLogsError>(request).await?;
-        response.into_text()
+        self.client.send(request, rt::RawResponse::into_text)
     }
 }
 /// The documented error responses of [`GetRunLogs`].

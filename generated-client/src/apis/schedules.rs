@@ -160,25 +160,28 @@ impl ListSchedules {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::ScheduleResource, models::PageMeta>,
-        rt::Error<ListSchedulesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::ScheduleResource, models::PageMeta>,
+            rt::Error<ListSchedulesError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::ScheduleResource, models::PageMeta>>,
-        rt::Error<ListSchedulesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::ScheduleResource, models::PageMeta>>,
+            rt::Error<ListSchedulesError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListSchedulesError>(request).await?;
-        response.decode_page(&LIST_SCHEDULES_PAGINATION)
+        self.client.send_page(request, &LIST_SCHEDULES_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -297,19 +300,25 @@ impl CreateSchedule {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ScheduleResource, rt::Error<CreateScheduleError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ScheduleResource, rt::Error<CreateScheduleError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ScheduleResource>, rt::Error<CreateScheduleError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ScheduleResource>,
+            rt::Error<CreateScheduleError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CreateScheduleError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CreateSchedule`].
@@ -394,19 +403,25 @@ impl GetSchedule {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ScheduleResource, rt::Error<GetScheduleError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ScheduleResource, rt::Error<GetScheduleError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ScheduleResource>, rt::Error<GetScheduleError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ScheduleResource>,
+            rt::Error<GetScheduleError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetScheduleError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetSchedule`].
@@ -494,19 +509,25 @@ impl UpdateSchedule {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ScheduleResource, rt::Error<UpdateScheduleError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ScheduleResource, rt::Error<UpdateScheduleError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ScheduleResource>, rt::Error<UpdateScheduleError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ScheduleResource>,
+            rt::Error<UpdateScheduleError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<UpdateScheduleError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpdateSchedule`].
@@ -596,18 +617,20 @@ impl DeleteSchedule {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<DeleteScheduleError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), rt::Error<DeleteScheduleError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<DeleteScheduleError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<DeleteScheduleError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<DeleteScheduleError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`DeleteSchedule`].
@@ -693,19 +716,25 @@ impl EnableSchedule {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ScheduleResource, rt::Error<EnableScheduleError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ScheduleResource, rt::Error<EnableScheduleError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ScheduleResource>, rt::Error<EnableScheduleError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ScheduleResource>,
+            rt::Error<EnableScheduleError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<EnableScheduleError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`EnableSchedule`].
@@ -791,22 +820,25 @@ impl DisableSchedule {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ScheduleResource, rt::Error<DisableScheduleError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::ScheduleResource, rt::Error<DisableScheduleError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ScheduleResource>,
-        rt::Error<DisableScheduleError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::ScheduleResource>,
+            rt::Error<DisableScheduleError>,
+        >,
     > {
         let request = self.request();
-        let response = self.client.execute::<DisableScheduleError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`DisableSchedule`].

@@ -168,25 +168,28 @@ impl ListStreams {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::StreamResource, models::PageMeta>,
-        rt::Error<ListStreamsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::StreamResource, models::PageMeta>,
+            rt::Error<ListStreamsError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::StreamResource, models::PageMeta>>,
-        rt::Error<ListStreamsError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::StreamResource, models::PageMeta>>,
+            rt::Error<ListStreamsError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListStreamsError>(request).await?;
-        response.decode_page(&LIST_STREAMS_PAGINATION)
+        self.client.send_page(request, &LIST_STREAMS_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -305,19 +308,25 @@ impl CreateStream {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::StreamResource, rt::Error<CreateStreamError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::StreamResource, rt::Error<CreateStreamError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::StreamResource>, rt::Error<CreateStreamError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::StreamResource>,
+            rt::Error<CreateStreamError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CreateStreamError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CreateStream`].
@@ -404,19 +413,25 @@ impl GetStreamSummary {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::StreamSummary, rt::Error<GetStreamSummaryError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::StreamSummary, rt::Error<GetStreamSummaryError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::StreamSummary>, rt::Error<GetStreamSummaryError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::StreamSummary>,
+            rt::Error<GetStreamSummaryError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetStreamSummaryError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetStreamSummary`].
@@ -505,18 +520,20 @@ impl DeleteStream {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<DeleteStreamError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), rt::Error<DeleteStreamError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<DeleteStreamError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<DeleteStreamError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<DeleteStreamError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`DeleteStream`].
@@ -620,19 +637,25 @@ impl StartStream {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::StreamResource, rt::Error<StartStreamError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::StreamResource, rt::Error<StartStreamError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::StreamResource>, rt::Error<StartStreamError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::StreamResource>,
+            rt::Error<StartStreamError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<StartStreamError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`StartStream`].
@@ -723,19 +746,22 @@ impl StopStream {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::StreamResource, rt::Error<StopStreamError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::StreamResource, rt::Error<StopStreamError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::StreamResource>, rt::Error<StopStreamError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::StreamResource>, rt::Error<StopStreamError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<StopStreamError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`StopStream`].
@@ -826,19 +852,25 @@ impl PauseStream {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::StreamResource, rt::Error<PauseStreamError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::StreamResource, rt::Error<PauseStreamError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::StreamResource>, rt::Error<PauseStreamError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::StreamResource>,
+            rt::Error<PauseStreamError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<PauseStreamError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`PauseStream`].

@@ -145,25 +145,28 @@ impl ListTemplates {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::Template, models::PageMeta>,
-        rt::Error<ListTemplatesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::Template, models::PageMeta>,
+            rt::Error<ListTemplatesError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::Template, models::PageMeta>>,
-        rt::Error<ListTemplatesError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::Template, models::PageMeta>>,
+            rt::Error<ListTemplatesError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListTemplatesError>(request).await?;
-        response.decode_page(&LIST_TEMPLATES_PAGINATION)
+        self.client.send_page(request, &LIST_TEMPLATES_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -282,17 +285,22 @@ impl CreateTemplate {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Template, rt::Error<CreateTemplateError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Template, rt::Error<CreateTemplateError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Template>, rt::Error<CreateTemplateError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Template>, rt::Error<CreateTemplateError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CreateTemplateError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CreateTemplate`].
@@ -377,17 +385,22 @@ impl GetTemplate {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::Template, rt::Error<GetTemplateError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::Template, rt::Error<GetTemplateError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::Template>, rt::Error<GetTemplateError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::Template>, rt::Error<GetTemplateError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetTemplateError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetTemplate`].

@@ -160,25 +160,28 @@ impl ListTriggers {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        rt::Page<models::TriggerResource, models::PageMeta>,
-        rt::Error<ListTriggersError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Page<models::TriggerResource, models::PageMeta>,
+            rt::Error<ListTriggersError>,
+        >,
     > {
-        Ok(self.send_with_response().await?.into_inner())
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<rt::Page<models::TriggerResource, models::PageMeta>>,
-        rt::Error<ListTriggersError>,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<rt::Page<models::TriggerResource, models::PageMeta>>,
+            rt::Error<ListTriggersError>,
+        >,
     > {
         let request = self.request(self.start.as_ref());
-        let response = self.client.execute::<ListTriggersError>(request).await?;
-        response.decode_page(&LIST_TRIGGERS_PAGINATION)
+        self.client.send_page(request, &LIST_TRIGGERS_PAGINATION)
     }
     /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
@@ -297,19 +300,25 @@ impl CreateTrigger {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TriggerResource, rt::Error<CreateTriggerError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::TriggerResource, rt::Error<CreateTriggerError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TriggerResource>, rt::Error<CreateTriggerError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::TriggerResource>,
+            rt::Error<CreateTriggerError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<CreateTriggerError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`CreateTrigger`].
@@ -399,19 +408,25 @@ impl GetTrigger {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TriggerResource, rt::Error<GetTriggerError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::TriggerResource, rt::Error<GetTriggerError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TriggerResource>, rt::Error<GetTriggerError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::TriggerResource>,
+            rt::Error<GetTriggerError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetTriggerError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetTrigger`].
@@ -499,19 +514,25 @@ impl UpdateTrigger {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TriggerResource, rt::Error<UpdateTriggerError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::TriggerResource, rt::Error<UpdateTriggerError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TriggerResource>, rt::Error<UpdateTriggerError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::TriggerResource>,
+            rt::Error<UpdateTriggerError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<UpdateTriggerError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpdateTrigger`].
@@ -606,18 +627,20 @@ impl DeleteTrigger {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<DeleteTriggerError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), rt::Error<DeleteTriggerError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<DeleteTriggerError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<DeleteTriggerError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<DeleteTriggerError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`DeleteTrigger`].
@@ -703,19 +726,25 @@ impl EnableTrigger {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TriggerResource, rt::Error<EnableTriggerError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::TriggerResource, rt::Error<EnableTriggerError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TriggerResource>, rt::Error<EnableTriggerError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::TriggerResource>,
+            rt::Error<EnableTriggerError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<EnableTriggerError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`EnableTrigger`].
@@ -801,19 +830,25 @@ impl DisableTrigger {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TriggerResource, rt::Error<DisableTriggerError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::TriggerResource, rt::Error<DisableTriggerError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TriggerResource>, rt::Error<DisableTriggerError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::TriggerResource>,
+            rt::Error<DisableTriggerError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<DisableTriggerError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`DisableTrigger`].

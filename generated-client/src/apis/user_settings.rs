@@ -112,19 +112,25 @@ impl GetUserProfile {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::UserProfile, rt::Error<GetUserProfileError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::UserProfile, rt::Error<GetUserProfileError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::UserProfile>, rt::Error<GetUserProfileError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::UserProfile>,
+            rt::Error<GetUserProfileError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetUserProfileError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetUserProfile`].
@@ -204,19 +210,25 @@ impl UpdateUserProfile {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::UserProfile, rt::Error<UpdateUserProfileError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    ) -> impl std::future::Future<
+        Output = Result<models::UserProfile, rt::Error<UpdateUserProfileError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::UserProfile>, rt::Error<UpdateUserProfileError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::Response<models::UserProfile>,
+            rt::Error<UpdateUserProfileError>,
+        >,
+    > {
         let request = self.request();
-        let response = self.client.execute::<UpdateUserProfileError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`UpdateUserProfile`].
@@ -301,18 +313,20 @@ impl ChangePassword {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<(), rt::Error<ChangePasswordError>> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), rt::Error<ChangePasswordError>>> {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<()>, rt::Error<ChangePasswordError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<()>, rt::Error<ChangePasswordError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<ChangePasswordError>(request).await?;
-        response.into_empty()
+        self.client.send(request, rt::RawResponse::into_empty)
     }
 }
 /// The documented error responses of [`ChangePassword`].
@@ -394,17 +408,22 @@ impl GetMfaStatus {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::MfaStatus, rt::Error<GetMfaStatusError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::MfaStatus, rt::Error<GetMfaStatusError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::MfaStatus>, rt::Error<GetMfaStatusError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::MfaStatus>, rt::Error<GetMfaStatusError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<GetMfaStatusError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`GetMfaStatus`].
@@ -493,17 +512,22 @@ impl EnableMfa {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::MfaEnrollment, rt::Error<EnableMfaError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::MfaEnrollment, rt::Error<EnableMfaError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::MfaEnrollment>, rt::Error<EnableMfaError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::MfaEnrollment>, rt::Error<EnableMfaError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<EnableMfaError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`EnableMfa`].
@@ -589,17 +613,22 @@ impl VerifyMfa {
         request
     }
     /// Sends the request and returns the decoded response (see `send_with_response`).
-    pub async fn send(self) -> Result<models::MfaStatus, rt::Error<VerifyMfaError>> {
-        Ok(self.send_with_response().await?.into_inner())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::MfaStatus, rt::Error<VerifyMfaError>>,
+    > {
+        rt::operation::value_of(self.send_with_response())
     }
     /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::MfaStatus>, rt::Error<VerifyMfaError>> {
+    ) -> impl std::future::Future<
+        Output = Result<rt::Response<models::MfaStatus>, rt::Error<VerifyMfaError>>,
+    > {
         let request = self.request();
-        let response = self.client.execute::<VerifyMfaError>(request).await?;
-        response.decode_data()
+        self.client.send(request, rt::RawResponse::decode_data)
     }
 }
 /// The documented error responses of [`VerifyMfa`].

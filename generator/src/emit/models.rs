@@ -141,22 +141,6 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
         let fallback = format!("`{}`", f.wire);
         let doc = docs::attrs(f.doc.as_deref().unwrap_or(&fallback));
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-        let rename = (crate::naming::unraw(&f.name) != f.wire).then(|| {
-            let wire = &f.wire;
-            quote!(#[serde(rename = #wire)])
-        });
-        let serde = match f.presence {
-            Presence::Required | Presence::RequiredNullable | Presence::Defaulted => {
-                TokenStream::new()
-            }
-            Presence::Optional => {
-                quote!(#[serde(skip_serializing_if = "Option::is_none")])
-            }
-            Presence::OptionalNullable => {
-                let path = format!("{}::Nullable::is_absent", rt.to_string().replace(' ', ""));
-                quote!(#[serde(skip_serializing_if = #path)])
-            }
-        };
         if let (Presence::Defaulted, Some(d)) = (f.presence, &f.default) {
             let fn_name = default_fn_name(&t.name, &f.name);
             let value = default_expr(api, d, f);
@@ -167,8 +151,6 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
         fields.push(quote! {
             #doc
             #deprecated
-            #rename
-            #serde
             pub #fname: #fty,
         });
     }
@@ -177,7 +159,6 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
         let a = ty(api, a, Place::Models);
         quote! {
             /// Properties beyond the declared ones.
-            #[serde(flatten)]
             pub #additional_name: std::collections::BTreeMap<String, #a>,
         }
     });
@@ -232,14 +213,17 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
             }
         }
     });
+    let serialize = struct_serialize(t, s);
     let deserialize = struct_deserialize(t, s);
     quote! {
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
+
+        #serialize
 
         #deserialize
 
@@ -261,6 +245,42 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
 }
 
 /// `Deserialize` for a struct: a map visitor with one arm per field (see `runtime::de`).
+/// `Serialize` through the runtime's `ObjectWriter`: one call per field, no `?`.
+fn struct_serialize(t: &TypeDef, s: &StructDef) -> TokenStream {
+    let rt = rt(Place::Models);
+    let name = ident(&t.name);
+    let calls = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let wire = &f.wire;
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable | Presence::Defaulted => {
+                quote!(object.field(#wire, &self.#n);)
+            }
+            Presence::Optional => quote!(object.optional(#wire, &self.#n);),
+            Presence::OptionalNullable => quote!(object.nullable(#wire, &self.#n);),
+        }
+    });
+    let additional = s.additional.as_ref().map(|_| {
+        let a = ident(&s.additional_name);
+        quote!(object.additional(&self.#a);)
+    });
+    let binding = if s.fields.is_empty() && s.additional.is_none() {
+        quote!(let object)
+    } else {
+        quote!(let mut object)
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #binding = #rt::ObjectWriter::new(serializer);
+                #(#calls)*
+                #additional
+                object.end()
+            }
+        }
+    }
+}
+
 fn struct_deserialize(t: &TypeDef, s: &StructDef) -> TokenStream {
     let rt = rt(Place::Models);
     let name = ident(&t.name);
@@ -272,13 +292,13 @@ fn struct_deserialize(t: &TypeDef, s: &StructDef) -> TokenStream {
     let arms = slots
         .iter()
         .enumerate()
-        .map(|(i, slot)| quote!(#rt::Field::Known(#i) => #slot = Some(map.next_value()?),));
+        .map(|(i, slot)| quote!(#rt::Field::Known(#i) => map.value(&mut #slot),));
     let inits = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let n = ident(&f.name);
         let wire = &f.wire;
         match f.presence {
             Presence::Required => quote! {
-                #n: #slot.ok_or_else(|| <A::Error as serde::de::Error>::missing_field(#wire))?
+                #n: #rt::de::required(#slot, #wire)?
             },
             Presence::RequiredNullable | Presence::Optional => quote!(#n: #slot.flatten()),
             Presence::OptionalNullable => quote!(#n: #slot.unwrap_or(#rt::Nullable::Absent)),
@@ -294,9 +314,7 @@ fn struct_deserialize(t: &TypeDef, s: &StructDef) -> TokenStream {
             (
                 quote!(#rt::FieldSeed::keeping_unknown(FIELDS)),
                 quote!(let mut additional = std::collections::BTreeMap::new();),
-                quote!(#rt::Field::Unknown(Some(key)) => {
-                    additional.insert(key, map.next_value()?);
-                }),
+                quote!(#rt::Field::Unknown(Some(key)) => map.additional(&mut additional, key),),
                 quote!(#a: additional,),
             )
         }
@@ -309,23 +327,23 @@ fn struct_deserialize(t: &TypeDef, s: &StructDef) -> TokenStream {
     };
     let body = if s.fields.is_empty() && s.additional.is_none() {
         quote! {
-            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                map.next_value::<serde::de::IgnoredAny>()?;
+            let mut map = #rt::Fields::new(map, #seed);
+            while map.next_field()?.is_some() {
+                map.skip()?;
             }
             Ok(#name {})
         }
     } else {
         quote! {
+            let mut map = #rt::Fields::new(map, #seed);
             #(let mut #slots = None;)*
             #additional_decl
-            while let Some(field) = map.next_key_seed(#seed)? {
+            while let Some(field) = map.next_field()? {
                 match field {
                     #(#arms)*
                     #additional_arm
-                    _ => {
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                    }
-                }
+                    _ => map.skip(),
+                }?;
             }
             Ok(#name {
                 #(#inits,)*
@@ -343,7 +361,7 @@ fn struct_deserialize(t: &TypeDef, s: &StructDef) -> TokenStream {
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<#name, A::Error> {
                         #body
                     }
                 }

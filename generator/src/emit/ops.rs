@@ -646,8 +646,24 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     // Sending.
     let out = success_ty(api, op);
     let err = error_ty(op);
-    let decode = match &op.success {
-        Success::Single(case) => decode_call(op, &case.decode),
+    let dispatch = match &op.success {
+        Success::Single(ResponseCase {
+            decode: Decode::Page,
+            ..
+        }) => {
+            let pagination = static_name(op, "_PAGINATION");
+            quote!(self.client.send_page(request, &#pagination))
+        }
+        Success::Single(case) => {
+            let decoder = match case.decode {
+                Decode::Json(_) => quote!(decode_json),
+                Decode::Data(_) => quote!(decode_data),
+                Decode::Text => quote!(into_text),
+                Decode::Bytes => quote!(into_bytes),
+                Decode::Empty | Decode::Page => quote!(into_empty),
+            };
+            quote!(self.client.send(request, #rt::RawResponse::#decoder))
+        }
         Success::Enum { name, cases } => {
             let n = ident(name);
             let ordered = ordered(cases);
@@ -679,7 +695,11 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                 };
                 arms.push(quote!(_ => #call.map(|r| r.map(#wrap)),));
             }
-            quote!(match response.status() { #(#arms)* })
+            quote! {
+                self.client.send(request, |response: #rt::RawResponse| {
+                    match response.status() { #(#arms)* }
+                })
+            }
         }
     };
     let pagination_items = op.pagination.as_ref().map(|p| {
@@ -783,16 +803,6 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         .as_ref()
         .map(|e| error_enum(api, op, e))
         .unwrap_or_default();
-    let send_body = match &op.success {
-        Success::Single(ResponseCase {
-            decode: Decode::Empty,
-            ..
-        }) => quote! {
-            self.send_with_response().await?;
-            Ok(())
-        },
-        _ => quote!(Ok(self.send_with_response().await?.into_inner())),
-    };
     let send_doc = format!(
         " Sends the request and returns the decoded response (see `{}`).",
         "send_with_response"
@@ -838,16 +848,17 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             }
 
             #[doc = #send_doc]
-            pub async fn send(self) -> Result<#out, #rt::Error<#err>> {
-                #send_body
+            pub fn send(self) -> impl std::future::Future<Output = Result<#out, #rt::Error<#err>>> {
+                #rt::operation::value_of(self.send_with_response())
             }
 
             /// Sends the request and returns the decoded value with the response's status,
             /// headers, rate limit, request id and `meta`.
-            pub async fn send_with_response(self) -> Result<#rt::Response<#out>, #rt::Error<#err>> {
+            pub fn send_with_response(
+                self,
+            ) -> impl std::future::Future<Output = Result<#rt::Response<#out>, #rt::Error<#err>>> {
                 let request = #request_call;
-                let response = self.client.execute::<#err>(request).await?;
-                #decode
+                #dispatch
             }
 
             #pagination_methods
