@@ -5,9 +5,8 @@
 /// A field that can be left out, sent as `null`, or sent with a value. `Option` cannot tell the
 /// first two apart; PATCH-style bodies need to.
 ///
-/// Generated fields use `#[serde(default, skip_serializing_if = "Nullable::is_absent")]`, so
-/// `Absent` is left out of the JSON, `Null` is written as `null`, and on the way in a missing field
-/// is `Absent` and `null` is `Null`.
+/// Generated structs leave `Absent` out of the JSON (`ObjectWriter::nullable`) and write `Null` as
+/// `null`; on the way in a missing field is `Absent` and `null` is `Null`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Nullable<T> {
     /// Not present.
@@ -89,7 +88,7 @@ impl<T> From<T> for Nullable<T> {
 impl<T: ::serde::Serialize> ::serde::Serialize for Nullable<T> {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            // Absent is normally skipped by `skip_serializing_if`; on its own it is written as null.
+            // Generated structs leave Absent out; on its own it is written as null.
             Self::Absent | Self::Null => serializer.serialize_none(),
             Self::Value(v) => serializer.serialize_some(v),
         }
