@@ -36,6 +36,7 @@ pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
         .map(|u| u.trim_end_matches('/').to_string());
 
     let auth = security_schemes(doc, &mut diags);
+    undeclared_security(doc, &mut diags);
 
     let mut ts = TypeSpace::new(doc);
     ts.components();
@@ -177,6 +178,50 @@ fn security_schemes(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<AuthSche
         }
     }
     out
+}
+
+/// Security requirements that name a scheme `#/components/securitySchemes` does not declare: the
+/// client cannot know how to send those credentials, so each one is a warning at its pointer.
+fn undeclared_security(doc: &Document, diags: &mut Vec<Diagnostic>) {
+    let declared: Vec<&String> = doc
+        .raw
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().collect())
+        .unwrap_or_default();
+    let mut check = |requirements: &Value, at: &str| {
+        let Some(requirements) = requirements.as_array() else {
+            return;
+        };
+        for (i, requirement) in requirements.iter().enumerate() {
+            for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
+                if !declared.contains(&name) {
+                    diags.push(
+                        Diagnostic::warning(
+                            push_pointer(&format!("{at}/{i}"), name),
+                            format!("security requirement `{name}` names no scheme in `#/components/securitySchemes`"),
+                        )
+                        .help("declare the scheme there (or fix the name); until then the operation sends whatever credentials the client was built with"),
+                    );
+                }
+            }
+        }
+    };
+    if let Some(requirements) = doc.raw.get("security") {
+        check(requirements, "#/security");
+    }
+    let paths = doc.raw.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        let item_ptr = push_pointer("#/paths", path);
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if let Some(requirements) = op.get("security") {
+                check(
+                    requirements,
+                    &format!("{}/security", push_pointer(&item_ptr, method)),
+                );
+            }
+        }
+    }
 }
 
 /// When error responses share an envelope whose `code` (or `error.code`) is a string enum, the

@@ -668,6 +668,40 @@ impl<'d> TypeSpace<'d> {
                 },
             ));
         }
+        if let Some(d) = &schema.schema_data.discriminator {
+            // A mapping whose target is missing or is not one of the alternatives cannot be
+            // honoured: say so rather than drop it silently.
+            let schema_ptr = pointer.rsplit_once('/').map_or(pointer, |(head, _)| head);
+            let mapping_ptr = format!("{schema_ptr}/discriminator/mapping");
+            for (key, target) in &d.mapping {
+                let full = if target.starts_with('#') {
+                    target.clone()
+                } else {
+                    push_pointer("#/components/schemas", target)
+                };
+                let at = push_pointer(&mapping_ptr, key);
+                let message = match self.doc.follow(&full, &at) {
+                    Err(_) => format!(
+                        "discriminator value `{key}` maps to `{target}`, which does not exist"
+                    ),
+                    Ok(resolved)
+                        if !variants
+                            .iter()
+                            .any(|(r, _)| r.as_deref() == Some(resolved.as_str())) =>
+                    {
+                        format!(
+                            "discriminator value `{key}` maps to `{target}`, which is not one of the alternatives"
+                        )
+                    }
+                    Ok(_) => continue,
+                };
+                self.diags.push(
+                    Diagnostic::warning(at, message).help(
+                        "point the mapping at one of the oneOf/anyOf alternatives; until then that value decodes as the enum's `Unknown` case",
+                    ),
+                );
+            }
+        }
         let discriminator = schema.schema_data.discriminator.as_ref().and_then(|d| {
             let mut mapping = Vec::new();
             for (idx, (reference, _)) in variants.iter().enumerate() {
