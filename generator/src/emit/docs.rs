@@ -77,6 +77,12 @@ pub(crate) fn sanitize(text: &str) -> String {
     result.join("\n")
 }
 
+/// Whether `chars` begins with `prefix` (without collecting a `String` per position).
+fn starts_with(chars: &[char], prefix: &str) -> bool {
+    let mut rest = chars.iter();
+    prefix.chars().all(|p| rest.next() == Some(&p))
+}
+
 /// Escapes one line outside code blocks: brackets, angle brackets and bare URLs. Inline code
 /// spans are left alone.
 fn escape_inline(line: &str) -> String {
@@ -106,8 +112,8 @@ fn escape_inline(line: &str) -> String {
                 continue;
             }
         }
-        let rest: String = chars[i..].iter().take(8).collect();
-        if rest.starts_with("http://") || rest.starts_with("https://") {
+        if c == 'h' && (starts_with(&chars[i..], "http://") || starts_with(&chars[i..], "https://"))
+        {
             let end = chars[i..]
                 .iter()
                 .position(|c| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
