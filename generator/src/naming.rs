@@ -97,6 +97,11 @@ pub fn words(raw: &str) -> String {
 /// `snake_case` identifier (field, method, module) for a spec name; `fallback` when nothing
 /// usable remains.
 pub fn snake(raw: &str, fallback: &str) -> String {
+    // `kind` '_' cannot collide with camel's digit prefixes (letters).
+    cached(raw, fallback, '_', || snake_uncached(raw, fallback))
+}
+
+fn snake_uncached(raw: &str, fallback: &str) -> String {
     let w = words(raw);
     let mut s = if w.is_empty() {
         fallback.to_string()
@@ -134,17 +139,39 @@ pub fn variant(raw: &str, fallback: &str) -> String {
 }
 
 fn camel(raw: &str, fallback: &str, digit_prefix: char) -> String {
-    // Large specs ask for the same property names thousands of times; heck is not free.
+    cached(raw, fallback, digit_prefix, || {
+        camel_uncached(raw, fallback, digit_prefix)
+    })
+}
+
+/// Large specs ask for the same names thousands of times, and heck is not free: results are
+/// cached per thread, keyed by the raw name (looked up without allocating), then by the rarely
+/// varying rest (`kind` tells the conversions apart).
+fn cached(raw: &str, fallback: &str, kind: char, compute: impl FnOnce() -> String) -> String {
+    type Entries = Vec<(String, char, String)>;
     thread_local! {
-        static CACHE: std::cell::RefCell<std::collections::HashMap<(String, String, char), String>> =
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Entries>> =
             std::cell::RefCell::default();
     }
-    let key = (raw.to_string(), fallback.to_string(), digit_prefix);
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+    let hit = CACHE.with(|c| {
+        c.borrow().get(raw).and_then(|entries| {
+            entries
+                .iter()
+                .find(|(f, k, _)| f == fallback && *k == kind)
+                .map(|(_, _, value)| value.clone())
+        })
+    });
+    if let Some(hit) = hit {
         return hit;
     }
-    let value = camel_uncached(raw, fallback, digit_prefix);
-    CACHE.with(|c| c.borrow_mut().insert(key, value.clone()));
+    let value = compute();
+    CACHE.with(|c| {
+        c.borrow_mut().entry(raw.to_string()).or_default().push((
+            fallback.to_string(),
+            kind,
+            value.clone(),
+        ));
+    });
     value
 }
 
