@@ -12,6 +12,7 @@ use ::std::future::Future;
 use ::std::pin::Pin;
 use ::std::task::{Context, Poll};
 
+use ::serde::Deserialize;
 use ::serde::de::DeserializeOwned;
 use ::serde_json::Value;
 
@@ -113,13 +114,18 @@ pub enum PageStyle {
     },
 }
 
-/// The text at `pointer`: a non-empty string, or a number.
-fn text_at(body: &Value, pointer: &str) -> Option<String> {
-    match body.pointer(pointer)? {
+/// A value as a page token's text: a non-empty string, or a number.
+fn token_text(value: &Value) -> Option<String> {
+    match value {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// The text at `pointer`: a non-empty string, or a number.
+fn text_at(body: &Value, pointer: &str) -> Option<String> {
+    token_text(body.pointer(pointer)?)
 }
 
 /// The (decoded) value of a query parameter of `url`.
@@ -181,17 +187,66 @@ pub(super) fn link_next(headers: &::reqwest::header::HeaderMap) -> Option<String
     None
 }
 
+/// A decoded page, and the body's `meta` as sent.
+pub(super) type DecodedPage<T, M> = (Page<T, M>, Option<Value>);
+
+/// What [`Pagination::next_token`] reads of a page's body.
+pub(super) trait PageBody {
+    /// The value at a JSON pointer outside the items.
+    fn value_at(&self, pointer: &str) -> Option<&Value>;
+    /// The number of items (0 when the items are not an array).
+    fn item_count(&self) -> usize;
+    /// The token text at `id` in the last item: `None` when there are no items, `Some(None)`
+    /// when the last item has none.
+    fn last_item_text(&self, id: &str) -> Option<Option<String>>;
+}
+
+/// A page's body parsed whole into a [`Value`].
+pub(super) struct ValueBody<'a> {
+    /// The body.
+    pub(super) body: &'a Value,
+    /// The pointer of the items.
+    pub(super) items: &'a str,
+}
+
+impl PageBody for ValueBody<'_> {
+    fn value_at(&self, pointer: &str) -> Option<&Value> {
+        self.body.pointer(pointer)
+    }
+
+    fn item_count(&self) -> usize {
+        match self.body.pointer(self.items) {
+            Some(Value::Array(items)) => items.len(),
+            _ => 0,
+        }
+    }
+
+    fn last_item_text(&self, id: &str) -> Option<Option<String>> {
+        match self.body.pointer(self.items) {
+            Some(Value::Array(items)) => items.last().map(|last| text_at(last, id)),
+            _ => None,
+        }
+    }
+}
+
 impl Pagination {
-    /// The token of the page after `response`, whose parsed body is `body`.
+    /// The pointers outside the items whose values decide the next page, and `/meta`.
+    fn body_pointers(&self) -> ([&'static str; 2], usize) {
+        match self.style {
+            PageStyle::Cursor { next, .. } | PageStyle::NextUrl { next } => ([META, next], 2),
+            PageStyle::HasMore { has_more, .. } => ([META, has_more], 2),
+            PageStyle::Offset { .. } | PageStyle::PageNumber { .. } | PageStyle::LinkHeader => {
+                ([META, META], 1)
+            }
+        }
+    }
+
+    /// The token of the page after `response`, whose body is `body`.
     pub(super) fn next_token(
         &self,
         response: &RawResponse,
-        body: &Value,
+        body: &dyn PageBody,
     ) -> Result<Option<PageToken>, Box<DecodeError>> {
-        let item_count = match body.pointer(self.items) {
-            Some(Value::Array(items)) => items.len(),
-            _ => 0,
-        };
         let resolve = |target: &str| -> Result<PageToken, Box<DecodeError>> {
             let url = response.url().join(target).map_err(|e| {
                 response.decode_error(String::new(), format!("invalid next-page URL: {e}"))
@@ -200,20 +255,17 @@ impl Pagination {
                 without_param(url, response.secret_query()).to_string(),
             ))
         };
+        let text_at = |pointer: &str| body.value_at(pointer).and_then(token_text);
         Ok(match self.style {
-            PageStyle::Cursor { next, .. } => text_at(body, next).map(PageToken::Cursor),
+            PageStyle::Cursor { next, .. } => text_at(next).map(PageToken::Cursor),
             PageStyle::HasMore { has_more, id, .. } => {
-                if body.pointer(has_more) != Some(&Value::Bool(true)) {
+                if body.value_at(has_more) != Some(&Value::Bool(true)) {
                     return Ok(None);
                 }
-                let last = match body.pointer(self.items) {
-                    Some(Value::Array(items)) => items.last(),
-                    _ => None,
-                };
-                let Some(last) = last else {
+                let Some(last) = body.last_item_text(id) else {
                     return Ok(None);
                 };
-                match text_at(last, id) {
+                match last {
                     Some(cursor) => Some(PageToken::Cursor(cursor)),
                     None => {
                         return Err(response.decode_error(
@@ -230,7 +282,7 @@ impl Pagination {
                 let limit = limit_param
                     .and_then(|p| query_param(response.url(), p))
                     .and_then(|v| v.parse::<u64>().ok());
-                let count = item_count as u64;
+                let count = body.item_count() as u64;
                 if count == 0 || limit.is_some_and(|limit| count < limit) {
                     None
                 } else {
@@ -241,7 +293,7 @@ impl Pagination {
                 let current = query_param(response.url(), param)
                     .and_then(|v| v.parse::<u64>().ok())
                     .unwrap_or(first);
-                if item_count == 0 {
+                if body.item_count() == 0 {
                     None
                 } else {
                     Some(PageToken::Page(current.saturating_add(1)))
@@ -251,11 +303,479 @@ impl Pagination {
                 Some(target) => Some(resolve(&target)?),
                 None => None,
             },
-            PageStyle::NextUrl { next } => match text_at(body, next) {
+            PageStyle::NextUrl { next } => match text_at(next) {
                 Some(target) => Some(resolve(&target)?),
                 None => None,
             },
         })
+    }
+
+    /// Decodes a page in one pass over the body: the items straight into `Vec<T>`, the few
+    /// values the next page depends on and `meta` as [`Value`]s, everything else skipped.
+    /// `None` when the page does not decode (or its pointers overlap in a way this decoder
+    /// leaves alone): the caller then decodes it through a [`Value`], which says why.
+    pub(super) fn decode_in_one_pass<T: DeserializeOwned, M: DeserializeOwned>(
+        &self,
+        response: &RawResponse,
+    ) -> Option<DecodedPage<T, M>> {
+        let (pointers, count) = self.body_pointers();
+        let plan = Plan::new(Some(self.items), &pointers[..count])?;
+        let mut found = Found::new(Typed::<T>(None), &plan);
+        let mut de = ::serde_json::Deserializer::from_slice(response.body());
+        ::serde::de::DeserializeSeed::deserialize(Node::root(&plan, &mut found), &mut de).ok()?;
+        de.end().ok()?;
+        let items = found.items.0?;
+        let body = Walked {
+            plan: &plan,
+            captured: &found.captured,
+            item_count: items.len(),
+            bytes: response.body(),
+            items: self.items,
+        };
+        let next = self.next_token(response, &body).ok()?;
+        let meta_value = match body.value_at(META) {
+            Some(Value::Null) | None => None,
+            Some(value) => Some(value.clone()),
+        };
+        let meta = match &meta_value {
+            Some(value) => Some(M::deserialize(value).ok()?),
+            None => None,
+        };
+        Some((Page { items, meta, next }, meta_value))
+    }
+}
+
+// One-pass page decoding. A `Plan` lists the JSON pointers to pick out of a body: at most one of
+// items (deserialized by an `ItemsSink`) and values captured whole as `Value`s. `Node` walks
+// the body as a `DeserializeSeed`, entering only the object members and array elements on the
+// way to a pointer, and skips everything else with `IgnoredAny`.
+
+/// The pointer of a page's `meta` member.
+const META: &str = "/meta";
+
+/// Whether `outer` points at `inner` or at one of its ancestors.
+fn contains(outer: &str, inner: &str) -> bool {
+    inner
+        .strip_prefix(outer)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Whether a pointer token selects an array element (the rule of `Value::pointer`: digits, no
+/// sign, no leading zero).
+fn is_index(token: &str) -> bool {
+    let leading_zero = token.starts_with('0') && token.len() != 1;
+    !token.starts_with('+') && !leading_zero && token.parse::<usize>().is_ok()
+}
+
+/// A pointer's unescaped tokens (as `Value::pointer` reads them); `None` for a pointer that
+/// `Value::pointer` never resolves.
+fn pointer_tokens(pointer: &str) -> Option<Vec<::std::borrow::Cow<'_, str>>> {
+    if pointer.is_empty() {
+        return Some(Vec::new());
+    }
+    let tokens = pointer.strip_prefix('/')?.split('/').map(|token| {
+        if token.contains('~') {
+            ::std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+        } else {
+            ::std::borrow::Cow::Borrowed(token)
+        }
+    });
+    Some(tokens.collect())
+}
+
+/// What a pointer of a [`Plan`] stands for.
+#[derive(Clone, Copy)]
+enum Target {
+    Items,
+    Capture(usize),
+}
+
+/// The pointers one walk picks out: none contains another.
+struct Plan<'p> {
+    targets: Vec<(Target, Vec<::std::borrow::Cow<'p, str>>)>,
+    /// The pointers of the captured values, by capture index.
+    captures: Vec<&'p str>,
+}
+
+impl<'p> Plan<'p> {
+    /// A plan for the items at `items` (if any) and the values at `wanted`. A wanted pointer
+    /// inside another is read from the outer value afterwards; one inside the items is never
+    /// found when they are an array, unless it names an element. `None` when a wanted pointer
+    /// contains the items or names one of their elements.
+    fn new(items: Option<&'p str>, wanted: &[&'p str]) -> Option<Self> {
+        let mut targets = Vec::new();
+        if let Some(items) = items {
+            targets.push((Target::Items, pointer_tokens(items)?));
+        }
+        let mut captures: Vec<&'p str> = Vec::new();
+        for &pointer in wanted {
+            if !(pointer.is_empty() || pointer.starts_with('/')) {
+                continue; // `Value::pointer` never finds it
+            }
+            if let Some(items) = items {
+                if contains(pointer, items) {
+                    return None;
+                }
+                if contains(items, pointer) {
+                    let token = pointer[items.len() + 1..].split('/').next().unwrap_or("");
+                    if is_index(token) {
+                        return None;
+                    }
+                    continue;
+                }
+            }
+            if captures.iter().any(|outer| contains(outer, pointer)) {
+                continue;
+            }
+            captures.retain(|inner| !contains(pointer, inner));
+            captures.push(pointer);
+        }
+        for (index, pointer) in captures.iter().enumerate() {
+            targets.push((Target::Capture(index), pointer_tokens(pointer)?));
+        }
+        if targets.len() > 64 {
+            return None;
+        }
+        Some(Self { targets, captures })
+    }
+
+    /// Every target.
+    fn all(&self) -> u64 {
+        u64::MAX >> (64 - self.targets.len().max(1))
+    }
+
+    /// The live target (if any) whose pointer ends at `depth`.
+    fn ending(&self, live: u64, depth: usize) -> Option<Target> {
+        self.targets
+            .iter()
+            .enumerate()
+            .find(|(i, (_, tokens))| live & (1 << i) != 0 && tokens.len() == depth)
+            .map(|(_, (target, _))| *target)
+    }
+
+    /// The live targets whose token at `depth` is accepted by `matches`.
+    fn narrow(&self, live: u64, depth: usize, matches: impl Fn(&str) -> bool) -> u64 {
+        let mut out = 0;
+        for (i, (_, tokens)) in self.targets.iter().enumerate() {
+            if live & (1 << i) != 0 && tokens.get(depth).is_some_and(|t| matches(t)) {
+                out |= 1 << i;
+            }
+        }
+        out
+    }
+}
+
+/// Receives the items of a walk.
+trait ItemsSink<'de> {
+    fn take<D: ::serde::Deserializer<'de>>(&mut self, deserializer: D) -> Result<(), D::Error>;
+}
+
+/// The items, deserialized (`null` is no items); `None` until found.
+struct Typed<T>(Option<Vec<T>>);
+
+impl<'de, T: ::serde::Deserialize<'de>> ItemsSink<'de> for Typed<T> {
+    fn take<D: ::serde::Deserializer<'de>>(&mut self, deserializer: D) -> Result<(), D::Error> {
+        let items: Option<Vec<T>> = ::serde::Deserialize::deserialize(deserializer)?;
+        self.0 = Some(items.unwrap_or_default());
+        Ok(())
+    }
+}
+
+/// For plans without items.
+struct NoItems;
+
+impl<'de> ItemsSink<'de> for NoItems {
+    fn take<D: ::serde::Deserializer<'de>>(&mut self, deserializer: D) -> Result<(), D::Error> {
+        ::serde::de::IgnoredAny::deserialize(deserializer).map(|_| ())
+    }
+}
+
+/// The value at one pointer inside the last item: `None` when the items are not a non-empty
+/// array, `Some(None)` when the last item has nothing there.
+struct LastItem<'p> {
+    plan: Plan<'p>,
+    last: Option<Option<Value>>,
+}
+
+impl<'de> ItemsSink<'de> for LastItem<'_> {
+    fn take<D: ::serde::Deserializer<'de>>(&mut self, deserializer: D) -> Result<(), D::Error> {
+        self.last = None;
+        deserializer.deserialize_any(LastItemVisitor(self))
+    }
+}
+
+struct LastItemVisitor<'a, 'p>(&'a mut LastItem<'p>);
+
+impl<'de> ::serde::de::Visitor<'de> for LastItemVisitor<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let sink = self.0;
+        let mut found = Found::new(NoItems, &sink.plan);
+        loop {
+            found.captured.iter_mut().for_each(|c| *c = None);
+            if seq
+                .next_element_seed(Node::root(&sink.plan, &mut found))?
+                .is_none()
+            {
+                return Ok(());
+            }
+            sink.last = Some(found.captured.first_mut().and_then(Option::take));
+        }
+    }
+
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map
+            .next_entry::<::serde::de::IgnoredAny, ::serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// What a walk found.
+struct Found<S> {
+    items: S,
+    captured: Vec<Option<Value>>,
+}
+
+impl<S> Found<S> {
+    fn new(items: S, plan: &Plan<'_>) -> Self {
+        Self {
+            items,
+            captured: vec![None; plan.captures.len()],
+        }
+    }
+}
+
+/// One value of the body, on the way to the `live` targets (a bit per target of the plan),
+/// whose first `depth` tokens lead here.
+struct Node<'a, 'p, S> {
+    plan: &'a Plan<'p>,
+    found: &'a mut Found<S>,
+    depth: usize,
+    live: u64,
+}
+
+impl<'a, 'p, S> Node<'a, 'p, S> {
+    fn root(plan: &'a Plan<'p>, found: &'a mut Found<S>) -> Self {
+        Self {
+            plan,
+            found,
+            depth: 0,
+            live: plan.all(),
+        }
+    }
+}
+
+impl<'de, S: ItemsSink<'de>> ::serde::de::DeserializeSeed<'de> for Node<'_, '_, S> {
+    type Value = ();
+
+    fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        match self.plan.ending(self.live, self.depth) {
+            Some(Target::Items) => self.found.items.take(deserializer),
+            Some(Target::Capture(index)) => {
+                self.found.captured[index] = Some(Value::deserialize(deserializer)?);
+                Ok(())
+            }
+            None => deserializer.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de, S: ItemsSink<'de>> ::serde::de::Visitor<'de> for Node<'_, '_, S> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Node {
+            plan,
+            found,
+            depth,
+            live,
+        } = self;
+        while let Some(next) = map.next_key_seed(Key { plan, depth, live })? {
+            if next == 0 {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            } else {
+                map.next_value_seed(Node {
+                    plan,
+                    found: &mut *found,
+                    depth: depth + 1,
+                    live: next,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Node {
+            plan,
+            found,
+            depth,
+            live,
+        } = self;
+        let mut index = 0usize;
+        loop {
+            let next = plan.narrow(live, depth, |token| {
+                is_index(token) && token.parse::<usize>() == Ok(index)
+            });
+            let more = if next == 0 {
+                seq.next_element::<::serde::de::IgnoredAny>()?.is_some()
+            } else {
+                seq.next_element_seed(Node {
+                    plan,
+                    found: &mut *found,
+                    depth: depth + 1,
+                    live: next,
+                })?
+                .is_some()
+            };
+            if !more {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// An object key, read as the live targets whose next token it is.
+struct Key<'a, 'p> {
+    plan: &'a Plan<'p>,
+    depth: usize,
+    live: u64,
+}
+
+impl<'de> ::serde::de::DeserializeSeed<'de> for Key<'_, '_> {
+    type Value = u64;
+
+    fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> Result<u64, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> ::serde::de::Visitor<'de> for Key<'_, '_> {
+    type Value = u64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<u64, E> {
+        Ok(self
+            .plan
+            .narrow(self.live, self.depth, |token| token == key))
+    }
+}
+
+/// A page's body as one walk found it.
+struct Walked<'a, 'p> {
+    plan: &'a Plan<'p>,
+    captured: &'a [Option<Value>],
+    item_count: usize,
+    bytes: &'a [u8],
+    items: &'p str,
+}
+
+impl PageBody for Walked<'_, '_> {
+    fn value_at(&self, pointer: &str) -> Option<&Value> {
+        let index = self
+            .plan
+            .captures
+            .iter()
+            .position(|outer| contains(outer, pointer))?;
+        let rest = &pointer[self.plan.captures[index].len()..];
+        self.captured[index].as_ref()?.pointer(rest)
+    }
+
+    fn item_count(&self) -> usize {
+        self.item_count
+    }
+
+    fn last_item_text(&self, id: &str) -> Option<Option<String>> {
+        if self.item_count == 0 {
+            return None;
+        }
+        // A second walk, only for `has_more` pages that have a next page: the items were
+        // deserialized into `T`, which keeps no trace of the id.
+        let failed = Some(None);
+        let Some(items) = Plan::new(Some(self.items), &[]) else {
+            return failed;
+        };
+        let Some(inner) = Plan::new(None, &[id]) else {
+            return failed;
+        };
+        let mut found = Found::new(
+            LastItem {
+                plan: inner,
+                last: None,
+            },
+            &items,
+        );
+        let mut de = ::serde_json::Deserializer::from_slice(self.bytes);
+        if ::serde::de::DeserializeSeed::deserialize(Node::root(&items, &mut found), &mut de)
+            .is_err()
+        {
+            return failed;
+        }
+        let last = found.items.last?;
+        Some(last.as_ref().and_then(token_text))
     }
 }
 
@@ -507,6 +1027,8 @@ where
             if let Some(item) = this.buffer.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
+            // The drained page's allocation goes before the next page is fetched and decoded.
+            this.buffer = Vec::new().into_iter();
             match ::futures_core::Stream::poll_next(Pin::new(&mut this.pages), cx) {
                 Poll::Ready(Some(Ok(page))) => this.buffer = page.items.into_iter(),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),

@@ -8,7 +8,7 @@ use ::serde::de::DeserializeOwned;
 use ::serde_json::Value;
 
 use super::error::{DecodeError, Error, snippet};
-use super::paginate::{Page, Pagination};
+use super::paginate::{DecodedPage, Page, Pagination, ValueBody};
 use super::rate_limit::RateLimit;
 
 /// The request id of a response: `X-Request-Id` (any case) or `Request-Id`.
@@ -156,30 +156,45 @@ impl RawResponse {
     }
 
     /// Deserializes the body as JSON, reporting where it failed.
+    ///
+    /// Decodes with plain `serde_json` (no bookkeeping on the way); only a body that does not
+    /// decode is decoded again with `serde_path_to_error`, to say where it failed.
     pub(super) fn parse_json<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
-        let trimmed = self.body.iter().all(u8::is_ascii_whitespace);
-        if trimmed {
-            return Err(
-                self.decode_error(String::new(), "the body is empty; expected JSON".to_owned())
-            );
+        let mut de = ::serde_json::Deserializer::from_slice(&self.body);
+        match T::deserialize(&mut de).and_then(|value| de.end().map(|()| value)) {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.json_error::<T>(error)),
+        }
+    }
+
+    /// Why the body does not decode as `T`: decodes it again, tracking the path, and describes
+    /// the failure (an empty or truncated body, a non-JSON content type). `first` is the error of
+    /// the first attempt, used if the second one somehow succeeds.
+    #[cold]
+    #[inline(never)]
+    fn json_error<T: DeserializeOwned>(&self, first: ::serde_json::Error) -> Box<DecodeError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return self.decode_error(String::new(), "the body is empty; expected JSON".to_owned());
         }
         let mut de = ::serde_json::Deserializer::from_slice(&self.body);
-        let result = ::serde_path_to_error::deserialize::<_, T>(&mut de)
-            .map_err(|e| (e.path().to_string(), e.into_inner()))
-            .and_then(|value| de.end().map(|()| value).map_err(|e| (String::new(), e)));
-        result.map_err(|(path, inner)| {
-            let mut message = inner.to_string();
-            if inner.is_eof() {
-                message = format!("the body ends too early (truncated?): {message}");
+        let (path, inner) = match ::serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(e) => (e.path().to_string(), e.into_inner()),
+            Ok(_) => match de.end() {
+                Err(e) => (String::new(), e),
+                Ok(()) => (String::new(), first),
+            },
+        };
+        let mut message = inner.to_string();
+        if inner.is_eof() {
+            message = format!("the body ends too early (truncated?): {message}");
+        }
+        match self.content_type() {
+            Some(ct) if !is_json_content_type(ct) => {
+                message = format!("expected JSON but the response is `{ct}`: {message}");
             }
-            match self.content_type() {
-                Some(ct) if !is_json_content_type(ct) => {
-                    message = format!("expected JSON but the response is `{ct}`: {message}");
-                }
-                _ => {}
-            }
-            self.decode_error(path, message)
-        })
+            _ => {}
+        }
+        self.decode_error(path, message)
     }
 
     fn into_response<T>(self, meta: Option<Value>, value: T) -> Response<T> {
@@ -220,18 +235,38 @@ impl RawResponse {
         self,
         pagination: &'static Pagination,
     ) -> Result<Response<Page<T, M>>, Error<E>> {
+        let (page, meta) = match pagination.decode_in_one_pass(&self) {
+            Some(decoded) => decoded,
+            None => self.decode_page_from_value(pagination)?,
+        };
+        Ok(self.into_response(meta, page))
+    }
+
+    /// [`decode_page`](Self::decode_page) through a [`Value`] of the whole body: slower, but it
+    /// reports what is wrong with a page that does not decode (the one-pass decoder only says
+    /// that it does not), and it handles pointers the one-pass decoder leaves to it.
+    #[cold]
+    #[inline(never)]
+    fn decode_page_from_value<T: DeserializeOwned, M: DeserializeOwned>(
+        &self,
+        pagination: &'static Pagination,
+    ) -> Result<DecodedPage<T, M>, Box<DecodeError>> {
         let mut body: Value = self.parse_json()?;
-        let next = pagination.next_token(&self, &body)?;
+        let next = pagination.next_token(
+            self,
+            &ValueBody {
+                body: &body,
+                items: pagination.items,
+            },
+        )?;
         let items_value = match body.pointer_mut(pagination.items) {
             Some(Value::Null) => Value::Array(Vec::new()),
             Some(value) => value.take(),
             None => {
-                return Err(self
-                    .decode_error(
-                        pointer_to_path(pagination.items),
-                        format!("no list of items at `{}`", pagination.items),
-                    )
-                    .into());
+                return Err(self.decode_error(
+                    pointer_to_path(pagination.items),
+                    format!("no list of items at `{}`", pagination.items),
+                ));
             }
         };
         let items: Vec<T> = ::serde_path_to_error::deserialize(items_value).map_err(|e| {
@@ -251,7 +286,7 @@ impl RawResponse {
             )?),
             None => None,
         };
-        Ok(self.into_response(meta_value, Page { items, meta, next }))
+        Ok((Page { items, meta, next }, meta_value))
     }
 
     /// The body as bytes.
