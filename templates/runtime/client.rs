@@ -4,6 +4,7 @@
 //! resource group; this module provides everything underneath.
 
 use ::std::fmt;
+use ::std::future::Future;
 use ::std::sync::Arc;
 use ::std::time::Duration;
 
@@ -17,7 +18,7 @@ use super::error::{
 };
 use super::operation::Operation;
 use super::rate_limit::{RateLimit, RateLimiter};
-use super::request::{Body, RequestBuilder};
+use super::request::{Body, RequestBuilder, RequestOptions};
 use super::response::RawResponse;
 use super::retry::{
     BudgetState, RetryBudget, RetryPolicy, is_idempotent_method, is_retryable_status,
@@ -404,6 +405,11 @@ impl ClientBuilder {
         if !default_headers.contains_key(::reqwest::header::USER_AGENT) {
             default_headers.insert(::reqwest::header::USER_AGENT, user_agent);
         }
+        // What authenticated operations send: the default headers and the credential header.
+        let mut auth_headers = default_headers.clone();
+        if let Some((name, value)) = credential.as_ref().and_then(Credential::header) {
+            auth_headers.insert(name, value);
+        }
         let custom_http = self.http.is_some();
         let http = match self.http {
             Some(client) => client,
@@ -421,6 +427,7 @@ impl ClientBuilder {
                 custom_http,
                 credential,
                 default_headers,
+                auth_headers,
                 timeout: self.timeout,
                 deadline: self.deadline,
                 retry: self.retry,
@@ -438,6 +445,8 @@ struct Inner {
     custom_http: bool,
     credential: Option<Credential>,
     default_headers: HeaderMap,
+    /// `default_headers` with the credential header, if it is one.
+    auth_headers: HeaderMap,
     timeout: Option<Duration>,
     deadline: Option<Duration>,
     retry: RetryPolicy,
@@ -472,8 +481,8 @@ struct Prepared {
     method: ::reqwest::Method,
     /// The URL sent, credentials included.
     url: Url,
-    /// The URL without credentials.
-    public_url: Url,
+    /// The URL without credentials, when it differs from `url` (an API key in the query).
+    public_url: Option<Url>,
     headers: HeaderMap,
     body: Option<Body>,
     /// Whether a retry after the request may have reached the server is allowed.
@@ -483,18 +492,33 @@ struct Prepared {
 impl Prepared {
     /// A fresh reqwest request for one attempt.
     fn request(&self, http: &::reqwest::Client) -> Result<::reqwest::Request, String> {
-        let builder = http
-            .request(self.method.clone(), self.url.clone())
-            .headers(self.headers.clone());
-        let builder = match &self.body {
-            None => builder,
-            Some(Body::Json(bytes)) | Some(Body::Bytes { bytes, .. }) => {
-                builder.body(bytes.clone())
+        let body: ::reqwest::Body = match &self.body {
+            None => {
+                let mut request = ::reqwest::Request::new(self.method.clone(), self.url.clone());
+                *request.headers_mut() = self.headers.clone();
+                return Ok(request);
             }
-            Some(Body::Form(text)) | Some(Body::Text { text, .. }) => builder.body(text.clone()),
-            Some(Body::Multipart(form)) => builder.multipart(form.to_form()?),
+            Some(Body::Json(bytes)) | Some(Body::Bytes { bytes, .. }) => bytes.clone().into(),
+            Some(Body::Form(text)) | Some(Body::Text { text, .. }) => text.clone().into(),
+            Some(Body::Multipart(form)) => {
+                // The builder sets the content type with the form's boundary.
+                return http
+                    .request(self.method.clone(), self.url.clone())
+                    .headers(self.headers.clone())
+                    .multipart(form.to_form()?)
+                    .build()
+                    .map_err(|e| e.without_url().to_string());
+            }
         };
-        builder.build().map_err(|e| e.without_url().to_string())
+        let mut request = ::reqwest::Request::new(self.method.clone(), self.url.clone());
+        *request.headers_mut() = self.headers.clone();
+        *request.body_mut() = Some(body);
+        Ok(request)
+    }
+
+    /// The URL without credentials.
+    fn into_public_url(self) -> Url {
+        self.public_url.unwrap_or(self.url)
     }
 }
 
@@ -509,7 +533,8 @@ fn passes(deadline: Instant, wait: Duration) -> bool {
 struct Received {
     status: u16,
     headers: HeaderMap,
-    url: Url,
+    /// The final URL, when asked for.
+    url: Option<Url>,
     body: ::bytes::Bytes,
 }
 
@@ -520,17 +545,20 @@ struct SendFailure {
     landed: bool,
 }
 
+/// Sends one attempt and reads the whole body. The final URL is kept only when `keep_url` (a
+/// caller-supplied reqwest client, whose redirects the runtime does not police).
 async fn send(
     http: &::reqwest::Client,
     request: ::reqwest::Request,
+    keep_url: bool,
 ) -> Result<Received, SendFailure> {
-    let response = http.execute(request).await.map_err(|error| SendFailure {
+    let mut response = http.execute(request).await.map_err(|error| SendFailure {
         landed: !error.is_connect(),
         error,
     })?;
     let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let url = response.url().clone();
+    let headers = ::std::mem::take(response.headers_mut());
+    let url = keep_url.then(|| response.url().clone());
     let body = response.bytes().await.map_err(|error| SendFailure {
         error,
         landed: true,
@@ -578,16 +606,25 @@ impl Client {
     /// The retry loop itself is not generic (see [`Client::execute_untyped`]): only the final
     /// conversion of an API error into the operation's typed error is, which keeps the code
     /// compiled per operation small.
-    pub async fn execute<E: OperationError>(
+    pub fn execute<E: OperationError>(
         &self,
         req: RequestBuilder,
-    ) -> Result<RawResponse, Error<E>> {
-        self.execute_untyped(req).await.map_err(Error::into_typed)
+    ) -> impl Future<Output = Result<RawResponse, Error<E>>> + Send + '_ {
+        // A combinator rather than an `async fn`: an `async fn` would keep its own copy of
+        // `req` in its state, making every future that awaits this one bigger.
+        ::futures_util::TryFutureExt::map_err(self.execute_untyped(req), Error::into_typed)
     }
 
     /// [`Client::execute`] without decoding the operation's typed error body.
-    pub async fn execute_untyped(&self, req: RequestBuilder) -> Result<RawResponse, Error> {
+    ///
+    /// The call's `api_call` span is created here; nothing is sent before the future is polled.
+    pub fn execute_untyped(
+        &self,
+        req: RequestBuilder,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
         let op = req.op;
+        // Without a subscriber interested in DEBUG, this is a disabled span: no fields are
+        // formatted, and entering it or recording into it does nothing.
         let span = ::tracing::debug_span!(
             "api_call",
             api = self.inner.info.crate_name,
@@ -597,11 +634,42 @@ impl Client {
             attempts = ::tracing::field::Empty,
             status = ::tracing::field::Empty,
         );
-        ::tracing::Instrument::instrument(self.run(req), span).await
+        // The call loop's state (a few KB: the request, the attempt in flight) lives on the
+        // heap, so the futures of the generated operations that wrap it stay small and cheap to
+        // move (into a task, a `FuturesUnordered`, …).
+        let run = Box::pin(self.run(req, span.clone()));
+        ::tracing::Instrument::instrument(run, span)
+    }
+
+    /// The URL of a request: the base URL's path, then the request's path and query.
+    fn request_url(&self, req: &RequestBuilder) -> Result<Url, String> {
+        let base = &self.inner.base_url;
+        let slash = if req.path.starts_with('/') { "" } else { "/" };
+        // Replacing the base URL's path parses only the path. A path with `?`, `#`, spaces or
+        // controls is parsed as part of a whole URL instead, which treats those differently.
+        let plain = req.path.bytes().all(|b| b > b' ' && b != b'?' && b != b'#');
+        let mut url = if plain {
+            let prefix = base.path().trim_end_matches('/');
+            let mut path = String::with_capacity(prefix.len() + slash.len() + req.path.len());
+            path.push_str(prefix);
+            path.push_str(slash);
+            path.push_str(&req.path);
+            let mut url = base.clone();
+            url.set_path(&path);
+            url
+        } else {
+            let base = base.as_str().trim_end_matches('/');
+            Url::parse(&format!("{base}{slash}{}", req.path))
+                .map_err(|e| format!("invalid path {:?}: {e}", req.path))?
+        };
+        if !req.query.is_empty() {
+            url.set_query(Some(&req.query_string()));
+        }
+        Ok(url)
     }
 
     /// Turns the builder into a request that can be sent repeatedly.
-    fn prepare(&self, req: RequestBuilder) -> Result<Prepared, String> {
+    fn prepare(&self, req: RequestBuilder, options: &RequestOptions) -> Result<Prepared, String> {
         if !req.problems.is_empty() {
             return Err(req.problems.join("; "));
         }
@@ -622,17 +690,7 @@ impl Client {
                 }
                 url
             }
-            None => {
-                let base = inner.base_url.as_str().trim_end_matches('/');
-                let slash = if req.path.starts_with('/') { "" } else { "/" };
-                let mut url = Url::parse(&format!("{base}{slash}{}", req.path))
-                    .map_err(|e| format!("invalid path {:?}: {e}", req.path))?;
-                let query = req.query_string();
-                if !query.is_empty() {
-                    url.set_query(Some(&query));
-                }
-                url
-            }
+            None => self.request_url(&req)?,
         };
         let credential = if op.authenticated {
             inner.credential.as_ref()
@@ -640,14 +698,15 @@ impl Client {
             None
         };
 
-        let mut headers = inner.default_headers.clone();
-        if let Some((name, value)) = credential.and_then(Credential::header) {
-            headers.insert(name, value);
-        }
+        let mut headers = if credential.is_some() {
+            inner.auth_headers.clone()
+        } else {
+            inner.default_headers.clone()
+        };
         for (name, value) in req.headers {
             headers.insert(name, value);
         }
-        for (name, value) in &req.options.headers {
+        for (name, value) in &options.headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| format!("{name:?} is not a valid header name"))?;
             let header_value = HeaderValue::from_str(value).map_err(|_| {
@@ -682,15 +741,13 @@ impl Client {
             }
         }
 
-        let key_header = op.idempotency_header.or(req
-            .options
-            .idempotency_key
-            .as_ref()
-            .map(|_| "Idempotency-Key"));
+        let key_header = op
+            .idempotency_header
+            .or(options.idempotency_key.as_ref().map(|_| "Idempotency-Key"));
         if let Some(header) = key_header {
             let name = HeaderName::from_bytes(header.as_bytes())
                 .map_err(|_| format!("{header:?} is not a valid header name"))?;
-            let key = match (&req.options.idempotency_key, headers.get(&name)) {
+            let key = match (&options.idempotency_key, headers.get(&name)) {
                 (Some(key), _) => HeaderValue::from_str(key)
                     .map_err(|_| "the idempotency key cannot be sent in a header".to_owned())?,
                 (None, Some(existing)) => existing.clone(),
@@ -699,11 +756,13 @@ impl Client {
             };
             headers.insert(name, key);
         }
-        let has_key = key_header.is_some() || headers.contains_key("idempotency-key");
-        let retry_safe = is_idempotent_method(&op.method) || has_key;
+        let retry_safe = is_idempotent_method(&op.method)
+            || key_header.is_some()
+            || headers.contains_key("idempotency-key");
 
-        let public_url = url.clone();
+        let mut public_url = None;
         if let Some((name, key)) = credential.and_then(Credential::query) {
+            public_url = Some(url.clone());
             url.query_pairs_mut().append_pair(name, key);
         }
         Ok(Prepared {
@@ -716,10 +775,14 @@ impl Client {
         })
     }
 
-    async fn run(&self, req: RequestBuilder) -> Result<RawResponse, Error> {
+    async fn run(
+        &self,
+        mut req: RequestBuilder,
+        span: ::tracing::Span,
+    ) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
-        let options = req.options.clone();
-        let prepared = self.prepare(req).map_err(Error::InvalidRequest)?;
+        let options = ::std::mem::take(&mut req.options);
+        let prepared = self.prepare(req, &options).map_err(Error::InvalidRequest)?;
         let secret_query = inner
             .credential
             .as_ref()
@@ -761,7 +824,7 @@ impl Client {
             }
 
             attempts += 1;
-            ::tracing::Span::current().record("attempts", attempts);
+            span.record("attempts", attempts);
             let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             let (limit, kind) = match (attempt_timeout, remaining) {
                 (Some(t), Some(r)) if r < t => (Some(r), TimeoutKind::Deadline),
@@ -782,8 +845,10 @@ impl Client {
             let request = prepared
                 .request(&inner.http)
                 .map_err(Error::InvalidRequest)?;
-            let sending =
-                ::tracing::Instrument::instrument(send(&inner.http, request), attempt_span.clone());
+            let sending = ::tracing::Instrument::instrument(
+                send(&inner.http, request, inner.custom_http),
+                attempt_span.clone(),
+            );
             let outcome = match limit {
                 Some(limit) => ::tokio::time::timeout(limit, sending).await.ok(),
                 None => Some(sending.await),
@@ -825,11 +890,11 @@ impl Client {
                 }
                 Some(Ok(received)) => {
                     attempt_span.record("status", received.status);
-                    ::tracing::Span::current().record("status", received.status);
-                    if inner.custom_http && !same_origin(&received.url, &prepared.url) {
+                    span.record("status", received.status);
+                    if let Some(url) = received.url.filter(|url| !same_origin(url, &prepared.url)) {
                         return Err(Error::InsecureRedirect {
-                            location: describe_url(&received.url),
-                            reason: if is_secure(&received.url) {
+                            location: describe_url(&url),
+                            reason: if is_secure(&url) {
                                 RedirectRefusal::CrossOrigin
                             } else {
                                 RedirectRefusal::Insecure
@@ -852,7 +917,7 @@ impl Client {
                             received.status,
                             received.headers,
                             received.body,
-                            prepared.public_url.clone(),
+                            prepared.into_public_url(),
                             secret_query,
                             attempts,
                         ));

@@ -11,6 +11,8 @@
 use ::std::sync::Mutex;
 use ::std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use ::reqwest::header::HeaderName;
+
 /// Reset values below this are taken as seconds from now rather than as a Unix time.
 const EPOCH_THRESHOLD: u64 = 1_000_000_000;
 
@@ -27,9 +29,26 @@ pub struct RateLimit {
     pub reset: Option<u64>,
 }
 
-fn header_number(headers: &::reqwest::header::HeaderMap, names: &[&str]) -> Option<u64> {
+// Looked up by `HeaderName` (a lookup by `&str` parses the name every time).
+static LIMIT: [HeaderName; 2] = [
+    HeaderName::from_static("x-ratelimit-limit"),
+    HeaderName::from_static("ratelimit-limit"),
+];
+static REMAINING: [HeaderName; 2] = [
+    HeaderName::from_static("x-ratelimit-remaining"),
+    HeaderName::from_static("ratelimit-remaining"),
+];
+static RESET: [HeaderName; 2] = [
+    HeaderName::from_static("x-ratelimit-reset"),
+    HeaderName::from_static("ratelimit-reset"),
+];
+
+fn header_number(headers: &::reqwest::header::HeaderMap, names: &[HeaderName]) -> Option<u64> {
+    if headers.is_empty() {
+        return None;
+    }
     names.iter().find_map(|name| {
-        let text = headers.get(*name)?.to_str().ok()?;
+        let text = headers.get(name)?.to_str().ok()?;
         // IETF draft values may carry parameters: "100, 100;w=60".
         let first = text.split([',', ';']).next()?.trim();
         first.parse::<u64>().ok().or_else(|| {
@@ -42,9 +61,8 @@ fn header_number(headers: &::reqwest::header::HeaderMap, names: &[&str]) -> Opti
     })
 }
 
-fn now_epoch_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
+fn epoch_secs(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
 }
@@ -52,16 +70,25 @@ fn now_epoch_secs() -> u64 {
 impl RateLimit {
     /// Reads the rate-limit headers.
     pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
-        let reset = header_number(headers, &["x-ratelimit-reset", "ratelimit-reset"]).map(|r| {
+        Self::from_headers_at(headers, SystemTime::now())
+    }
+
+    /// Reads the rate-limit headers of a response received at `received` (the time a relative
+    /// reset counts from).
+    pub(super) fn from_headers_at(
+        headers: &::reqwest::header::HeaderMap,
+        received: SystemTime,
+    ) -> Self {
+        let reset = header_number(headers, &RESET).map(|r| {
             if r < EPOCH_THRESHOLD {
-                now_epoch_secs().saturating_add(r)
+                epoch_secs(received).saturating_add(r)
             } else {
                 r
             }
         });
         Self {
-            limit: header_number(headers, &["x-ratelimit-limit", "ratelimit-limit"]),
-            remaining: header_number(headers, &["x-ratelimit-remaining", "ratelimit-remaining"]),
+            limit: header_number(headers, &LIMIT),
+            remaining: header_number(headers, &REMAINING),
             reset,
         }
     }

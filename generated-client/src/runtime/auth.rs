@@ -90,6 +90,11 @@ pub(super) struct Credential {
     scheme: AuthScheme,
     /// For `Basic` the base64 of `user:password`; otherwise the key or token.
     value: Secret,
+    /// The header form, for header-based schemes (built once, attached to every request).
+    header: Option<(
+        ::reqwest::header::HeaderName,
+        ::reqwest::header::HeaderValue,
+    )>,
 }
 
 impl fmt::Debug for Credential {
@@ -127,12 +132,18 @@ impl Credential {
         if !ok {
             return Err(BuildError::InvalidCredential);
         }
-        let credential = Self { scheme, value };
-        // Check once that the header form is valid, so attaching it later cannot fail.
-        if let AuthScheme::Bearer | AuthScheme::Basic | AuthScheme::ApiKeyHeader(_) = scheme {
-            credential.header().ok_or(BuildError::InvalidCredential)?;
-        }
-        Ok(credential)
+        // The header form is built (and checked) once, so attaching it later cannot fail.
+        let header = match scheme {
+            AuthScheme::Bearer | AuthScheme::Basic | AuthScheme::ApiKeyHeader(_) => {
+                Some(Self::header_for(scheme, &value).ok_or(BuildError::InvalidCredential)?)
+            }
+            AuthScheme::ApiKeyQuery(_) | AuthScheme::ApiKeyCookie(_) => None,
+        };
+        Ok(Self {
+            scheme,
+            value,
+            header,
+        })
     }
 
     /// The scheme.
@@ -147,13 +158,23 @@ impl Credential {
         ::reqwest::header::HeaderName,
         ::reqwest::header::HeaderValue,
     )> {
+        self.header.clone()
+    }
+
+    fn header_for(
+        scheme: AuthScheme,
+        value: &Secret,
+    ) -> Option<(
+        ::reqwest::header::HeaderName,
+        ::reqwest::header::HeaderValue,
+    )> {
         use ::reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
-        let (name, text) = match self.scheme {
-            AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {}", self.value.expose())),
-            AuthScheme::Basic => (AUTHORIZATION, format!("Basic {}", self.value.expose())),
+        let (name, text) = match scheme {
+            AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {}", value.expose())),
+            AuthScheme::Basic => (AUTHORIZATION, format!("Basic {}", value.expose())),
             AuthScheme::ApiKeyHeader(name) => (
                 HeaderName::from_bytes(name.as_bytes()).ok()?,
-                self.value.expose().to_owned(),
+                value.expose().to_owned(),
             ),
             AuthScheme::ApiKeyQuery(_) | AuthScheme::ApiKeyCookie(_) => return None,
         };

@@ -42,6 +42,16 @@ fn encode(text: &str) -> String {
     utf8_percent_encode(text, COMPONENT).to_string()
 }
 
+/// Percent-encodes what is written to it (as one path segment) onto a string.
+struct EncodeInto<'a>(&'a mut String);
+
+impl fmt::Write for EncodeInto<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.0.extend(utf8_percent_encode(text, COMPONENT));
+        Ok(())
+    }
+}
+
 /// How a query parameter's array or object value is written (OpenAPI `style`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ParamStyle {
@@ -247,7 +257,8 @@ impl RequestBuilder {
     pub fn new(op: &'static Operation) -> Self {
         Self {
             op,
-            path: String::new(),
+            // Room for the template with short parameters, so the path is allocated once.
+            path: String::with_capacity(op.path.len() + 16),
             query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
@@ -277,14 +288,18 @@ impl RequestBuilder {
     /// Appends a path parameter, percent-encoded as exactly one segment: `/`, `?`, `#`, `%`, spaces
     /// and every other reserved character are escaped. An empty value, `.` or `..` is refused.
     pub fn path_param<T: fmt::Display + ?Sized>(&mut self, value: &T) -> &mut Self {
-        let text = value.to_string();
-        if text.is_empty() || text == "." || text == ".." {
-            self.problem(format!(
-                "a path parameter of {text:?} is not allowed in {}",
+        use ::std::fmt::Write as _;
+        let start = self.path.len();
+        // Encoded as it is formatted. Only "", "." and ".." encode to "", "." and "..".
+        let _ = write!(EncodeInto(&mut self.path), "{value}");
+        let segment = &self.path[start..];
+        if segment.is_empty() || segment == "." || segment == ".." {
+            let message = format!(
+                "a path parameter of {segment:?} is not allowed in {}",
                 self.op.path
-            ));
+            );
+            self.problem(message);
         }
-        self.path.push_str(&encode(&text));
         self
     }
 
@@ -557,10 +572,16 @@ impl RequestBuilder {
 
     /// The encoded query string (without `?`).
     pub(super) fn query_string(&self) -> String {
-        self.query
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("&")
+        let len = self.query.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+        let mut out = String::with_capacity(len);
+        for (n, v) in &self.query {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.push_str(n);
+            out.push('=');
+            out.push_str(v);
+        }
+        out
     }
 }

@@ -11,11 +11,18 @@ use super::error::{DecodeError, Error, snippet};
 use super::paginate::{DecodedPage, Page, Pagination, ValueBody};
 use super::rate_limit::RateLimit;
 
-/// The request id of a response: `X-Request-Id` (any case) or `Request-Id`.
+/// The headers that carry a request id, in order of preference.
+static REQUEST_ID: [::reqwest::header::HeaderName; 3] = [
+    ::reqwest::header::HeaderName::from_static("x-request-id"),
+    ::reqwest::header::HeaderName::from_static("request-id"),
+    ::reqwest::header::HeaderName::from_static("x-correlation-id"),
+];
+
+/// The request id of a response: `X-Request-Id` (any case), `Request-Id` or `X-Correlation-Id`.
 pub(super) fn request_id(headers: &::reqwest::header::HeaderMap) -> Option<String> {
-    ["x-request-id", "request-id", "x-correlation-id"]
+    REQUEST_ID
         .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .find_map(|name| headers.get(name)?.to_str().ok())
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
 }
@@ -51,14 +58,44 @@ fn join_path(prefix: &str, inner: &str) -> String {
     }
 }
 
+/// What is read from the headers only when asked for: most callers never look at the rate limit
+/// or the request id, so they are not parsed (nor the id copied) for every response.
+#[derive(Clone)]
+struct HeaderFacts {
+    /// When the response arrived: the time a relative rate-limit reset counts from.
+    received: ::std::time::SystemTime,
+    rate_limit: ::std::sync::OnceLock<RateLimit>,
+    request_id: ::std::sync::OnceLock<Option<String>>,
+}
+
+impl HeaderFacts {
+    fn new() -> Self {
+        Self {
+            received: ::std::time::SystemTime::now(),
+            rate_limit: ::std::sync::OnceLock::new(),
+            request_id: ::std::sync::OnceLock::new(),
+        }
+    }
+
+    fn rate_limit(&self, headers: &::reqwest::header::HeaderMap) -> &RateLimit {
+        self.rate_limit
+            .get_or_init(|| RateLimit::from_headers_at(headers, self.received))
+    }
+
+    fn request_id<'a>(&'a self, headers: &::reqwest::header::HeaderMap) -> Option<&'a str> {
+        self.request_id
+            .get_or_init(|| request_id(headers))
+            .as_deref()
+    }
+}
+
 /// A response as received: status, headers and the whole body. Decode it with one of the
 /// `decode_*` / `into_*` methods.
 pub struct RawResponse {
     status: u16,
     headers: ::reqwest::header::HeaderMap,
     body: ::bytes::Bytes,
-    rate_limit: RateLimit,
-    request_id: Option<String>,
+    facts: HeaderFacts,
     /// The request URL, without credentials (for pagination).
     url: ::url::Url,
     /// The query parameter holding the API key, if any (removed from next-page URLs).
@@ -70,8 +107,8 @@ impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawResponse")
             .field("status", &self.status)
-            .field("rate_limit", &self.rate_limit)
-            .field("request_id", &self.request_id)
+            .field("rate_limit", self.rate_limit())
+            .field("request_id", &self.request_id())
             .field("attempts", &self.attempts)
             .field("body", &snippet(&self.body))
             .finish()
@@ -89,8 +126,7 @@ impl RawResponse {
     ) -> Self {
         Self {
             status,
-            rate_limit: RateLimit::from_headers(&headers),
-            request_id: request_id(&headers),
+            facts: HeaderFacts::new(),
             headers,
             body,
             url,
@@ -116,12 +152,12 @@ impl RawResponse {
 
     /// The rate-limit headers.
     pub fn rate_limit(&self) -> &RateLimit {
-        &self.rate_limit
+        self.facts.rate_limit(&self.headers)
     }
 
     /// The request id the server assigned.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.facts.request_id(&self.headers)
     }
 
     /// How many attempts the call took.
@@ -151,7 +187,7 @@ impl RawResponse {
             message,
             snippet: snippet(&self.body),
             content_type: self.content_type().map(str::to_owned),
-            request_id: self.request_id.clone(),
+            request_id: self.request_id().map(str::to_owned),
         })
     }
 
@@ -201,8 +237,7 @@ impl RawResponse {
         Response {
             status: self.status,
             headers: self.headers,
-            rate_limit: self.rate_limit,
-            request_id: self.request_id,
+            facts: self.facts,
             meta,
             attempts: self.attempts,
             value,
@@ -325,15 +360,28 @@ impl RawResponse {
 
 /// A decoded response: the value, plus status, headers, rate limit, request id and the envelope's
 /// `meta`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Response<T> {
     status: u16,
     headers: ::reqwest::header::HeaderMap,
-    rate_limit: RateLimit,
-    request_id: Option<String>,
+    facts: HeaderFacts,
     meta: Option<Value>,
     attempts: u32,
     value: T,
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("rate_limit", self.rate_limit())
+            .field("request_id", &self.request_id().map(str::to_owned))
+            .field("meta", &self.meta)
+            .field("attempts", &self.attempts)
+            .field("value", &self.value)
+            .finish()
+    }
 }
 
 impl<T> Response<T> {
@@ -357,8 +405,7 @@ impl<T> Response<T> {
         Response {
             status: self.status,
             headers: self.headers,
-            rate_limit: self.rate_limit,
-            request_id: self.request_id,
+            facts: self.facts,
             meta: self.meta,
             attempts: self.attempts,
             value: f(self.value),
@@ -377,12 +424,12 @@ impl<T> Response<T> {
 
     /// The rate-limit headers.
     pub fn rate_limit(&self) -> &RateLimit {
-        &self.rate_limit
+        self.facts.rate_limit(&self.headers)
     }
 
     /// The request id the server assigned.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.facts.request_id(&self.headers)
     }
 
     /// The envelope's `meta` member, when the body had one.
