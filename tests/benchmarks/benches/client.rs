@@ -11,6 +11,11 @@
 //!
 //! `cargo bench -p benchmarks --bench client` (or `./scripts/bench`). `BENCH_ROUNDS` (default 15)
 //! sets the overhead rounds, `BENCH_PAGES` (default 1000) the pages of the long stream.
+//!
+//! For profiles, one client alone: `client-* --profile-overhead <generated|raw> [requests]
+//! [in flight]` (defaults 40,000 and 32) makes that many GETs after a warm-up and prints the time
+//! per request; `client-* --profile-paginate <generated|raw> [pages]` streams the runs of that
+//! many pages (default 200). Run them under `perf record --call-graph dwarf`.
 
 use std::net::SocketAddr;
 use std::process::Command;
@@ -329,10 +334,50 @@ fn paginator(pages: usize) -> Vec<Row> {
     rows
 }
 
+/// Profile mode: `requests` GETs by one client alone, `concurrency` at a time.
+fn profile_overhead(mode: &str, requests: usize, concurrency: usize) {
+    let addr = server::start(Config::default()).expect("the loopback server starts");
+    let rt = runtime();
+    let client = generated_client(addr);
+    let raw = Raw::new(addr);
+    let run = |n: usize| match mode {
+        "generated" => rt.block_on(per_request(n, concurrency, || generated_get(&client))),
+        "raw" => rt.block_on(per_request(n, concurrency, || raw.get_pipeline())),
+        other => panic!("--profile-overhead takes `generated` or `raw`, not {other:?}"),
+    };
+    run(requests / 10);
+    let seconds = run(requests);
+    println!(
+        "{mode}: {} per request ({requests} requests, {concurrency} in flight)",
+        benchmarks::human_seconds(seconds)
+    );
+}
+
+/// Profile mode: stream the runs of `pages` pages with one client.
+fn profile_paginate(mode: &str, pages: usize) {
+    let addr = server::start(Config {
+        pages,
+        per_page: PER_PAGE,
+    })
+    .expect("the loopback server starts");
+    child_paginate(mode, &addr.to_string());
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--child-paginate") {
         child_paginate(&args[i + 1], &args[i + 2]);
+        return;
+    }
+    let arg = |i: usize, default: usize| -> usize {
+        args.get(i).and_then(|s| s.parse().ok()).unwrap_or(default)
+    };
+    if let Some(i) = args.iter().position(|a| a == "--profile-overhead") {
+        profile_overhead(&args[i + 1], arg(i + 2, 40_000), arg(i + 3, CONCURRENCY));
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--profile-paginate") {
+        profile_paginate(&args[i + 1], arg(i + 2, 200));
         return;
     }
     if !benchmarks::bench_requested() {
