@@ -92,8 +92,8 @@ pub enum PageStyle {
         /// JSON pointer of the id inside an item (e.g. `/id`).
         id: &'static str,
     },
-    /// An offset advanced by the number of items. Ends on an empty page, or on a page with fewer
-    /// items than the `limit_param` asked for.
+    /// An offset advanced by the number of items received. Ends on an empty page: a page shorter
+    /// than the `limit_param` asked for does not end it, because servers cap page sizes.
     Offset {
         /// The offset parameter.
         param: &'static str,
@@ -277,15 +277,12 @@ impl Pagination {
                     }
                 }
             }
-            PageStyle::Offset { param, limit_param } => {
+            PageStyle::Offset { param, .. } => {
                 let current = query_param(response.url(), param)
                     .and_then(|v| v.parse::<u64>().ok())
                     .unwrap_or(0);
-                let limit = limit_param
-                    .and_then(|p| query_param(response.url(), p))
-                    .and_then(|v| v.parse::<u64>().ok());
                 let count = body.item_count() as u64;
-                if count == 0 || limit.is_some_and(|limit| count < limit) {
+                if count == 0 {
                     None
                 } else {
                     Some(PageToken::Offset(current.saturating_add(count)))
@@ -786,6 +783,15 @@ type PageFuture<T, M, E> =
 
 type MakeRequest = Box<dyn FnMut(Option<&PageToken>) -> RequestBuilder + Send>;
 
+/// A token's hash (`None`, the first page, hashes too), for loop detection in constant space per
+/// page.
+fn token_hash(token: Option<&PageToken>) -> u64 {
+    use ::std::hash::{Hash, Hasher};
+    let mut hasher = ::std::collections::hash_map::DefaultHasher::new();
+    token.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// A lazy stream of pages. Page n+1 is requested only when the stream is polled after page n;
 /// only one page is in memory at a time. Ends after the last page, or after the first error.
 pub struct PageStream<T, M = Value, E = NoTypedError> {
@@ -800,6 +806,12 @@ pub struct PageStream<T, M = Value, E = NoTypedError> {
     done: bool,
     /// The stream ended on an error: `next` holds the token of the page that failed.
     failed: bool,
+    /// `max_items` cut the stream: `next` holds where to resume.
+    cut: bool,
+    /// Hashes of every token requested so far, to stop a server that sends the stream in a circle.
+    seen: ::std::collections::HashSet<u64>,
+    /// An error to yield after the page just returned (a token that was already used).
+    pending: Option<Error<E>>,
     max_items: Option<u64>,
     yielded: u64,
     in_flight: Option<PageFuture<T, M, E>>,
@@ -847,6 +859,9 @@ where
             started: false,
             done: false,
             failed: false,
+            cut: false,
+            seen: ::std::collections::HashSet::new(),
+            pending: None,
             max_items: None,
             yielded: 0,
             in_flight: None,
@@ -861,12 +876,13 @@ where
 
     /// Where to resume: the token of the first page not yet received. While a page is being
     /// fetched, and after a page failed, that is the page's own token, so a job that stores it
-    /// and starts again loses nothing. `None` once the last page has been received (or when the
-    /// page to resume from is the first one).
+    /// and starts again loses nothing. After `max_items` cut a page short, it is that page's own
+    /// token (its first items come again on resume; none are lost). `None` once the last page
+    /// has been received (or when the page to resume from is the first one).
     pub fn next_token(&self) -> Option<&PageToken> {
         if self.in_flight.is_some() {
             self.current.as_ref()
-        } else if self.done && !self.failed {
+        } else if self.done && !self.failed && !self.cut {
             None
         } else {
             self.next.as_ref()
@@ -884,6 +900,7 @@ where
     fn start_fetch(&mut self) {
         let token = self.next.take();
         self.started = true;
+        self.seen.insert(token_hash(token.as_ref()));
         let mut request = (self.make)(token.as_ref());
         if let Some(token) = &token {
             request.page_token(&self.pagination.style, token);
@@ -914,33 +931,45 @@ where
         };
         let (status, request_id) = (response.status(), response.request_id().map(str::to_owned));
         let mut page = response.into_inner();
-        if page.next.is_some() && page.next == self.current {
-            self.done = true;
-            return Err(Error::Decode(Box::new(DecodeError {
+        if page.next.is_some() && self.seen.contains(&token_hash(page.next.as_ref())) {
+            // The page is still returned (its items are real); the error follows it.
+            self.pending = Some(Error::Decode(Box::new(DecodeError {
                 status,
                 path: String::new(),
                 message: format!(
-                    "the next-page token {:?} is the one just used; stopping instead of looping",
+                    "the next-page token {:?} was already used; stopping instead of looping",
                     page.next
                 ),
                 snippet: String::new(),
                 content_type: None,
                 request_id,
             })));
+            self.next = None;
+            self.done = true;
+        } else {
+            self.next = page.next.clone();
+            if self.next.is_none() {
+                self.done = true;
+            }
         }
         if let Some(max) = self.max_items {
             let left = max.saturating_sub(self.yielded);
-            if page.items.len() as u64 >= left {
+            let len = page.items.len() as u64;
+            if len > left {
+                // Cut inside the page: resuming must fetch this page again.
                 page.items
                     .truncate(usize::try_from(left).unwrap_or(usize::MAX));
+                self.next = self.current.clone();
+                self.pending = None;
+                self.cut = true;
+                self.done = true;
+            } else if len == left && !self.done {
+                // Cut at the page's end: resuming starts at the next page.
+                self.cut = true;
                 self.done = true;
             }
         }
         self.yielded = self.yielded.saturating_add(page.items.len() as u64);
-        self.next = page.next.clone();
-        if self.next.is_none() {
-            self.done = true;
-        }
         Ok(page)
     }
 }
@@ -963,6 +992,9 @@ where
                 };
                 this.in_flight = None;
                 return Poll::Ready(Some(this.finish(result)));
+            }
+            if let Some(error) = this.pending.take() {
+                return Poll::Ready(Some(Err(error)));
             }
             if this.done || this.max_items.is_some_and(|max| this.yielded >= max) {
                 this.done = true;

@@ -541,32 +541,28 @@ async fn next_url_follows_links_next_and_stops_without_it() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// offset/limit: the offset advances by the items received, ending on a short page.
+// offset/limit: the offset advances by the items received; a page the server cut short (a capped
+// page size) is not the end, an empty page is.
 
 #[tokio::test]
-async fn offset_advances_by_the_page_size_and_stops_on_a_short_page() {
+async fn offset_advances_by_the_items_received_and_stops_on_an_empty_page() {
     let server = MockServer::start().await;
     let page = |ids: &[&str]| {
         ResponseTemplate::new(200).set_body_json(json!({"items": items(ids), "total": 5}))
     };
-    Mock::given(method("GET"))
-        .and(path("/tracks"))
-        .and(query_param_is_missing("offset"))
-        .respond_with(page(&["tr1", "tr2"]))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/tracks"))
-        .and(query_param("offset", "2"))
-        .respond_with(page(&["tr3", "tr4"]))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/tracks"))
-        .and(query_param("offset", "4"))
-        .respond_with(page(&["tr5"]))
-        .mount(&server)
-        .await;
+    for (offset, ids) in [
+        (None, &["tr1", "tr2"][..]),
+        (Some("2"), &["tr3"][..]),
+        (Some("3"), &["tr4", "tr5"][..]),
+        (Some("5"), &[][..]),
+    ] {
+        let mock = Mock::given(method("GET")).and(path("/tracks"));
+        let mock = match offset {
+            None => mock.and(query_param_is_missing("offset")),
+            Some(o) => mock.and(query_param("offset", o)),
+        };
+        mock.respond_with(page(ids)).mount(&server).await;
+    }
 
     let client = client!(page_offset, server);
     let ids: Vec<String> = bounded(
@@ -586,7 +582,8 @@ async fn offset_advances_by_the_page_size_and_stops_on_a_short_page() {
         [
             "GET /tracks?limit=2",
             "GET /tracks?limit=2&offset=2",
-            "GET /tracks?limit=2&offset=4",
+            "GET /tracks?limit=2&offset=3",
+            "GET /tracks?limit=2&offset=5",
         ]
     );
 }

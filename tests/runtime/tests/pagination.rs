@@ -164,6 +164,34 @@ async fn max_items_cuts_the_stream_and_fetches_no_more_pages() {
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 
+#[tokio::test]
+async fn max_items_leaves_a_token_that_loses_nothing_on_resume() {
+    // Cut inside the second page: resuming fetches that page again.
+    let server = three_cursor_pages().await;
+    let client = client_for(&server.uri());
+    let mut pages = client.pipelines().list().pages().max_items(3);
+    let mut seen = 0;
+    while let Some(page) = pages.next().await {
+        seen += page.unwrap().items.len();
+    }
+    assert_eq!(seen, 3);
+    assert_eq!(pages.next_token(), Some(&PageToken::Cursor("c2".into())));
+
+    // Cut at the end of the second page: resuming starts at the third.
+    let mut pages = client.pipelines().list().pages().max_items(4);
+    while let Some(page) = pages.next().await {
+        page.unwrap();
+    }
+    assert_eq!(pages.next_token(), Some(&PageToken::Cursor("c3".into())));
+
+    // Cut at the end of the last page: nothing is left.
+    let mut pages = client.pipelines().list().pages().max_items(5);
+    while let Some(page) = pages.next().await {
+        page.unwrap();
+    }
+    assert_eq!(pages.next_token(), None);
+}
+
 static THINGS: Operation = Operation {
     id: "listThings",
     method: reqwest::Method::GET,
@@ -316,7 +344,7 @@ async fn a_next_url_on_another_host_is_refused_and_never_sent() {
 }
 
 #[tokio::test]
-async fn an_offset_paginator_stops_on_a_short_page() {
+async fn an_offset_paginator_reads_past_a_capped_page_and_stops_on_an_empty_one() {
     static OFFSET: Pagination = Pagination {
         items: "/items",
         style: PageStyle::Offset {
@@ -325,10 +353,13 @@ async fn an_offset_paginator_stops_on_a_short_page() {
         },
     };
     let server = MockServer::start().await;
+    // The server caps the second page at one item although the client asks for two: a short
+    // page is not the end, only an empty one is.
     for (offset, ids) in [
         (None, &["a", "b"][..]),
-        (Some("2"), &["c", "d"][..]),
-        (Some("4"), &["e"][..]),
+        (Some("2"), &["c"][..]),
+        (Some("3"), &["d", "e"][..]),
+        (Some("5"), &[][..]),
     ] {
         let mock = Mock::given(path("/things"));
         let mock = match offset {
@@ -345,17 +376,17 @@ async fn an_offset_paginator_stops_on_a_short_page() {
         .await
         .unwrap();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
 
     // Resuming from an offset token.
     let ids = collect_ids(
         &client_for(&server.uri()),
         &OFFSET,
-        Some(PageToken::Offset(4)),
+        Some(PageToken::Offset(3)),
     )
     .await
     .unwrap();
-    assert_eq!(ids, ["e"]);
+    assert_eq!(ids, ["d", "e"]);
 }
 
 #[tokio::test]
@@ -448,6 +479,66 @@ async fn a_cursor_that_does_not_advance_ends_the_stream_with_an_error() {
         "{err:?}"
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_cursor_that_comes_back_after_two_pages_ends_the_stream_after_its_page() {
+    static CURSOR: Pagination = Pagination {
+        items: "/data",
+        style: PageStyle::Cursor {
+            param: "cursor",
+            next: "/meta/cursor",
+        },
+    };
+    let server = MockServer::start().await;
+    // (no cursor) -> c2 -> c3 -> c2 again: a circle of two pages.
+    for (cursor, ids, next) in [
+        (None, &["a"][..], "c2"),
+        (Some("c2"), &["b"][..], "c3"),
+        (Some("c3"), &["c"][..], "c2"),
+    ] {
+        let mock = Mock::given(path("/things"));
+        let mock = match cursor {
+            None => mock.and(query_param_is_missing("cursor")),
+            Some(c) => mock.and(query_param("cursor", c)),
+        };
+        mock.respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": things(ids), "meta": {"cursor": next}})),
+        )
+        .mount(&server)
+        .await;
+    }
+    let client = client_for(&server.uri());
+    let c = client.clone();
+    let mut items =
+        PageStream::<Thing, Value, NoTypedError>::new(client, &CURSOR, None, move |_| {
+            let mut request = c.request(&THINGS);
+            request.path_literal("/things");
+            request
+        })
+        .items();
+    let mut ids = Vec::new();
+    let walk = async {
+        loop {
+            match items.next().await {
+                Some(Ok(thing)) => ids.push(thing.id),
+                Some(Err(err)) => break err,
+                None => panic!("the stream ended without reporting the loop"),
+            }
+        }
+    };
+    let err = tokio::time::timeout(std::time::Duration::from_secs(10), walk)
+        .await
+        .expect("the stream stopped within 10 s instead of going round the circle");
+    // Every page received is delivered, the one that closes the circle included.
+    assert_eq!(ids, ["a", "b", "c"]);
+    assert!(
+        matches!(&err, Error::Decode(d) if d.message.contains("already used")),
+        "{err:?}"
+    );
+    assert!(items.next().await.is_none());
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
 
 #[tokio::test]
