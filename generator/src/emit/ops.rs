@@ -317,17 +317,26 @@ fn error_ty(op: &Operation) -> TokenStream {
     }
 }
 
+/// The `RawResponse` method that decodes a body as `d` says; `None` for a page, which also needs
+/// the operation's pagination.
+fn decoder_method(d: &Decode) -> Option<TokenStream> {
+    Some(match d {
+        Decode::Json(_) => quote!(decode_json),
+        Decode::Data(_) => quote!(decode_data),
+        Decode::Text => quote!(into_text),
+        Decode::Bytes => quote!(into_bytes),
+        Decode::Empty => quote!(into_empty),
+        Decode::Page => return None,
+    })
+}
+
 fn decode_call(op: &Operation, d: &Decode) -> TokenStream {
-    match d {
-        Decode::Json(_) => quote!(response.decode_json()),
-        Decode::Data(_) => quote!(response.decode_data()),
-        Decode::Page => {
+    match decoder_method(d) {
+        Some(method) => quote!(response.#method()),
+        None => {
             let pagination = static_name(op, "_PAGINATION");
             quote!(response.decode_page(&#pagination))
         }
-        Decode::Text => quote!(response.into_text()),
-        Decode::Bytes => quote!(response.into_bytes()),
-        Decode::Empty => quote!(response.into_empty()),
     }
 }
 
@@ -647,25 +656,26 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let out = success_ty(api, op);
     let err = error_ty(op);
     let dispatch = match &op.success {
-        Success::Single(ResponseCase {
-            decode: Decode::Page,
-            ..
-        }) => {
-            let pagination = static_name(op, "_PAGINATION");
-            quote!(self.client.send_page(request, &#pagination))
-        }
-        Success::Single(case) => {
-            let decoder = match case.decode {
-                Decode::Json(_) => quote!(decode_json),
-                Decode::Data(_) => quote!(decode_data),
-                Decode::Text => quote!(into_text),
-                Decode::Bytes => quote!(into_bytes),
-                Decode::Empty | Decode::Page => quote!(into_empty),
-            };
-            quote!(self.client.send(request, #rt::RawResponse::#decoder))
-        }
+        Success::Single(case) => match decoder_method(&case.decode) {
+            Some(decoder) => quote!(self.client.send(request, #rt::RawResponse::#decoder)),
+            None => {
+                let pagination = static_name(op, "_PAGINATION");
+                quote!(self.client.send_page(request, &#pagination))
+            }
+        },
         Success::Enum { name, cases } => {
             let n = ident(name);
+            // The decoded body of a case, wrapped in its variant.
+            let decode_into_variant = |c: &ResponseCase| {
+                let call = decode_call(op, &c.decode);
+                let vn = ident(&c.variant);
+                let wrap = if c.decode == Decode::Empty {
+                    quote!(|()| #n::#vn)
+                } else {
+                    quote!(#n::#vn)
+                };
+                quote!(#call.map(|r| r.map(#wrap)))
+            };
             let ordered = ordered(cases);
             let mut has_wild = false;
             let mut arms: Vec<TokenStream> = ordered
@@ -673,27 +683,14 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                 .map(|c| {
                     let pat = status_pattern(c.status);
                     has_wild |= c.status == Status::Default;
-                    let call = decode_call(op, &c.decode);
-                    let vn = ident(&c.variant);
-                    let wrap = if c.decode == Decode::Empty {
-                        quote!(|()| #n::#vn)
-                    } else {
-                        quote!(#n::#vn)
-                    };
-                    quote!(#pat => #call.map(|r| r.map(#wrap)),)
+                    let decoded = decode_into_variant(c);
+                    quote!(#pat => #decoded,)
                 })
                 .collect();
             if !has_wild {
                 // Any other success status decodes as the first declared one.
-                let first = &cases[0];
-                let call = decode_call(op, &first.decode);
-                let vn = ident(&first.variant);
-                let wrap = if first.decode == Decode::Empty {
-                    quote!(|()| #n::#vn)
-                } else {
-                    quote!(#n::#vn)
-                };
-                arms.push(quote!(_ => #call.map(|r| r.map(#wrap)),));
+                let decoded = decode_into_variant(&cases[0]);
+                arms.push(quote!(_ => #decoded,));
             }
             quote! {
                 self.client.send(request, |response: #rt::RawResponse| {
