@@ -631,8 +631,9 @@ async fn runs(c: &mut Contract) {
     );
 
     // The example has a next cursor (`meta.cursor`), and Prism answers the same page, with the
-    // same cursor, to the request for the next page. The stream follows the cursor, and its loop
-    // guard then stops it with an error rather than fetching the same page forever. In dynamic
+    // same cursor, to the request for the next page. The stream follows the cursor once, delivers
+    // that page (the first one asked for with that cursor), and its loop guard then stops it with
+    // an error rather than fetching the same page forever. In dynamic
     // mode every page has a fresh random cursor (or none): the stream goes on, bounded by take(3).
     let pages = api
         .list()
@@ -654,12 +655,15 @@ async fn runs(c: &mut Contract) {
             .collect();
         let followed = matches!(
             pages.as_slice(),
-            [Ok(first), Err(Error::Decode(guard))]
-                if first.next == expected && guard.message.contains("is the one just used")
+            [Ok(first), Ok(second), Err(Error::Decode(guard))]
+                if first.next == expected
+                    && second.next == expected
+                    && guard.message.contains("already used")
         );
         c.expect("listRuns", followed, || {
             format!(
-                "pages(): expected the example page (next {expected:?}), then the loop guard on                  the repeated cursor; got {shape:?}"
+                "pages(): expected the example page twice (next {expected:?}), then the loop \
+                 guard on the repeated cursor; got {shape:?}"
             )
         });
     } else {
