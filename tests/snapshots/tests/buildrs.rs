@@ -64,7 +64,10 @@ fn cargo_build(dir: &Path, args: &[&str], json: bool) -> Build {
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("RUST_BACKTRACE");
+        .env_remove("RUST_BACKTRACE")
+        // As the workspace's dev profile does for dependencies: line tables keep the shared
+        // target folder small.
+        .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only");
     if json {
         cmd.arg("--message-format=json");
     }
