@@ -28,27 +28,31 @@ pub type Decoder<T, E> = fn(RawResponse) -> Result<Response<T>, Error<E>>;
 
 impl Client {
     /// Sends `request` and decodes the success with `decode`: the body of every generated
-    /// operation's `send_with_response`. Generic once here instead of an `async fn` per operation.
-    pub async fn send<T, E: OperationError>(
+    /// operation's `send_with_response`. Generic once here instead of an `async fn` per operation,
+    /// and a combinator rather than an `async fn`: the future holds the boxed call and `decode`,
+    /// not another copy of the request.
+    pub fn send<T, E: OperationError>(
         self,
         request: RequestBuilder,
         decode: Decoder<T, E>,
-    ) -> Result<Response<T>, Error<E>> {
-        decode(self.execute::<E>(request).await?)
+    ) -> impl ::std::future::Future<Output = Result<Response<T>, Error<E>>> + Send + use<T, E> {
+        ::futures_util::FutureExt::map(self.execute::<E>(request), move |raw| raw.and_then(decode))
     }
 
     /// Sends a page request of a paginated operation and decodes the page.
-    pub async fn send_page<T, M, E>(
+    pub fn send_page<T, M, E>(
         self,
         request: RequestBuilder,
         pagination: &'static Pagination,
-    ) -> Result<Response<Page<T, M>>, Error<E>>
+    ) -> impl ::std::future::Future<Output = Result<Response<Page<T, M>>, Error<E>>> + Send + use<T, M, E>
     where
         T: ::serde::de::DeserializeOwned,
         M: ::serde::de::DeserializeOwned,
         E: OperationError,
     {
-        self.execute::<E>(request).await?.decode_page(pagination)
+        ::futures_util::FutureExt::map(self.execute::<E>(request), move |raw| {
+            raw.and_then(|raw| raw.decode_page(pagination))
+        })
     }
 }
 

@@ -608,10 +608,13 @@ impl Client {
     /// The retry loop itself is not generic (see [`Client::execute_untyped`]): only the final
     /// conversion of an API error into the operation's typed error is, which keeps the code
     /// compiled per operation small.
+    ///
+    /// The future owns what it needs (a clone of the client, which is an `Arc`), so it can be
+    /// spawned or kept after the client is dropped.
     pub fn execute<E: OperationError>(
         &self,
         req: RequestBuilder,
-    ) -> impl Future<Output = Result<RawResponse, Error<E>>> + Send + '_ {
+    ) -> impl Future<Output = Result<RawResponse, Error<E>>> + Send + use<E> {
         // A combinator rather than an `async fn`: an `async fn` would keep its own copy of
         // `req` in its state, making every future that awaits this one bigger.
         ::futures_util::TryFutureExt::map_err(self.execute_untyped(req), Error::into_typed)
@@ -623,7 +626,7 @@ impl Client {
     pub fn execute_untyped(
         &self,
         req: RequestBuilder,
-    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + use<> {
         let op = req.op;
         // Without a subscriber interested in DEBUG, this is a disabled span: no fields are
         // formatted, and entering it or recording into it does nothing.
@@ -639,7 +642,9 @@ impl Client {
         // The call loop's state (a few KB: the request, the attempt in flight) lives on the
         // heap, so the futures of the generated operations that wrap it stay small and cheap to
         // move (into a task, a `FuturesUnordered`, …).
-        let run = Box::pin(self.run(req, span.clone()));
+        let client = self.clone();
+        let run_span = span.clone();
+        let run = Box::pin(async move { client.run(req, run_span).await });
         ::tracing::Instrument::instrument(run, span)
     }
 
