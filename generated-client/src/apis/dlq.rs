@@ -174,7 +174,7 @@ impl ListDlqEntries {
         let request = self.request(self.start.as_ref());
         self.client.send_page(request, &LIST_DLQ_ENTRIES_PAGINATION)
     }
-    /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
+    /// Starts from a saved [`PageToken`](rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
     pub fn start_from(mut self, token: rt::PageToken) -> Self {
         self.start = Some(token);

@@ -278,7 +278,7 @@ impl ListPipelines {
         let request = self.request(self.start.as_ref());
         self.client.send_page(request, &LIST_PIPELINES_PAGINATION)
     }
-    /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
+    /// Starts from a saved [`PageToken`](rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
     pub fn start_from(mut self, token: rt::PageToken) -> Self {
         self.start = Some(token);
@@ -1133,7 +1133,7 @@ impl ListPipelineRuns {
         let request = self.request(self.start.as_ref());
         self.client.send_page(request, &LIST_PIPELINE_RUNS_PAGINATION)
     }
-    /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
+    /// Starts from a saved [`PageToken`](rt::PageToken) (a page's `next`) instead of the
     /// first page, so a job can resume where it stopped.
     pub fn start_from(mut self, token: rt::PageToken) -> Self {
         self.start = Some(token);

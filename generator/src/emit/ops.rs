@@ -736,7 +736,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             static #pagination: #rt::Pagination = #rt::Pagination { items: #items, style: #style };
         };
         let methods = quote! {
-            /// Starts from a saved [`PageToken`](#rt::PageToken) (a page's `next`) instead of the
+            /// Starts from a saved [`PageToken`](rt::PageToken) (a page's `next`) instead of the
             /// first page, so a job can resume where it stopped.
             pub fn start_from(mut self, token: #rt::PageToken) -> Self {
                 self.start = Some(token);
