@@ -333,7 +333,26 @@ impl Generator {
             })?,
             Source::Bytes { bytes, .. } => bytes.clone(),
         };
-        let doc = load::parse(&bytes).map_err(|diagnostics| Error::InvalidSpec { diagnostics })?;
+        // The recorded copy (a JSON spec is parsed and printed again, a tenth of the time on a
+        // large one) is made on another thread while this one loads and lowers the spec.
+        std::thread::scope(|scope| {
+            let recording = self
+                .record_spec
+                .then(|| scope.spawn(|| release::record(&self.label(), &bytes)));
+            let mut generated = self.lower(&bytes)?;
+            if let Some(recording) = recording {
+                let recorded = recording
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                generated.recorded_spec = Some(recorded);
+            }
+            Ok(generated)
+        })
+    }
+
+    /// Loads, checks and lowers `bytes`, the spec's contents.
+    fn lower(&self, bytes: &[u8]) -> Result<Generated> {
+        let doc = load::parse(bytes).map_err(|diagnostics| Error::InvalidSpec { diagnostics })?;
         let (api, mut diagnostics) = ir::lower(&doc);
         diagnostics.sort_by(|a, b| {
             b.severity
@@ -392,11 +411,7 @@ impl Generator {
             spec_label: self.label(),
             regenerate: self.regenerate.clone(),
             metadata,
-            recorded_spec: if self.record_spec {
-                Some(release::record(&self.label(), &bytes)?)
-            } else {
-                None
-            },
+            recorded_spec: None,
             version: None,
         })
     }
