@@ -177,6 +177,18 @@ impl Row {
     }
 }
 
+/// A ratio for the table: three decimals below 2× (where targets sit close to 1, so that a miss
+/// such as 1.059× against 1.05× does not print as 1.05×), two above.
+fn ratio_text(ratio: f64) -> String {
+    if ratio.is_nan() {
+        "?".to_string()
+    } else if ratio < 2.0 {
+        format!("{ratio:.3}×")
+    } else {
+        format!("{ratio:.2}×")
+    }
+}
+
 /// Appends `rows` to the results file named by `$BENCH_RESULTS`, and prints them to stderr as
 /// they would appear in the table (so a bench run by hand shows its figures).
 pub fn record(rows: &[Row]) {
@@ -193,7 +205,7 @@ pub fn record(rows: &[Row]) {
                     "{l}: {}",
                     row.unit.format(*v)
                 )),
-            row.ratio.map_or("—".to_string(), |r| format!("{r:.2}×")),
+            row.ratio.map_or("—".to_string(), ratio_text),
             row.target_text(),
             match row.meets_target() {
                 Some(false) => " — MISS",
@@ -279,11 +291,7 @@ impl Results {
                 Some((l, v)) => (l.clone(), row.unit.format(*v)),
                 None => ("—".to_string(), "—".to_string()),
             };
-            let ratio = match row.ratio {
-                Some(r) if r.is_nan() => "?".to_string(),
-                Some(r) => format!("{r:.2}×"),
-                None => "—".to_string(),
-            };
+            let ratio = row.ratio.map_or("—".to_string(), ratio_text);
             let status = match row.meets_target() {
                 Some(true) => "ok",
                 Some(false) => "**MISS**",
@@ -373,6 +381,18 @@ mod tests {
             "{table}"
         );
         assert_eq!(results.misses().len(), 1);
+    }
+
+    #[test]
+    fn a_ratio_just_over_its_target_prints_as_over_it() {
+        let text = format!(
+            "{}\n{}\n",
+            row(0.1059, Some(0.1), Target::RatioAtMost(1.05)).to_line(),
+            row(0.1049, Some(0.1), Target::RatioAtMost(1.05)).to_line()
+        );
+        let table = Results::parse(&text).table();
+        assert!(table.contains("| 1.059× | ≤ 1.05× | **MISS** |"), "{table}");
+        assert!(table.contains("| 1.049× | ≤ 1.05× | ok |"), "{table}");
     }
 
     #[test]
