@@ -1010,7 +1010,8 @@ where
     E: OperationError,
 {
     fn is_terminated(&self) -> bool {
-        self.done && self.in_flight.is_none()
+        // A pending error (a repeated token) is still to be yielded after the last page.
+        self.done && self.in_flight.is_none() && self.pending.is_none()
     }
 }
 

@@ -3,6 +3,7 @@
 mod common;
 
 use common::client_for;
+use futures_util::stream::FusedStream;
 use futures_util::{StreamExt, TryStreamExt};
 use runtime_tests::models::Pipeline;
 use runtime_tests::runtime::{
@@ -512,7 +513,7 @@ async fn a_cursor_that_comes_back_after_two_pages_ends_the_stream_after_its_page
     let client = client_for(&server.uri());
     let c = client.clone();
     let mut items =
-        PageStream::<Thing, Value, NoTypedError>::new(client, &CURSOR, None, move |_| {
+        PageStream::<Thing, Value, NoTypedError>::new(client.clone(), &CURSOR, None, move |_| {
             let mut request = c.request(&THINGS);
             request.path_literal("/things");
             request
@@ -539,6 +540,23 @@ async fn a_cursor_that_comes_back_after_two_pages_ends_the_stream_after_its_page
     );
     assert!(items.next().await.is_none());
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
+
+    // The page stream is not terminated (for `select!` and other fused consumers) until the
+    // error that follows the last page has been yielded.
+    let c = client.clone();
+    let mut pages =
+        PageStream::<Thing, Value, NoTypedError>::new(client, &CURSOR, None, move |_| {
+            let mut request = c.request(&THINGS);
+            request.path_literal("/things");
+            request
+        });
+    for _ in 0..3 {
+        pages.next().await.unwrap().unwrap();
+    }
+    assert!(!pages.is_terminated(), "the loop error is still to come");
+    assert!(matches!(pages.next().await, Some(Err(Error::Decode(_)))));
+    assert!(pages.is_terminated());
+    assert!(pages.next().await.is_none());
 }
 
 #[tokio::test]
