@@ -210,27 +210,42 @@ fn things(ids: &[&str]) -> Value {
     Value::Array(ids.iter().map(|id| json!({"id": id})).collect())
 }
 
+/// A page stream over `/things?limit=2` with `pagination`.
+fn thing_pages(
+    client: &Client,
+    pagination: &'static Pagination,
+    start: Option<PageToken>,
+) -> PageStream<Thing, Value, NoTypedError> {
+    let c = client.clone();
+    PageStream::new(client.clone(), pagination, start, move |_| {
+        let mut request = c.request(&THINGS);
+        request.path_literal("/things");
+        request.query("limit", &2);
+        request
+    })
+}
+
 /// All item ids of a stream over `/things?limit=2` with `pagination`.
 async fn collect_ids(
     client: &Client,
     pagination: &'static Pagination,
     start: Option<PageToken>,
 ) -> Result<Vec<String>, Error<NoTypedError>> {
-    let c = client.clone();
-    let stream = PageStream::<Thing, Value, NoTypedError>::new(
-        client.clone(),
-        pagination,
-        start,
-        move |_| {
-            let mut request = c.request(&THINGS);
-            request.path_literal("/things");
-            request.query("limit", &2);
-            request
-        },
-    );
-    let items: Vec<Thing> = stream.items().try_collect().await?;
+    let items: Vec<Thing> = thing_pages(client, pagination, start)
+        .items()
+        .try_collect()
+        .await?;
     Ok(items.into_iter().map(|t| t.id).collect())
 }
+
+/// Cursor paging with the next cursor at `/meta/cursor`.
+static META_CURSOR: Pagination = Pagination {
+    items: "/data",
+    style: PageStyle::Cursor {
+        param: "cursor",
+        next: "/meta/cursor",
+    },
+};
 
 #[tokio::test]
 async fn a_link_header_paginator_follows_rel_next() {
@@ -457,13 +472,6 @@ async fn a_has_more_paginator_uses_the_last_id() {
 
 #[tokio::test]
 async fn a_cursor_that_does_not_advance_ends_the_stream_with_an_error() {
-    static CURSOR: Pagination = Pagination {
-        items: "/data",
-        style: PageStyle::Cursor {
-            param: "cursor",
-            next: "/meta/cursor",
-        },
-    };
     let server = MockServer::start().await;
     Mock::given(path("/things"))
         .respond_with(
@@ -472,7 +480,7 @@ async fn a_cursor_that_does_not_advance_ends_the_stream_with_an_error() {
         )
         .mount(&server)
         .await;
-    let err = collect_ids(&client_for(&server.uri()), &CURSOR, None)
+    let err = collect_ids(&client_for(&server.uri()), &META_CURSOR, None)
         .await
         .unwrap_err();
     assert!(
@@ -484,13 +492,6 @@ async fn a_cursor_that_does_not_advance_ends_the_stream_with_an_error() {
 
 #[tokio::test]
 async fn a_cursor_that_comes_back_after_two_pages_ends_the_stream_after_its_page() {
-    static CURSOR: Pagination = Pagination {
-        items: "/data",
-        style: PageStyle::Cursor {
-            param: "cursor",
-            next: "/meta/cursor",
-        },
-    };
     let server = MockServer::start().await;
     // (no cursor) -> c2 -> c3 -> c2 again: a circle of two pages.
     for (cursor, ids, next) in [
@@ -511,14 +512,7 @@ async fn a_cursor_that_comes_back_after_two_pages_ends_the_stream_after_its_page
         .await;
     }
     let client = client_for(&server.uri());
-    let c = client.clone();
-    let mut items =
-        PageStream::<Thing, Value, NoTypedError>::new(client.clone(), &CURSOR, None, move |_| {
-            let mut request = c.request(&THINGS);
-            request.path_literal("/things");
-            request
-        })
-        .items();
+    let mut items = thing_pages(&client, &META_CURSOR, None).items();
     let mut ids = Vec::new();
     let walk = async {
         loop {
@@ -543,13 +537,7 @@ async fn a_cursor_that_comes_back_after_two_pages_ends_the_stream_after_its_page
 
     // The page stream is not terminated (for `select!` and other fused consumers) until the
     // error that follows the last page has been yielded.
-    let c = client.clone();
-    let mut pages =
-        PageStream::<Thing, Value, NoTypedError>::new(client, &CURSOR, None, move |_| {
-            let mut request = c.request(&THINGS);
-            request.path_literal("/things");
-            request
-        });
+    let mut pages = thing_pages(&client, &META_CURSOR, None);
     for _ in 0..3 {
         pages.next().await.unwrap().unwrap();
     }
