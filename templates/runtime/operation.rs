@@ -36,7 +36,9 @@ impl Client {
         request: RequestBuilder,
         decode: Decoder<T, E>,
     ) -> impl ::std::future::Future<Output = Result<Response<T>, Error<E>>> + Send + use<T, E> {
-        ::futures_util::FutureExt::map(self.execute::<E>(request), move |raw| raw.and_then(decode))
+        ::futures_util::FutureExt::map(self.into_execute::<E>(request), move |raw| {
+            raw.and_then(decode)
+        })
     }
 
     /// Sends a page request of a paginated operation and decodes the page.
@@ -50,7 +52,7 @@ impl Client {
         M: ::serde::de::DeserializeOwned,
         E: OperationError,
     {
-        ::futures_util::FutureExt::map(self.execute::<E>(request), move |raw| {
+        ::futures_util::FutureExt::map(self.into_execute::<E>(request), move |raw| {
             raw.and_then(|raw| raw.decode_page(pagination))
         })
     }

@@ -615,9 +615,18 @@ impl Client {
         &self,
         req: RequestBuilder,
     ) -> impl Future<Output = Result<RawResponse, Error<E>>> + Send + use<E> {
+        self.clone().into_execute(req)
+    }
+
+    /// [`Client::execute`] on a client the caller gives up (`Client::send` has one already, so
+    /// no second clone is made per call).
+    pub(crate) fn into_execute<E: OperationError>(
+        self,
+        req: RequestBuilder,
+    ) -> impl Future<Output = Result<RawResponse, Error<E>>> + Send + use<E> {
         // A combinator rather than an `async fn`: an `async fn` would keep its own copy of
         // `req` in its state, making every future that awaits this one bigger.
-        ::futures_util::TryFutureExt::map_err(self.execute_untyped(req), Error::into_typed)
+        ::futures_util::TryFutureExt::map_err(self.into_execute_untyped(req), Error::into_typed)
     }
 
     /// [`Client::execute`] without decoding the operation's typed error body.
@@ -625,6 +634,14 @@ impl Client {
     /// The call's `api_call` span is created here; nothing is sent before the future is polled.
     pub fn execute_untyped(
         &self,
+        req: RequestBuilder,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + use<> {
+        self.clone().into_execute_untyped(req)
+    }
+
+    /// [`Client::execute_untyped`] on a client the caller gives up.
+    fn into_execute_untyped(
+        self,
         req: RequestBuilder,
     ) -> impl Future<Output = Result<RawResponse, Error>> + Send + use<> {
         let op = req.op;
@@ -642,9 +659,8 @@ impl Client {
         // The call loop's state (a few KB: the request, the attempt in flight) lives on the
         // heap, so the futures of the generated operations that wrap it stay small and cheap to
         // move (into a task, a `FuturesUnordered`, …).
-        let client = self.clone();
         let run_span = span.clone();
-        let run = Box::pin(async move { client.run(req, run_span).await });
+        let run = Box::pin(async move { self.run(req, run_span).await });
         ::tracing::Instrument::instrument(run, span)
     }
 
