@@ -374,7 +374,7 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("rate_limit", self.rate_limit())
-            .field("request_id", &self.request_id().map(str::to_owned))
+            .field("request_id", &self.request_id())
             .field("meta", &self.meta)
             .field("attempts", &self.attempts)
             .field("value", &self.value)

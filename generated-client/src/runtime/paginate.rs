@@ -802,7 +802,6 @@ pub struct PageStream<T, M = Value, E = NoTypedError> {
     next: Option<PageToken>,
     /// The token of the page being fetched.
     current: Option<PageToken>,
-    started: bool,
     done: bool,
     /// The stream ended on an error: `next` holds the token of the page that failed.
     failed: bool,
@@ -856,7 +855,6 @@ where
             make: Box::new(make),
             next: start,
             current: None,
-            started: false,
             done: false,
             failed: false,
             cut: false,
@@ -899,7 +897,6 @@ where
 
     fn start_fetch(&mut self) {
         let token = self.next.take();
-        self.started = true;
         self.seen.insert(token_hash(token.as_ref()));
         let mut request = (self.make)(token.as_ref());
         if let Some(token) = &token {
