@@ -127,9 +127,10 @@ pub enum Error {
         /// The file that would have been overwritten.
         path: PathBuf,
     },
-    /// The generator produced Rust that does not parse. This is a bug in the generator.
+    /// The generator produced Rust that does not parse (or, in debug builds, text that is not
+    /// laid out as the formatter lays it out). This is a bug in the generator.
     #[error(
-        "generated code for {file} does not parse ({message}); this is a generator bug, please report it with the spec"
+        "generated code for {file} is not valid ({message}); this is a generator bug, please report it with the spec"
     )]
     InvalidOutput {
         /// The output file.

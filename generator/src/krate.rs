@@ -79,6 +79,65 @@ pub(crate) fn format(file: &str, tokens: TokenStream) -> Result<String> {
     Ok(prettyplease::unparse(&parsed))
 }
 
+/// Formats one type of the models module; also says whether it uses the runtime (`rt`).
+fn format_model(item: emit::ModelItem) -> Result<(String, bool)> {
+    const FILE: &str = "src/models.rs";
+    let mut out = String::new();
+    let mut uses_rt = false;
+    // Text parts get the same `#[cfg]` the token parts carry, formatted once.
+    let mut cfg_text: Option<String> = None;
+    for part in item.parts {
+        match part {
+            emit::Part::Tokens(tokens) => {
+                uses_rt |= emit::mentions_ident(tokens.clone(), "rt");
+                out.push_str(&format(FILE, tokens)?);
+            }
+            emit::Part::Text {
+                text,
+                #[cfg(debug_assertions)]
+                tokens,
+            } => {
+                uses_rt = true;
+                if let Some(cfg) = &item.cfg {
+                    if cfg_text.is_none() {
+                        let probe = format(FILE, quote::quote!(#cfg struct Probe;))?;
+                        let attr = probe.strip_suffix("struct Probe;\n").unwrap_or(&probe);
+                        cfg_text = Some(attr.to_string());
+                    }
+                    out.push_str(cfg_text.as_deref().unwrap_or_default());
+                }
+                #[cfg(debug_assertions)]
+                check_text(FILE, &text, tokens)?;
+                out.push_str(&text);
+            }
+        }
+    }
+    Ok((out, uses_rt))
+}
+
+/// Debug builds: text written without the formatter must be exactly what it gives the tokens.
+#[cfg(debug_assertions)]
+fn check_text(file: &str, text: &str, tokens: TokenStream) -> Result<()> {
+    let formatted = format(file, tokens)?;
+    if formatted == text {
+        return Ok(());
+    }
+    let line = formatted
+        .lines()
+        .zip(text.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| formatted.lines().count().min(text.lines().count()));
+    Err(Error::InvalidOutput {
+        file: file.to_string(),
+        message: format!(
+            "text written without the formatter differs from the formatted tokens at line {}:\n  formatted: {:?}\n  written:   {:?}\n--- formatted ---\n{formatted}",
+            line + 1,
+            formatted.lines().nth(line).unwrap_or_default(),
+            text.lines().nth(line).unwrap_or_default(),
+        ),
+    })
+}
+
 /// The emitted pieces, formatted.
 pub(crate) struct Pieces {
     root: String,
@@ -110,9 +169,7 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool) -> Result<Piec
     }
     let done = emit::parallel(jobs.len(), |i| match jobs[i] {
         Job::Type(t) => {
-            let tokens = emit::model_item(api, t, features);
-            let rt = emit::mentions_ident(tokens.clone(), "rt");
-            format("src/models.rs", tokens).map(|text| (0, text, rt))
+            format_model(emit::model_item(api, t, features)).map(|(text, rt)| (0, text, rt))
         }
         Job::Op(gi, op) => {
             let tokens = emit::operation_chunk(api, op);

@@ -8,8 +8,9 @@
 pub(crate) mod docs;
 mod models;
 mod ops;
+mod serde_text;
 
-pub(crate) use models::{model_item, models_header};
+pub(crate) use models::{ModelItem, model_item, models_header};
 pub(crate) use ops::{group_header, operation_chunk, root_items};
 
 use crate::ir::{Api, Prim, TypeRef};
@@ -22,6 +23,19 @@ pub(crate) fn ident(name: &str) -> Ident {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
     }
+}
+
+/// Part of an emitted chunk.
+pub(crate) enum Part {
+    /// Tokens, still to be formatted.
+    Tokens(TokenStream),
+    /// Text already in the layout `prettyplease` gives `tokens` (see [`serde_text`]). Debug builds
+    /// keep the tokens and check that.
+    Text {
+        text: String,
+        #[cfg(debug_assertions)]
+        tokens: TokenStream,
+    },
 }
 
 /// Where the code being emitted lives, which decides how it names models.

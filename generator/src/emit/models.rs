@@ -1,6 +1,6 @@
 //! Named types → structs, enums, unions and aliases.
 
-use super::{Place, docs, ident, rt, ty};
+use super::{Part, Place, docs, ident, rt, serde_text, ty};
 use crate::ir::{
     Api, DefaultValue, Field, IntVariant, Presence, StructDef, TypeDef, TypeKind, UnionDef,
 };
@@ -21,17 +21,28 @@ pub(crate) fn models_header(needs_rt: bool, features: bool) -> TokenStream {
     }
 }
 
-/// One type of the models module. With `features`, a type only some resource groups use is
-/// compiled only when one of their cargo features is on.
-pub(crate) fn model_item(api: &Api, t: &TypeDef, features: bool) -> TokenStream {
-    let tokens = type_def(api, t);
-    match features.then(|| super::cfg_for(api, &t.groups)).flatten() {
-        Some(cfg) => with_cfg(tokens, &cfg),
-        None => tokens,
-    }
+/// One type of the models module, in parts (see [`Part`]). With `features`, a type only some
+/// resource groups use is compiled only when one of their cargo features is on: `cfg` is the
+/// attribute every item of the type carries.
+pub(crate) struct ModelItem {
+    pub cfg: Option<TokenStream>,
+    pub parts: Vec<Part>,
 }
 
-fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
+pub(crate) fn model_item(api: &Api, t: &TypeDef, features: bool) -> ModelItem {
+    let cfg = features.then(|| super::cfg_for(api, &t.groups)).flatten();
+    let mut parts = type_def(api, t);
+    if let Some(cfg) = &cfg {
+        for part in &mut parts {
+            if let Part::Tokens(tokens) = part {
+                *tokens = with_cfg(std::mem::take(tokens), cfg);
+            }
+        }
+    }
+    ModelItem { cfg, parts }
+}
+
+fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
     let fallback = format!(
         "The `{}` schema.",
         t.pointer.rsplit('/').next().unwrap_or(&t.name)
@@ -40,7 +51,17 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => struct_def(api, t, s),
+        TypeKind::Struct(s) => {
+            let mut parts = struct_def(api, t, s);
+            if let Some(Part::Tokens(first)) = parts.first_mut() {
+                *first = quote! {
+                    #doc
+                    #deprecated
+                    #first
+                };
+            }
+            return parts;
+        }
         TypeKind::StringEnum(variants) => string_enum(&t.name, variants),
         TypeKind::IntEnum(variants) => int_enum(&t.name, variants),
         TypeKind::Union(u) => union(api, &t.name, u),
@@ -50,11 +71,11 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
         }
         TypeKind::Pending => quote!(pub type #name = serde_json::Value;),
     };
-    quote! {
+    vec![Part::Tokens(quote! {
         #doc
         #deprecated
         #body
-    }
+    })]
 }
 
 /// Puts `cfg` in front of every top-level item of `tokens` (items end with a `;` or a brace group
@@ -89,7 +110,7 @@ fn field_type(api: &Api, f: &Field) -> TokenStream {
     }
 }
 
-fn default_fn_name(type_name: &str, field: &str) -> proc_macro2::Ident {
+pub(super) fn default_fn_name(type_name: &str, field: &str) -> proc_macro2::Ident {
     format_ident!(
         "default_{}_{}",
         type_name.to_snake_case(),
@@ -130,7 +151,9 @@ fn default_expr(api: &Api, d: &DefaultValue, f: &Field) -> TokenStream {
     }
 }
 
-fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
+/// A struct: its definition, its serde impls (as text when [`serde_text`] can write them), its
+/// constructor and defaults.
+fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
     let name = ident(&t.name);
     let rt = rt(Place::Models);
     let mut fields = Vec::new();
@@ -213,20 +236,31 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
             }
         }
     });
-    let serialize = struct_serialize(t, s);
-    let deserialize = struct_deserialize(t, s);
-    quote! {
+    let definition = quote! {
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
-
-        #serialize
-
-        #deserialize
-
+    };
+    let serialize = match serde_text::serialize(t, s) {
+        Some(text) => Part::Text {
+            text,
+            #[cfg(debug_assertions)]
+            tokens: struct_serialize(t, s),
+        },
+        None => Part::Tokens(struct_serialize(t, s)),
+    };
+    let deserialize = match serde_text::deserialize(t, s) {
+        Some(text) => Part::Text {
+            text,
+            #[cfg(debug_assertions)]
+            tokens: struct_deserialize(t, s),
+        },
+        None => Part::Tokens(struct_deserialize(t, s)),
+    };
+    let rest = quote! {
         impl #name {
             #[doc = #ctor_doc]
             #many
@@ -241,12 +275,18 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> TokenStream {
         #default_impl
 
         #(#default_fns)*
-    }
+    };
+    vec![
+        Part::Tokens(definition),
+        serialize,
+        deserialize,
+        Part::Tokens(rest),
+    ]
 }
 
 /// `Deserialize` for a struct: a map visitor with one arm per field (see `runtime::de`).
 /// `Serialize` through the runtime's `ObjectWriter`: one call per field, no `?`.
-fn struct_serialize(t: &TypeDef, s: &StructDef) -> TokenStream {
+pub(super) fn struct_serialize(t: &TypeDef, s: &StructDef) -> TokenStream {
     let rt = rt(Place::Models);
     let name = ident(&t.name);
     let calls = s.fields.iter().map(|f| {
@@ -281,7 +321,7 @@ fn struct_serialize(t: &TypeDef, s: &StructDef) -> TokenStream {
     }
 }
 
-fn struct_deserialize(t: &TypeDef, s: &StructDef) -> TokenStream {
+pub(super) fn struct_deserialize(t: &TypeDef, s: &StructDef) -> TokenStream {
     let rt = rt(Place::Models);
     let name = ident(&t.name);
     let expecting = format!("a {} object", t.name);

@@ -1,0 +1,530 @@
+//! The serde impls of a struct, written straight as formatted text.
+//!
+//! A struct's `Serialize` and `Deserialize` impls are over half the models module of a large
+//! spec (GitHub's: 4.8 of 7.9 MB), and going from tokens through `syn` and `prettyplease` to
+//! text was the largest single cost of generation. Their shape is fixed, so they are written here
+//! in the layout `prettyplease` gives the tokens [`super::models`] emits for them: a group is
+//! flat when it fits in the 89-column margin, else broken the way `prettyplease` breaks it. A
+//! line whose layout is not modelled here (a field access too long even on its own line, say)
+//! makes the impl return `None`, and it is emitted as tokens instead (4 of GitHub's 3,100).
+//! Debug builds format the tokens too and compare (`krate::check_text`), so every test run that
+//! generates checks this layout against `prettyplease`; the tests below sweep every line length.
+
+use super::ident;
+use crate::ir::{Presence, StructDef, TypeDef};
+use proc_macro2::Literal;
+use std::fmt::Write;
+
+/// `prettyplease`'s line width: a group is printed flat when it fits in it together with the text
+/// that follows it up to the next possible break.
+const MARGIN: usize = 89;
+
+/// Appends a line (indentation, text, newline) that `prettyplease` cannot break; `None` when it
+/// is too long to be sure of that.
+fn line(out: &mut String, indent: usize, text: std::fmt::Arguments<'_>) -> Option<()> {
+    let start = out.len();
+    push_indent(out, indent);
+    out.write_fmt(text).ok()?;
+    (out.len() - start <= MARGIN).then(|| out.push('\n'))
+}
+
+/// Appends a line whose layout the caller has decided.
+fn put(out: &mut String, indent: usize, text: std::fmt::Arguments<'_>) -> Option<()> {
+    push_indent(out, indent);
+    out.write_fmt(text).ok()?;
+    out.push('\n');
+    Some(())
+}
+
+fn push_indent(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
+/// How `prettyplease` lays out a group that is `len` bytes long, flat, up to its next break.
+#[derive(PartialEq)]
+enum Layout {
+    Flat,
+    Broken,
+}
+
+fn layout(len: usize) -> Layout {
+    if len <= MARGIN {
+        Layout::Flat
+    } else {
+        Layout::Broken
+    }
+}
+
+/// What follows a group on its line: `text`, and whether `prettyplease` counts it when it decides
+/// whether the group fits (the trailing comma of a struct literal's last field is written only
+/// when the literal is broken, so it is not counted).
+struct End<'a> {
+    text: &'a str,
+    counted: bool,
+}
+
+impl End<'_> {
+    fn width(&self) -> usize {
+        if self.counted { self.text.len() } else { 0 }
+    }
+}
+
+/// A struct literal's field ends with a comma, counted unless it is the last field.
+fn field_end(last: bool) -> End<'static> {
+    End {
+        text: ",",
+        counted: !last,
+    }
+}
+
+/// `{head} for {name} {`, on two lines when it does not fit on one.
+fn impl_header(out: &mut String, head: &str, name: &str) {
+    if layout(head.len() + 5 + name.len() + 2) == Layout::Flat {
+        let _ = writeln!(out, "{head} for {name} {{");
+    } else {
+        let _ = writeln!(out, "{head}\nfor {name} {{");
+    }
+}
+
+/// A statement's `;`.
+const STATEMENT: End<'static> = End {
+    text: ";",
+    counted: true,
+};
+
+/// `receiver.method(args)` + `end` at `indent`: flat; or the receiver alone, then
+/// `.method(args)` + `end` one level deeper; or that with one argument per line.
+fn method_call(
+    out: &mut String,
+    indent: usize,
+    receiver: &str,
+    method: &str,
+    args: &[&str],
+    end: &End<'_>,
+) -> Option<()> {
+    let joined = args.join(", ");
+    let call = 1 + method.len() + 1 + joined.len() + 1 + end.width();
+    let text = end.text;
+    if layout(indent + receiver.len() + call) == Layout::Flat {
+        return put(
+            out,
+            indent,
+            format_args!("{receiver}.{method}({joined}){text}"),
+        );
+    }
+    line(out, indent, format_args!("{receiver}"))?;
+    let inner = indent + 4;
+    if layout(inner + call) == Layout::Flat {
+        return put(out, inner, format_args!(".{method}({joined}){text}"));
+    }
+    if args.is_empty() {
+        return None;
+    }
+    call_broken(out, inner, &format!(".{method}"), args, end)
+}
+
+/// `callee(` on one line, each argument on its own line one level deeper with a trailing comma,
+/// then `)` + `end`.
+fn call_broken(
+    out: &mut String,
+    indent: usize,
+    callee: &str,
+    args: &[&str],
+    end: &End<'_>,
+) -> Option<()> {
+    line(out, indent, format_args!("{callee}("))?;
+    for arg in args {
+        // A string literal or a path cannot be broken; a field access (`&self.name`) can.
+        if arg.starts_with('"') || !arg.contains('.') {
+            put(out, indent + 4, format_args!("{arg},"))?;
+        } else {
+            line(out, indent + 4, format_args!("{arg},"))?;
+        }
+    }
+    line(out, indent, format_args!("){}", end.text))
+}
+
+/// A string literal as `quote` writes it (and `prettyplease` prints it back unchanged).
+fn lit(s: &str) -> String {
+    Literal::string(s).to_string()
+}
+
+/// `impl serde::Serialize` through the runtime's `ObjectWriter`; `None` when a line is too long.
+pub(super) fn serialize(t: &TypeDef, s: &StructDef) -> Option<String> {
+    if s.fields.is_empty() && s.additional.is_none() {
+        return None;
+    }
+    let name = ident(&t.name).to_string();
+    let mut out = String::with_capacity(200 + 48 * s.fields.len());
+    impl_header(&mut out, "impl serde::Serialize", &name);
+    out.push_str(
+        "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n        let mut object = rt::ObjectWriter::new(serializer);\n",
+    );
+    for f in &s.fields {
+        let method = match f.presence {
+            Presence::Required | Presence::RequiredNullable | Presence::Defaulted => "field",
+            Presence::Optional => "optional",
+            Presence::OptionalNullable => "nullable",
+        };
+        let value = format!("&self.{}", f.name);
+        method_call(
+            &mut out,
+            8,
+            "object",
+            method,
+            &[&lit(&f.wire), &value],
+            &STATEMENT,
+        )?;
+    }
+    if s.additional.is_some() {
+        let value = format!("&self.{}", s.additional_name);
+        method_call(&mut out, 8, "object", "additional", &[&value], &STATEMENT)?;
+    }
+    out.push_str("        object.end()\n    }\n}\n");
+    Some(out)
+}
+
+/// The end of a `Deserialize` impl after `visit_map`'s last expression.
+const CLOSE_VISITOR: &str =
+    "            }\n        }\n        deserializer.deserialize_map(Visitor)\n    }\n}\n";
+
+/// `impl serde::Deserialize`: a map visitor with one arm per field; `None` when a line is too
+/// long.
+pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
+    if s.fields.is_empty() {
+        return None;
+    }
+    let name = ident(&t.name).to_string();
+    let mut out = String::with_capacity(1200 + 160 * s.fields.len());
+    impl_header(&mut out, "impl<'de> serde::Deserialize<'de>", &name);
+    out.push_str(
+        "    fn deserialize<D: serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> Result<Self, D::Error> {\n",
+    );
+    let wires: Vec<String> = s.fields.iter().map(|f| lit(&f.wire)).collect();
+    // 8 spaces, `const FIELDS: &[&str] = &[` (26), the elements joined by `, `, then `];`.
+    let flat = 8 + 26 + wires.iter().map(|w| w.len() + 2).sum::<usize>();
+    if layout(flat) == Layout::Flat {
+        line(
+            &mut out,
+            8,
+            format_args!("const FIELDS: &[&str] = &[{}];", wires.join(", ")),
+        )?;
+    } else {
+        out.push_str("        const FIELDS: &[&str] = &[\n");
+        for w in &wires {
+            let _ = writeln!(out, "            {w},");
+        }
+        out.push_str("        ];\n");
+    }
+    out.push_str(
+        "        struct Visitor;\n        impl<'de> serde::de::Visitor<'de> for Visitor {\n",
+    );
+    put(&mut out, 12, format_args!("type Value = {name};"))?;
+    out.push_str(
+        "            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n",
+    );
+    let expecting = lit(&format!("a {} object", t.name));
+    if layout(16 + 13 + expecting.len()) == Layout::Flat {
+        put(&mut out, 16, format_args!("f.write_str({expecting})"))?;
+    } else {
+        call_broken(
+            &mut out,
+            16,
+            "f.write_str",
+            &[&expecting],
+            &End {
+                text: "",
+                counted: true,
+            },
+        )?;
+    }
+    out.push_str(
+        "            }\n            fn visit_map<A: serde::de::MapAccess<'de>>(\n                self,\n                map: A,\n",
+    );
+    if layout(12 + 25 + name.len()) == Layout::Flat {
+        put(
+            &mut out,
+            12,
+            format_args!(") -> Result<{name}, A::Error> {{"),
+        )?;
+    } else {
+        let _ = writeln!(
+            out,
+            "            ) -> Result<\n                {name},\n                A::Error,\n            > {{"
+        );
+    }
+    if s.additional.is_some() {
+        out.push_str(
+            "                let mut map = rt::Fields::new(\n                    map,\n                    rt::FieldSeed::keeping_unknown(FIELDS),\n                );\n",
+        );
+    } else {
+        out.push_str(
+            "                let mut map = rt::Fields::new(map, rt::FieldSeed::new(FIELDS));\n",
+        );
+    }
+    for i in 0..s.fields.len() {
+        let _ = writeln!(out, "                let mut field_{i} = None;");
+    }
+    if s.additional.is_some() {
+        out.push_str("                let mut additional = std::collections::BTreeMap::new();\n");
+    }
+    out.push_str(
+        "                while let Some(field) = map.next_field()? {\n                    match field {\n",
+    );
+    for i in 0..s.fields.len() {
+        let _ = writeln!(
+            out,
+            "                        rt::Field::Known({i}usize) => map.value(&mut field_{i}),"
+        );
+    }
+    if s.additional.is_some() {
+        out.push_str(
+            "                        rt::Field::Unknown(Some(key)) => {\n                            map.additional(&mut additional, key)\n                        }\n",
+        );
+    }
+    out.push_str(
+        "                        _ => map.skip(),\n                    }?;\n                }\n",
+    );
+    // `prettyplease` keeps a struct literal on one line only when it is at most 34 wide.
+    let mut flat: Vec<String> = s
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let n = &f.name;
+            match f.presence {
+                Presence::Required => format!("{n}: rt::de::required(field_{i}, {})?", wires[i]),
+                Presence::RequiredNullable | Presence::Optional => {
+                    format!("{n}: field_{i}.flatten()")
+                }
+                Presence::OptionalNullable => {
+                    format!("{n}: field_{i}.unwrap_or(rt::Nullable::Absent)")
+                }
+                Presence::Defaulted => format!(
+                    "{n}: field_{i}.unwrap_or_else({})",
+                    super::models::default_fn_name(&t.name, &f.name)
+                ),
+            }
+        })
+        .collect();
+    if s.additional.is_some() {
+        flat.push(format!("{}: additional", s.additional_name));
+    }
+    let flat = flat.join(", ");
+    // `{name} { ` + the fields + ` `, up to the closing brace.
+    let width = name.len() + 3 + flat.len() + 1;
+    if width <= 34 {
+        put(&mut out, 16, format_args!("Ok({name} {{ {flat} }})"))?;
+        out.push_str(CLOSE_VISITOR);
+        return Some(out);
+    }
+    put(&mut out, 16, format_args!("Ok({name} {{"))?;
+    for (i, f) in s.fields.iter().enumerate() {
+        let n = &f.name;
+        let slot = format!("field_{i}");
+        let receiver = format!("{n}: {slot}");
+        let end = field_end(i + 1 == s.fields.len() && s.additional.is_none());
+        match f.presence {
+            Presence::Required => {
+                // `{n}: rt::de::required(` `{slot}, {wire}` `)?` + end
+                let flat = 20 + n.len() + 19 + slot.len() + 2 + wires[i].len() + 2 + end.width();
+                match layout(flat) {
+                    Layout::Flat => line(
+                        &mut out,
+                        20,
+                        format_args!("{n}: rt::de::required({slot}, {})?,", wires[i]),
+                    ),
+                    Layout::Broken => call_broken(
+                        &mut out,
+                        20,
+                        &format!("{n}: rt::de::required"),
+                        &[&slot, &wires[i]],
+                        &End {
+                            text: "?,",
+                            counted: true,
+                        },
+                    ),
+                }
+            }
+            Presence::RequiredNullable | Presence::Optional => {
+                method_call(&mut out, 20, &receiver, "flatten", &[], &end)
+            }
+            Presence::OptionalNullable => method_call(
+                &mut out,
+                20,
+                &receiver,
+                "unwrap_or",
+                &["rt::Nullable::Absent"],
+                &end,
+            ),
+            Presence::Defaulted => {
+                let default = super::models::default_fn_name(&t.name, &f.name).to_string();
+                method_call(&mut out, 20, &receiver, "unwrap_or_else", &[&default], &end)
+            }
+        }?;
+    }
+    if s.additional.is_some() {
+        line(
+            &mut out,
+            20,
+            format_args!("{}: additional,", s.additional_name),
+        )?;
+    }
+    out.push_str("                })\n");
+    out.push_str(CLOSE_VISITOR);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::models::{struct_deserialize, struct_serialize};
+    use crate::ir::{Field, Presence, Prim, StructDef, TypeDef, TypeKind, TypeRef};
+
+    const PRESENCES: [Presence; 5] = [
+        Presence::Required,
+        Presence::RequiredNullable,
+        Presence::Optional,
+        Presence::OptionalNullable,
+        Presence::Defaulted,
+    ];
+
+    fn field(name: &str, wire: &str, presence: Presence) -> Field {
+        Field {
+            name: name.to_string(),
+            wire: wire.to_string(),
+            ty: TypeRef::Prim(Prim::String),
+            presence,
+            boxed: false,
+            default: None,
+            doc: None,
+            deprecated: false,
+        }
+    }
+
+    fn type_def(name: &str, s: &StructDef) -> TypeDef {
+        TypeDef {
+            name: name.to_string(),
+            pointer: format!("#/components/schemas/{name}"),
+            doc: None,
+            deprecated: false,
+            nullable: false,
+            kind: TypeKind::Struct(s.clone()),
+            groups: Default::default(),
+        }
+    }
+
+    /// The first lines where `written` departs from `formatted`.
+    fn difference(formatted: &str, written: &str) -> String {
+        let at = formatted
+            .lines()
+            .zip(written.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        let window = |s: &str| {
+            s.lines()
+                .skip(at.saturating_sub(1))
+                .take(5)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        format!(
+            "formatted:\n{}\nwritten:\n{}",
+            window(formatted),
+            window(written)
+        )
+    }
+
+    /// Checks the text against the formatted tokens; returns whether text was written at all.
+    fn agrees(t: &TypeDef, s: &StructDef) -> (bool, bool) {
+        let mut written = (false, false);
+        if let Some(text) = super::serialize(t, s) {
+            let formatted = crate::krate::format("models.rs", struct_serialize(t, s)).unwrap();
+            assert!(
+                formatted == text,
+                "Serialize for {}:\n{}",
+                t.name,
+                difference(&formatted, &text)
+            );
+            written.0 = true;
+        }
+        if let Some(text) = super::deserialize(t, s) {
+            let formatted = crate::krate::format("models.rs", struct_deserialize(t, s)).unwrap();
+            assert!(
+                formatted == text,
+                "Deserialize for {}:\n{}",
+                t.name,
+                difference(&formatted, &text)
+            );
+            written.1 = true;
+        }
+        written
+    }
+
+    /// Every presence, with field names from 1 to 90 bytes long: the lines cross the margin at
+    /// every column, where `prettyplease` switches layouts. Text that is written must be what
+    /// `prettyplease` prints, and most impls must be written as text.
+    #[test]
+    fn text_is_what_prettyplease_prints_at_every_line_length() {
+        let mut not_written = Vec::new();
+        for len in 1..=90 {
+            let name = format!("f{}", "x".repeat(len - 1));
+            for presence in PRESENCES {
+                for additional in [None, Some(TypeRef::Prim(Prim::Bool))] {
+                    for alone in [false, true] {
+                        let mut fields = vec![field(&name, &name, presence)];
+                        if !alone {
+                            fields.insert(0, field("id", "id", Presence::Required));
+                        }
+                        let s = StructDef {
+                            fields,
+                            additional: additional.clone(),
+                            additional_name: format!("a{}", "y".repeat(len / 2)),
+                            all_optional: false,
+                        };
+                        let long = "Q".repeat(len + 50);
+                        for type_name in ["T", "SomeLongerTypeName", &"Q".repeat(len), &long] {
+                            let (ser, de) = agrees(&type_def(type_name, &s), &s);
+                            // Field names up to 24 bytes (most real ones) are always written as
+                            // text, whatever the type's name.
+                            if len <= 24 && !(ser && de) {
+                                not_written.push((type_name.to_string(), name.clone(), presence));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            not_written.is_empty(),
+            "not written as text: {not_written:?}"
+        );
+    }
+
+    /// Wire names that need escapes, raw identifiers and many fields (a broken `FIELDS` list).
+    #[test]
+    fn escapes_raw_identifiers_and_long_field_lists_match() {
+        let mut fields = vec![
+            field("r#type", "type", Presence::Required),
+            field("quote", "say \"hi\"\\now", Presence::Optional),
+            field("unicode", "größe ✓", Presence::OptionalNullable),
+            field("tab", "a\tb", Presence::Defaulted),
+        ];
+        for i in 0..40 {
+            fields.push(field(
+                &format!("f{i}"),
+                &format!("field-{i}"),
+                Presence::Optional,
+            ));
+        }
+        for n in [1, 2, 3, 4, 5, 8, 44] {
+            let s = StructDef {
+                fields: fields[..n].to_vec(),
+                additional: None,
+                additional_name: "additional_properties".into(),
+                all_optional: false,
+            };
+            let (ser, de) = agrees(&type_def("Escapes", &s), &s);
+            assert!(ser && de, "{n} fields: not written as text");
+        }
+    }
+}
