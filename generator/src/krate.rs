@@ -172,7 +172,7 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool) -> Result<Piec
             format_model(emit::model_item(api, t, features)).map(|(text, rt)| (0, text, rt))
         }
         Job::Op(gi, op) => {
-            let tokens = emit::operation_chunk(api, op);
+            let tokens = emit::operation_chunk(api, &api.groups[gi], op);
             let models = emit::mentions_ident(tokens.clone(), "models");
             format(&format!("src/apis/{}.rs", api.groups[gi].module), tokens)
                 .map(|text| (gi + 1, text, models))

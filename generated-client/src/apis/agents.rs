@@ -60,7 +60,7 @@ static LIST_AGENTS_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List agents
 ///
-/// Lists registered agents, optionally by status or label.
+/// The request [`Agents::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/agents`.
 #[derive(Debug, Clone)]
@@ -226,8 +226,7 @@ static REGISTER_AGENT: rt::Operation = rt::Operation {
 };
 /// Register an agent
 ///
-/// Registers an agent and returns a one-time enrollment token (`plnx_enroll_…`) to install it with. The token is
-/// shown only in this response.
+/// The request [`Agents::register`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/agents`.
 #[derive(Debug, Clone)]
@@ -338,7 +337,7 @@ static GET_AGENT: rt::Operation = rt::Operation {
 };
 /// Get an agent
 ///
-/// Returns an agent's details, including tags and reported capabilities.
+/// The request [`Agents::get`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/agents/{id}`.
 #[derive(Debug, Clone)]

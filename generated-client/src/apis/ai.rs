@@ -60,7 +60,7 @@ static GET_AI_STATUS: rt::Operation = rt::Operation {
 };
 /// Get AI availability
 ///
-/// Returns whether AI features are available, provider health and the default model.
+/// The request [`Ai::get_status`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/ai/status`.
 #[derive(Debug, Clone)]
@@ -152,8 +152,7 @@ static GENERATE_PIPELINE: rt::Operation = rt::Operation {
 };
 /// Generate a pipeline from a prompt
 ///
-/// Turns a natural-language description into a proposed pipeline definition (not saved). Usually answers 200;
-/// deployments in async mode answer 202 with a `job_id`. Generation can take tens of seconds.
+/// The request [`Ai::generate_pipeline`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/ai/generate-pipeline`.
 #[derive(Debug, Clone)]
@@ -299,8 +298,7 @@ static ENHANCE_PIPELINE: rt::Operation = rt::Operation {
 };
 /// Propose changes to a pipeline
 ///
-/// Proposes changes to an existing pipeline from an instruction. The response is not documented; it uses the
-/// same proposal shape as generation. Deployments in async mode answer 202 with a `job_id`.
+/// The request [`Ai::enhance_pipeline`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/ai/enhance-pipeline`.
 #[derive(Debug, Clone)]

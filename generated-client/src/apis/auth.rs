@@ -109,9 +109,7 @@ static LOGIN: rt::Operation = rt::Operation {
 };
 /// Sign in with e-mail and password
 ///
-/// Signs in with e-mail and password and returns an access JWT, a refresh token and the user. Send the access
-/// token as `Authorization: Bearer <accessToken>`. Intended for the web app, CLIs and native clients; the
-/// authentication guide recommends API keys for automation. The response is not wrapped in `data`.
+/// The request [`Auth::login`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/login`.
 #[derive(Debug, Clone)]
@@ -206,8 +204,7 @@ static REFRESH_TOKEN: rt::Operation = rt::Operation {
 };
 /// Refresh an access token
 ///
-/// Exchanges a refresh token for a new access token. The refresh token may be rotated: store the returned
-/// `refreshToken` and discard the old one. The response is not wrapped in `data`.
+/// The request [`Auth::refresh_token`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/auth/refresh`.
 #[derive(Debug, Clone)]
@@ -305,9 +302,7 @@ static REGISTER_USER: rt::Operation = rt::Operation {
 };
 /// Register an account
 ///
-/// Creates a user account. Only available when self-registration is enabled for the organization. The password
-/// must satisfy the organization's password policy. The documentation does not show the response; this spec
-/// returns the created user (unwrapped, like the other auth responses).
+/// The request [`Auth::register_user`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/register`.
 #[derive(Debug, Clone)]
@@ -420,8 +415,7 @@ static REQUEST_PASSWORD_RESET: rt::Operation = rt::Operation {
 };
 /// Request a password-reset e-mail
 ///
-/// Sends an e-mail with a time-limited reset token to the address, if an account exists for it. The answer does
-/// not reveal whether the account exists.
+/// The request [`Auth::request_password_reset`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/forgot-password`.
 #[derive(Debug, Clone)]
@@ -521,7 +515,7 @@ static RESET_PASSWORD: rt::Operation = rt::Operation {
 };
 /// Reset a password
 ///
-/// Sets a new password using the token from the password-reset e-mail.
+/// The request [`Auth::reset_password`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/reset-password`.
 #[derive(Debug, Clone)]
@@ -619,7 +613,7 @@ static VERIFY_EMAIL: rt::Operation = rt::Operation {
 };
 /// Verify an e-mail address
 ///
-/// Marks the account's e-mail address as verified using the token from the verification e-mail.
+/// The request [`Auth::verify_email`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/verify-email`.
 #[derive(Debug, Clone)]
@@ -717,10 +711,7 @@ static START_DEVICE_AUTHORIZATION: rt::Operation = rt::Operation {
 };
 /// Start the device authorization flow
 ///
-/// Starts the device-code flow for CLIs, desktop apps and TVs. Show `userCode` and `verificationUri` to the user,
-/// then poll `POST /api/v2/auth/device/token` with `deviceCode`, waiting at least `interval` seconds between
-/// polls. The documentation names the returned values but not their field names; camelCase names are used, like
-/// the rest of the auth API.
+/// The request [`Auth::start_device_authorization`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/v2/auth/device`.
 #[derive(Debug, Clone)]
@@ -808,9 +799,7 @@ static POLL_DEVICE_TOKEN: rt::Operation = rt::Operation {
 };
 /// Poll for device-flow tokens
 ///
-/// Polls with the device code until the user approves. While the user has not decided, the answer is 400 with
-/// error code `authorization_pending`; polling too fast gives `slow_down` (add 5 seconds to the interval);
-/// `expired_token` and `access_denied` end the flow. On approval the tokens are returned (not wrapped in `data`).
+/// The request [`Auth::poll_device_token`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/v2/auth/device/token`.
 #[derive(Debug, Clone)]

@@ -59,7 +59,7 @@ static LIST_CATALOG_TABLES_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List cataloged tables
 ///
-/// Lists cataloged tables (filters are not documented).
+/// The request [`Catalog::list_tables`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/catalog/tables`.
 #[derive(Debug, Clone)]
@@ -209,7 +209,7 @@ static SEARCH_CATALOG_TABLES: rt::Operation = rt::Operation {
 };
 /// Search cataloged tables
 ///
-/// Full-text search over names, FQNs, descriptions and (depending on deployment) column names.
+/// The request [`Catalog::search_tables`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/catalog/tables/search`.
 #[derive(Debug, Clone)]
@@ -315,7 +315,7 @@ static GET_CATALOG_TABLE: rt::Operation = rt::Operation {
 };
 /// Get a cataloged table
 ///
-/// Returns a cataloged table with columns, tags and ownership.
+/// The request [`Catalog::get_table`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/catalog/tables/{id}`.
 #[derive(Debug, Clone)]

@@ -148,8 +148,7 @@ static LIST_CONNECTIONS_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List connections
 ///
-/// Lists connections, optionally filtered by connector type or name. The documentation shows `meta.total` and no
-/// paging parameters; this spec also accepts `limit` and `cursor` and reads `meta.page` when present.
+/// The request [`Connections::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/connections`.
 #[derive(Debug, Clone)]
@@ -315,7 +314,7 @@ static CREATE_CONNECTION: rt::Operation = rt::Operation {
 };
 /// Create a connection
 ///
-/// Creates a connection from a connector type, its non-secret configuration and an optional credential.
+/// The request [`Connections::create`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/connections`.
 #[derive(Debug, Clone)]
@@ -431,7 +430,7 @@ static GET_CONNECTION: rt::Operation = rt::Operation {
 };
 /// Get a connection
 ///
-/// Returns the connection's metadata and resolved non-secret configuration.
+/// The request [`Connections::get`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/connections/{id}`.
 #[derive(Debug, Clone)]
@@ -531,7 +530,7 @@ static UPDATE_CONNECTION: rt::Operation = rt::Operation {
 };
 /// Update a connection
 ///
-/// Updates the name, configuration or linked credential of a connection.
+/// The request [`Connections::update`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `PUT /api/connections/{id}`.
 #[derive(Debug, Clone)]
@@ -651,8 +650,7 @@ static DELETE_CONNECTION: rt::Operation = rt::Operation {
 };
 /// Delete a connection
 ///
-/// Deletes a connection. Refused with 409 while active pipelines reference it (the documentation mentions a
-/// force option on some API versions without naming it).
+/// The request [`Connections::delete`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `DELETE /api/connections/{id}`.
 #[derive(Debug, Clone)]
@@ -757,7 +755,7 @@ static TEST_CONNECTION: rt::Operation = rt::Operation {
 };
 /// Test connection settings
 ///
-/// Validates connection settings (connectivity and authentication) without saving anything.
+/// The request [`Connections::test`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/connections/test`.
 #[derive(Debug, Clone)]
@@ -875,8 +873,7 @@ static LIST_CONNECTION_TABLES_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List tables of a connection
 ///
-/// Lists tables reachable through the connection, optionally in one schema (`schema`; name inferred). Large
-/// warehouses can hold many tables, so this list is cursor-paginated like the documented `meta.page` lists.
+/// The request [`Connections::list_tables`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/connections/{id}/tables`.
 #[derive(Debug, Clone)]
@@ -1051,7 +1048,7 @@ static LIST_CONNECTION_COLUMNS: rt::Operation = rt::Operation {
 };
 /// List columns of a table
 ///
-/// Lists the columns of one table reachable through the connection (`schema` and `table`; names inferred).
+/// The request [`Connections::list_columns`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/connections/{id}/columns`.
 #[derive(Debug, Clone)]
@@ -1171,7 +1168,7 @@ static LIST_CONNECTION_SCHEMAS: rt::Operation = rt::Operation {
 };
 /// List schemas of a connection
 ///
-/// Lists the schemas of a multi-schema database.
+/// The request [`Connections::list_schemas`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/connections/{id}/schemas`.
 #[derive(Debug, Clone)]
@@ -1275,7 +1272,7 @@ static LIST_CONNECTION_CATALOGS: rt::Operation = rt::Operation {
 };
 /// List catalogs of a connection
 ///
-/// Lists catalogs (Iceberg, Unity Catalog, Hive metastore) reachable through the connection.
+/// The request [`Connections::list_catalogs`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/connections/{id}/catalogs`.
 #[derive(Debug, Clone)]
@@ -1379,8 +1376,7 @@ static PREVIEW_CONNECTION_DATA: rt::Operation = rt::Operation {
 };
 /// Preview rows of a table
 ///
-/// Returns sample rows from a table or object reachable through the connection. The documentation does not name
-/// the parameters; `schema`, `table` and `limit` are used.
+/// The request [`Connections::preview_data`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/connections/{id}/preview`.
 #[derive(Debug, Clone)]
@@ -1508,8 +1504,7 @@ static GET_CONNECTOR_GALLERY: rt::Operation = rt::Operation {
 };
 /// List available connector types
 ///
-/// Lists the connector types that connections can be created from. Not in the public documentation: used by the
-/// official MCP server, which receives it unwrapped as `{"connectors": [...]}`.
+/// The request [`Connections::get_connector_gallery`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/connector-gallery`.
 #[derive(Debug, Clone)]

@@ -71,7 +71,7 @@ static LIST_CONTRACTS_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List contracts
 ///
-/// Lists data contracts.
+/// The request [`Contracts::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/contracts`.
 #[derive(Debug, Clone)]
@@ -221,7 +221,7 @@ static CREATE_CONTRACT: rt::Operation = rt::Operation {
 };
 /// Create a contract
 ///
-/// Creates a contract; it starts as `draft`, version 1.
+/// The request [`Contracts::create`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/contracts`.
 #[derive(Debug, Clone)]
@@ -334,7 +334,7 @@ static GET_CONTRACT: rt::Operation = rt::Operation {
 };
 /// Get a contract
 ///
-/// Returns a contract with schema, quality and SLA.
+/// The request [`Contracts::get`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/contracts/{id}`.
 #[derive(Debug, Clone)]
@@ -434,7 +434,7 @@ static UPDATE_CONTRACT: rt::Operation = rt::Operation {
 };
 /// Update a contract
 ///
-/// Updates a contract; omitted fields keep their value (the documented example sends only `sla`).
+/// The request [`Contracts::update`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `PUT /api/contracts/{id}`.
 #[derive(Debug, Clone)]

@@ -58,7 +58,7 @@ static DISCOVER_FIVETRAN_CONNECTORS: rt::Operation = rt::Operation {
 };
 /// Discover Fivetran connectors
 ///
-/// Lists the connectors of a Fivetran group, as a first step of migrating them.
+/// The request [`Convert::discover_fivetran_connectors`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/convert/fivetran/discover`.
 #[derive(Debug, Clone)]
@@ -164,7 +164,7 @@ static PARSE_DBT_PROJECT: rt::Operation = rt::Operation {
 };
 /// Parse a dbt project
 ///
-/// Starts parsing a dbt project into Planasonix pipelines. Answers 202 with a parse job.
+/// The request [`Convert::parse_dbt_project`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/convert/dbt/parse`.
 #[derive(Debug, Clone)]
@@ -272,7 +272,7 @@ static PARSE_MATILLION_EXPORT: rt::Operation = rt::Operation {
 };
 /// Parse a Matillion export
 ///
-/// Starts parsing a Matillion export into Planasonix pipelines. Answers 202 with a parse job.
+/// The request [`Convert::parse_matillion_export`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/convert/matillion/parse`.
 #[derive(Debug, Clone)]

@@ -52,8 +52,7 @@ static LIST_CREDENTIALS_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List credentials
 ///
-/// Lists credentials visible to the key (metadata only). Paginated with `meta.page`; the documentation shows the
-/// envelope but not the query parameters, so the standard `limit` and `cursor` are used.
+/// The request [`Credentials::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/credentials`.
 #[derive(Debug, Clone)]
@@ -203,7 +202,7 @@ static CREATE_CREDENTIAL: rt::Operation = rt::Operation {
 };
 /// Create a credential
 ///
-/// Stores a credential. Secret fields are encrypted at rest; the response carries metadata only.
+/// The request [`Credentials::create`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/credentials`.
 #[derive(Debug, Clone)]

@@ -59,7 +59,7 @@ static LIST_DLQ_ENTRIES_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List dead-letter entries
 ///
-/// Lists dead-letter entries, newest first, filtered by pipeline, connection, error code and time window.
+/// The request [`Dlq::list_entries`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/dlq`.
 #[derive(Debug, Clone)]
@@ -252,7 +252,7 @@ static GET_DLQ_STATS: rt::Operation = rt::Operation {
 };
 /// Get dead-letter statistics
 ///
-/// Returns dead-letter counts by error code and by pipeline over a time window.
+/// The request [`Dlq::get_stats`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/dlq/stats`.
 #[derive(Debug, Clone)]
@@ -365,7 +365,7 @@ static GET_DLQ_ENTRY: rt::Operation = rt::Operation {
 };
 /// Get a dead-letter entry
 ///
-/// Returns one dead-letter entry in detail.
+/// The request [`Dlq::get_entry`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/dlq/{id}`.
 #[derive(Debug, Clone)]

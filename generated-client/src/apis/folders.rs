@@ -73,8 +73,7 @@ static LIST_FOLDERS: rt::Operation = rt::Operation {
 };
 /// List a project's folders
 ///
-/// Returns the folder tree of a project as a flat list; each folder's `parentId` gives the tree. Like projects,
-/// the response has no `meta` and no pagination.
+/// The request [`Folders::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/folders`.
 #[derive(Debug, Clone)]
@@ -174,7 +173,7 @@ static CREATE_FOLDER: rt::Operation = rt::Operation {
 };
 /// Create a folder
 ///
-/// Creates a folder in a project, at the root or under a parent folder.
+/// The request [`Folders::create`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/folders`.
 #[derive(Debug, Clone)]
@@ -287,7 +286,7 @@ static GET_FOLDER: rt::Operation = rt::Operation {
 };
 /// Get a folder
 ///
-/// Returns one folder.
+/// The request [`Folders::get`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/folders/{id}`.
 #[derive(Debug, Clone)]
@@ -387,7 +386,7 @@ static UPDATE_FOLDER: rt::Operation = rt::Operation {
 };
 /// Rename or move a folder
 ///
-/// Renames a folder or moves it under another parent (`parentId: null` moves it to the root).
+/// The request [`Folders::update`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `PUT /api/folders/{id}`.
 #[derive(Debug, Clone)]
@@ -500,7 +499,7 @@ static DELETE_FOLDER: rt::Operation = rt::Operation {
 };
 /// Delete a folder
 ///
-/// Deletes a folder. Refused with 409 while it still holds pipelines or subfolders.
+/// The request [`Folders::delete`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `DELETE /api/folders/{id}`.
 #[derive(Debug, Clone)]

@@ -63,7 +63,7 @@ static GET_GIT_INTEGRATION: rt::Operation = rt::Operation {
 };
 /// Get the Git configuration
 ///
-/// Returns the workspace's Git configuration, or `enabled: false` with null repository fields when none is set.
+/// The request [`Git::get_integration`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/git-integration`.
 #[derive(Debug, Clone)]
@@ -158,7 +158,7 @@ static SAVE_GIT_INTEGRATION: rt::Operation = rt::Operation {
 };
 /// Save the Git configuration
 ///
-/// Creates or replaces the workspace's Git configuration (upsert on a singleton).
+/// The request [`Git::save_integration`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/git-integration`.
 #[derive(Debug, Clone)]
@@ -269,7 +269,7 @@ static DELETE_GIT_INTEGRATION: rt::Operation = rt::Operation {
 };
 /// Disconnect Git
 ///
-/// Disconnects the repository and clears stored credentials. Pipelines in Planasonix are untouched.
+/// The request [`Git::delete_integration`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `DELETE /api/git-integration`.
 #[derive(Debug, Clone)]
@@ -361,7 +361,7 @@ static PUSH_PIPELINES_TO_GIT: rt::Operation = rt::Operation {
 };
 /// Push pipelines to Git
 ///
-/// Pushes pipeline definitions to a branch and optionally opens a pull request.
+/// The request [`Git::push_pipelines_to`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/git-integration/push`.
 #[derive(Debug, Clone)]

@@ -55,8 +55,7 @@ static LIST_GLOBAL_VARIABLES_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List global variables
 ///
-/// Lists the workspace's global variables. The documentation does not show the response; the standard paginated
-/// collection envelope (`meta.page`) is used.
+/// The request [`GlobalVariables::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/variables/global`.
 #[derive(Debug, Clone)]
@@ -214,7 +213,7 @@ static UPSERT_GLOBAL_VARIABLE: rt::Operation = rt::Operation {
 };
 /// Create or update a global variable
 ///
-/// Creates the variable, or updates it if a variable with this name exists (upsert keyed by `name`).
+/// The request [`GlobalVariables::upsert`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/variables/global`.
 #[derive(Debug, Clone)]

@@ -60,7 +60,7 @@ static TRACE_COLUMN_LINEAGE: rt::Operation = rt::Operation {
 };
 /// Get column lineage
 ///
-/// Returns column-level lineage edges around a column, up to `depth` hops.
+/// The request [`Lineage::trace_column`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/lineage/columns`.
 #[derive(Debug, Clone)]
@@ -182,7 +182,7 @@ static TRACE_UPSTREAM_COLUMN_LINEAGE: rt::Operation = rt::Operation {
 };
 /// Walk a column's upstream sources
 ///
-/// Walks the upstream sources of a column, up to `depth` hops.
+/// The request [`Lineage::trace_upstream_column`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/lineage/columns/upstream`.
 #[derive(Debug, Clone)]

@@ -51,7 +51,7 @@ static START_CONNECTION_SYNC: rt::Operation = rt::Operation {
 };
 /// Start a connection sync
 ///
-/// Starts an incremental sync job for a connection. Answers 202 Accepted with the queued job.
+/// The request [`Orchestration::start_connection_sync`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/v1/connections/{connectionId}/sync`.
 #[derive(Debug, Clone)]
@@ -203,7 +203,7 @@ static START_CONNECTION_BACKFILL: rt::Operation = rt::Operation {
 };
 /// Start a backfill
 ///
-/// Schedules a historical backfill of a connection over a time window. Answers 202 Accepted.
+/// The request [`Orchestration::start_connection_backfill`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/v1/connections/{connectionId}/backfill`.
 #[derive(Debug, Clone)]

@@ -172,9 +172,7 @@ static LIST_PIPELINES_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List pipelines
 ///
-/// Lists pipelines visible to the caller, filtered by project, folder, name or status. The documentation shows
-/// `meta.total` and no paging parameters; this spec also accepts `limit` and `cursor` and reads `meta.page`
-/// when the deployment returns it (absent `meta.page` means the response holds every pipeline).
+/// The request [`Pipelines::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/pipelines`.
 #[derive(Debug, Clone)]
@@ -356,7 +354,7 @@ static CREATE_PIPELINE: rt::Operation = rt::Operation {
 };
 /// Create a pipeline
 ///
-/// Creates a pipeline with an initial graph of nodes and edges in a project (and optionally a folder).
+/// The request [`Pipelines::create`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/pipelines`.
 #[derive(Debug, Clone)]
@@ -469,7 +467,7 @@ static GET_PIPELINE: rt::Operation = rt::Operation {
 };
 /// Get a pipeline
 ///
-/// Returns the full graph and configuration of a pipeline.
+/// The request [`Pipelines::get`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/pipelines/{id}`.
 #[derive(Debug, Clone)]
@@ -569,7 +567,7 @@ static UPDATE_PIPELINE: rt::Operation = rt::Operation {
 };
 /// Update a pipeline's graph
 ///
-/// Replaces the pipeline's graph. Send the full lists of nodes and edges.
+/// The request [`Pipelines::update`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `PUT /api/pipelines/{id}`.
 #[derive(Debug, Clone)]
@@ -682,8 +680,7 @@ static DELETE_PIPELINE: rt::Operation = rt::Operation {
 };
 /// Delete a pipeline
 ///
-/// Soft-deletes the pipeline into the trash. Its run history stays queryable; new runs are blocked until it is
-/// restored from the trash (in the web app).
+/// The request [`Pipelines::delete`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `DELETE /api/pipelines/{id}`.
 #[derive(Debug, Clone)]
@@ -781,8 +778,7 @@ static UPDATE_PIPELINE_STATUS: rt::Operation = rt::Operation {
 };
 /// Pause or resume a pipeline
 ///
-/// Pauses (`paused`) or resumes (`active`) a pipeline. Not in the public documentation: used by the official MCP
-/// server. Returns the pipeline.
+/// The request [`Pipelines::update_status`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `PATCH /api/pipelines/{id}/status`.
 #[derive(Debug, Clone)]
@@ -903,9 +899,7 @@ static RUN_PIPELINE: rt::Operation = rt::Operation {
 };
 /// Run a pipeline
 ///
-/// Starts a run of the pipeline, optionally with runtime variable overrides and an execution environment.
-/// Answers 202 with the queued run; follow it with `GET /api/runs/{id}`. Refused with 409 while the pipeline is
-/// in the trash.
+/// The request [`Pipelines::run`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/pipelines/{id}/run`.
 #[derive(Debug, Clone)]
@@ -1056,8 +1050,7 @@ static LIST_PIPELINE_RUNS_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List a pipeline's runs
 ///
-/// Paginated run history of one pipeline, newest first. The documentation only says the cursor comes "from
-/// meta"; the shape of `GET /api/runs` (`meta.cursor`) is used.
+/// The request [`Pipelines::list_runs`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/pipelines/{id}/runs`.
 #[derive(Debug, Clone)]
@@ -1216,7 +1209,7 @@ static GET_PIPELINE_EXECUTION_STATUS: rt::Operation = rt::Operation {
 };
 /// Get the pipeline's execution status
 ///
-/// Returns the state of the in-flight or most recent execution of the pipeline.
+/// The request [`Pipelines::get_execution_status`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/pipelines/{id}/execution-status`.
 #[derive(Debug, Clone)]
@@ -1323,7 +1316,7 @@ static GET_PIPELINE_EXECUTION_PLAN: rt::Operation = rt::Operation {
 };
 /// Get the execution plan
 ///
-/// Returns the logical plan of the pipeline: step ordering, splits and pushdowns.
+/// The request [`Pipelines::get_execution_plan`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/pipelines/{id}/execution-plan`.
 #[derive(Debug, Clone)]
@@ -1427,7 +1420,7 @@ static GET_PIPELINE_LINEAGE: rt::Operation = rt::Operation {
 };
 /// Get dataset lineage
 ///
-/// Returns the dataset-level lineage graph of the pipeline.
+/// The request [`Pipelines::get_lineage`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/pipelines/{id}/lineage`.
 #[derive(Debug, Clone)]
@@ -1531,8 +1524,7 @@ static GET_PIPELINE_COLUMN_LINEAGE: rt::Operation = rt::Operation {
 };
 /// Get column lineage
 ///
-/// Returns column-level lineage derived from the graph, optionally focused on the outputs of one node
-/// (`nodeId`; the documentation does not show the parameter's name).
+/// The request [`Pipelines::get_column_lineage`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/pipelines/{id}/column-lineage`.
 #[derive(Debug, Clone)]
@@ -1652,8 +1644,7 @@ static GET_PIPELINE_QUERY_PLAN: rt::Operation = rt::Operation {
 };
 /// Get a node's query plan
 ///
-/// Returns the engine's query plan for a SQL-heavy node, when the backend supports it. The node is named by
-/// `nodeId` (the documentation does not show the parameter's name).
+/// The request [`Pipelines::get_query_plan`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/pipelines/{id}/query-plan`.
 #[derive(Debug, Clone)]
@@ -1765,8 +1756,7 @@ static PREVIEW_PIPELINE: rt::Operation = rt::Operation {
 };
 /// Preview a pipeline graph
 ///
-/// Dry-runs a graph fragment or a full graph without persisting output and returns sampled rows, column types and
-/// null rates at the selected node. Sandbox and row limits apply.
+/// The request [`Pipelines::preview`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/pipelines/preview`.
 #[derive(Debug, Clone)]

@@ -72,7 +72,7 @@ static LIST_PROJECTS: rt::Operation = rt::Operation {
 };
 /// List projects
 ///
-/// Lists the projects accessible to the caller. The response has `data` only, no `meta` and no pagination.
+/// The request [`Projects::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/projects`.
 #[derive(Debug, Clone)]
@@ -177,7 +177,7 @@ static CREATE_PROJECT: rt::Operation = rt::Operation {
 };
 /// Create a project
 ///
-/// Creates a project. As documented, the response is the bare project object (not wrapped in `data`).
+/// The request [`Projects::create`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/projects`.
 #[derive(Debug, Clone)]
@@ -290,7 +290,7 @@ static GET_PROJECT: rt::Operation = rt::Operation {
 };
 /// Get a project
 ///
-/// Returns project metadata and, when available, summary counts.
+/// The request [`Projects::get`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/projects/{id}`.
 #[derive(Debug, Clone)]
@@ -390,7 +390,7 @@ static UPDATE_PROJECT: rt::Operation = rt::Operation {
 };
 /// Update a project
 ///
-/// Updates the name or description of a project.
+/// The request [`Projects::update`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `PUT /api/projects/{id}`.
 #[derive(Debug, Clone)]
@@ -503,7 +503,7 @@ static DELETE_PROJECT: rt::Operation = rt::Operation {
 };
 /// Delete a project
 ///
-/// Deletes a project. Refused with 409 while it still holds pipelines, unless the workspace's cascade policy allows it.
+/// The request [`Projects::delete`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `DELETE /api/projects/{id}`.
 #[derive(Debug, Clone)]

@@ -93,7 +93,7 @@ static LIST_REVERSE_ETL_SYNCS_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List reverse-ETL syncs
 ///
-/// Lists sync definitions, optionally by destination or enabled state.
+/// The request [`ReverseEtl::list_syncs`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/reverse-etl/syncs`.
 #[derive(Debug, Clone)]
@@ -267,7 +267,7 @@ static CREATE_REVERSE_ETL_SYNC: rt::Operation = rt::Operation {
 };
 /// Create a reverse-ETL sync
 ///
-/// Creates a sync from a source query to a destination object.
+/// The request [`ReverseEtl::create_sync`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/reverse-etl/syncs`.
 #[derive(Debug, Clone)]
@@ -381,7 +381,7 @@ static GET_REVERSE_ETL_SYNC: rt::Operation = rt::Operation {
 };
 /// Get a reverse-ETL sync
 ///
-/// Returns one sync.
+/// The request [`ReverseEtl::get_sync`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/reverse-etl/syncs/{id}`.
 #[derive(Debug, Clone)]
@@ -487,7 +487,7 @@ static UPDATE_REVERSE_ETL_SYNC: rt::Operation = rt::Operation {
 };
 /// Update a reverse-ETL sync
 ///
-/// Updates a sync. Fields are optional, but some connectors require the full definition.
+/// The request [`ReverseEtl::update_sync`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `PUT /api/reverse-etl/syncs/{id}`.
 #[derive(Debug, Clone)]
@@ -605,7 +605,7 @@ static DELETE_REVERSE_ETL_SYNC: rt::Operation = rt::Operation {
 };
 /// Delete a reverse-ETL sync
 ///
-/// Deletes a sync definition.
+/// The request [`ReverseEtl::delete_sync`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `DELETE /api/reverse-etl/syncs/{id}`.
 #[derive(Debug, Clone)]
@@ -705,7 +705,7 @@ static RUN_REVERSE_ETL_SYNCS: rt::Operation = rt::Operation {
 };
 /// Run reverse-ETL syncs now
 ///
-/// Starts one or several syncs immediately (note the singular `sync` in the path). Answers 202.
+/// The request [`ReverseEtl::run_syncs`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/reverse-etl/sync/run`.
 #[derive(Debug, Clone)]

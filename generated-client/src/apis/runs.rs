@@ -94,7 +94,7 @@ static LIST_RUNS_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List runs
 ///
-/// Lists runs across pipelines, newest first, filtered by pipeline, status and date range.
+/// The request [`Runs::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/runs`.
 #[derive(Debug, Clone)]
@@ -284,7 +284,7 @@ static GET_RUN: rt::Operation = rt::Operation {
 };
 /// Get a run
 ///
-/// Returns the full run record: status, timing, metrics, trigger and, for failed runs, the error.
+/// The request [`Runs::get`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/runs/{id}`.
 #[derive(Debug, Clone)]
@@ -382,9 +382,7 @@ static CANCEL_RUN: rt::Operation = rt::Operation {
 };
 /// Cancel a run
 ///
-/// Requests cancellation of a queued or running run. Cancellation is asynchronous: the returned run may still be
-/// `running`; poll `GET /api/runs/{id}` until it is `canceled`. Cancelling a finished run answers 409 (or 400,
-/// depending on the deployment's policy).
+/// The request [`Runs::cancel`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `DELETE /api/runs/{id}`.
 #[derive(Debug, Clone)]
@@ -494,7 +492,7 @@ static LIST_RUN_NODES: rt::Operation = rt::Operation {
 };
 /// List a run's node executions
 ///
-/// Returns per-node execution details: state, start and finish times, retries and row counts.
+/// The request [`Runs::list_nodes`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/runs/{id}/nodes`.
 #[derive(Debug, Clone)]
@@ -595,8 +593,7 @@ static GET_RUN_LOGS: rt::Operation = rt::Operation {
 };
 /// Get a run's logs
 ///
-/// Returns execution logs as text, optionally for one node and incrementally from a timestamp or log cursor.
-/// Depending on the deployment the payload may be plain-text chunks or JSON lines; both are delivered as text.
+/// The request [`Runs::get_logs`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/runs/{id}/logs`.
 #[derive(Debug, Clone)]

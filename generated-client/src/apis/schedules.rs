@@ -95,7 +95,7 @@ static LIST_SCHEDULES_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List schedules
 ///
-/// Lists the workspace's schedules, optionally for one pipeline or by enabled state.
+/// The request [`Schedules::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/schedules`.
 #[derive(Debug, Clone)]
@@ -261,7 +261,7 @@ static CREATE_SCHEDULE: rt::Operation = rt::Operation {
 };
 /// Create a schedule
 ///
-/// Attaches a cron schedule to a pipeline.
+/// The request [`Schedules::create`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/schedules`.
 #[derive(Debug, Clone)]
@@ -372,7 +372,7 @@ static GET_SCHEDULE: rt::Operation = rt::Operation {
 };
 /// Get a schedule
 ///
-/// Returns one schedule.
+/// The request [`Schedules::get`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/schedules/{id}`.
 #[derive(Debug, Clone)]
@@ -475,7 +475,7 @@ static UPDATE_SCHEDULE: rt::Operation = rt::Operation {
 };
 /// Update a schedule
 ///
-/// Changes the cron expression, time zone or enabled flag of a schedule.
+/// The request [`Schedules::update`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `PUT /api/schedules/{id}`.
 #[derive(Debug, Clone)]
@@ -586,7 +586,7 @@ static DELETE_SCHEDULE: rt::Operation = rt::Operation {
 };
 /// Delete a schedule
 ///
-/// Removes a schedule permanently. Runs already in flight continue.
+/// The request [`Schedules::delete`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `DELETE /api/schedules/{id}`.
 #[derive(Debug, Clone)]
@@ -684,7 +684,7 @@ static ENABLE_SCHEDULE: rt::Operation = rt::Operation {
 };
 /// Enable a schedule
 ///
-/// Sets `enabled` to true; the schedule resumes firing.
+/// The request [`Schedules::enable`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/schedules/{id}/enable`.
 #[derive(Debug, Clone)]
@@ -788,7 +788,7 @@ static DISABLE_SCHEDULE: rt::Operation = rt::Operation {
 };
 /// Disable a schedule
 ///
-/// Sets `enabled` to false. Queued or running jobs may still finish.
+/// The request [`Schedules::disable`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/schedules/{id}/disable`.
 #[derive(Debug, Clone)]

@@ -92,7 +92,7 @@ static LIST_STREAMS_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List streams
 ///
-/// Lists streams, optionally by status, source type or consuming pipeline.
+/// The request [`Streams::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/streams`.
 #[derive(Debug, Clone)]
@@ -269,7 +269,7 @@ static CREATE_STREAM: rt::Operation = rt::Operation {
 };
 /// Register a stream
 ///
-/// Registers a stream source and binds it to a consuming pipeline. The stream starts in `created`.
+/// The request [`Streams::create`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/streams`.
 #[derive(Debug, Clone)]
@@ -385,7 +385,7 @@ static GET_STREAM_SUMMARY: rt::Operation = rt::Operation {
 };
 /// Get the streams summary
 ///
-/// Returns aggregate counts and health for the dashboard.
+/// The request [`Streams::get_summary`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/streams/summary`.
 #[derive(Debug, Clone)]
@@ -480,8 +480,7 @@ static DELETE_STREAM: rt::Operation = rt::Operation {
 };
 /// Delete a stream
 ///
-/// Tears the stream down (releasing CDC slots and subscriptions) and deletes its metadata. With `force=true` the
-/// teardown is best-effort even while consumers are active (the documentation does not name this option).
+/// The request [`Streams::delete`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `DELETE /api/streams/{id}`.
 #[derive(Debug, Clone)]
@@ -597,7 +596,7 @@ static START_STREAM: rt::Operation = rt::Operation {
 };
 /// Start a stream
 ///
-/// Allocates workers and starts ingestion, resuming from the last committed offset. Answers 202: the change completes asynchronously.
+/// The request [`Streams::start`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/streams/{id}/start`.
 #[derive(Debug, Clone)]
@@ -714,7 +713,7 @@ static STOP_STREAM: rt::Operation = rt::Operation {
 };
 /// Stop a stream
 ///
-/// Stops ingestion, committing offsets where the source supports it. Answers 202: the change completes asynchronously.
+/// The request [`Streams::stop`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/streams/{id}/stop`.
 #[derive(Debug, Clone)]
@@ -820,7 +819,7 @@ static PAUSE_STREAM: rt::Operation = rt::Operation {
 };
 /// Pause a stream
 ///
-/// Pauses ingestion while keeping the slot or subscription for a quick resume. Answers 202: the change completes asynchronously.
+/// The request [`Streams::pause`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/streams/{id}/pause`.
 #[derive(Debug, Clone)]

@@ -60,8 +60,7 @@ static LIST_TEMPLATES_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List templates
 ///
-/// Lists templates. The documentation names `search`, `tags`, `visibility` and `sort` as standard list parameters
-/// "where implemented" without types; they are modelled as strings (tags as a comma-separated list).
+/// The request [`Templates::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/templates`.
 #[derive(Debug, Clone)]
@@ -246,7 +245,7 @@ static CREATE_TEMPLATE: rt::Operation = rt::Operation {
 };
 /// Create a template
 ///
-/// Creates a template by snapshotting an existing pipeline.
+/// The request [`Templates::create`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/templates`.
 #[derive(Debug, Clone)]
@@ -354,7 +353,7 @@ static GET_TEMPLATE: rt::Operation = rt::Operation {
 };
 /// Get a template
 ///
-/// Returns template metadata and the serialized pipeline definition.
+/// The request [`Templates::get`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/templates/{id}`.
 #[derive(Debug, Clone)]

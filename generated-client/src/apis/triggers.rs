@@ -95,7 +95,7 @@ static LIST_TRIGGERS_PAGINATION: rt::Pagination = rt::Pagination {
 };
 /// List triggers
 ///
-/// Lists triggers, optionally for one pipeline or of one kind (the `type` filter matches `trigger_type`).
+/// The request [`Triggers::list`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/triggers`.
 #[derive(Debug, Clone)]
@@ -261,7 +261,7 @@ static CREATE_TRIGGER: rt::Operation = rt::Operation {
 };
 /// Create a trigger
 ///
-/// Creates an event trigger; the body depends on `triggerType`.
+/// The request [`Triggers::create`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/triggers`.
 #[derive(Debug, Clone)]
@@ -377,7 +377,7 @@ static GET_TRIGGER: rt::Operation = rt::Operation {
 };
 /// Get a trigger
 ///
-/// Returns one trigger (secrets are never returned).
+/// The request [`Triggers::get`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/triggers/{id}`.
 #[derive(Debug, Clone)]
@@ -480,7 +480,7 @@ static UPDATE_TRIGGER: rt::Operation = rt::Operation {
 };
 /// Update a trigger
 ///
-/// Partially updates a trigger. Changing immutable provider identifiers answers 409 Conflict.
+/// The request [`Triggers::update`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `PUT /api/triggers/{id}`.
 #[derive(Debug, Clone)]
@@ -596,7 +596,7 @@ static DELETE_TRIGGER: rt::Operation = rt::Operation {
 };
 /// Delete a trigger
 ///
-/// Deletes a trigger and tears down the provider-side subscriptions it manages.
+/// The request [`Triggers::delete`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `DELETE /api/triggers/{id}`.
 #[derive(Debug, Clone)]
@@ -694,7 +694,7 @@ static ENABLE_TRIGGER: rt::Operation = rt::Operation {
 };
 /// Enable a trigger
 ///
-/// Sets `enabled` to true.
+/// The request [`Triggers::enable`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/triggers/{id}/enable`.
 #[derive(Debug, Clone)]
@@ -798,7 +798,7 @@ static DISABLE_TRIGGER: rt::Operation = rt::Operation {
 };
 /// Disable a trigger
 ///
-/// Sets `enabled` to false.
+/// The request [`Triggers::disable`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/triggers/{id}/disable`.
 #[derive(Debug, Clone)]

@@ -84,7 +84,7 @@ static GET_USER_PROFILE: rt::Operation = rt::Operation {
 };
 /// Get the current user's profile
 ///
-/// Returns the profile of the user the API key or session token acts as.
+/// The request [`UserSettings::get_profile`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/user/profile`.
 #[derive(Debug, Clone)]
@@ -179,7 +179,7 @@ static UPDATE_USER_PROFILE: rt::Operation = rt::Operation {
 };
 /// Update the current user's profile
 ///
-/// Updates display name, time zone and locale. Omitted fields keep their value (partial update).
+/// The request [`UserSettings::update_profile`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `PUT /api/user/profile`.
 #[derive(Debug, Clone)]
@@ -282,7 +282,7 @@ static CHANGE_PASSWORD: rt::Operation = rt::Operation {
 };
 /// Change the current user's password
 ///
-/// Changes the password of the current user. Answers 204 No Content.
+/// The request [`UserSettings::change_password`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/user/password`.
 #[derive(Debug, Clone)]
@@ -380,7 +380,7 @@ static GET_MFA_STATUS: rt::Operation = rt::Operation {
 };
 /// Get MFA status
 ///
-/// Returns whether MFA is enabled, the enabled methods and the number of unused backup codes.
+/// The request [`UserSettings::get_mfa_status`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `GET /api/user/mfa`.
 #[derive(Debug, Clone)]
@@ -472,8 +472,7 @@ static ENABLE_MFA: rt::Operation = rt::Operation {
 };
 /// Begin MFA enrollment
 ///
-/// Starts TOTP enrollment and returns the shared secret and an `otpauth://` URI. MFA is enabled only after
-/// `POST /api/user/mfa/verify` confirms a code.
+/// The request [`UserSettings::enable_mfa`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/user/mfa/enable`.
 #[derive(Debug, Clone)]
@@ -581,8 +580,7 @@ static VERIFY_MFA: rt::Operation = rt::Operation {
 };
 /// Confirm MFA enrollment
 ///
-/// Confirms an enrollment with a code from the authenticator app and enables MFA. The documented response is cut
-/// after `enabled`; this spec returns the MFA status.
+/// The request [`UserSettings::verify_mfa`] makes: set its optional parameters, then `send()` it.
 ///
 /// Sends `POST /api/user/mfa/verify`.
 #[derive(Debug, Clone)]

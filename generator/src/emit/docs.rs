@@ -10,11 +10,15 @@ use quote::quote;
 
 /// `#[doc = "…"]` attributes for `text` (nothing when empty).
 pub(crate) fn attrs(text: &str) -> TokenStream {
-    let clean = sanitize(text);
-    if clean.is_empty() {
+    rustdoc_attrs(&sanitize(text))
+}
+
+/// `#[doc = "…"]` attributes for text that is rustdoc already (its links are meant as links).
+pub(crate) fn rustdoc_attrs(text: &str) -> TokenStream {
+    if text.is_empty() {
         return TokenStream::new();
     }
-    let lines = clean.lines().map(|l| format!(" {l}"));
+    let lines = text.lines().map(|l| format!(" {l}"));
     quote! { #( #[doc = #lines] )* }
 }
 

@@ -154,8 +154,8 @@ pub(crate) fn group_header(api: &Api, g: &Group, uses_models: bool) -> TokenStre
 }
 
 /// Everything one operation adds to its module: statics, builder, response and error enums.
-pub(crate) fn operation_chunk(api: &Api, op: &Operation) -> TokenStream {
-    operation_items(api, op)
+pub(crate) fn operation_chunk(api: &Api, group: &Group, op: &Operation) -> TokenStream {
+    operation_items(api, group, op)
 }
 
 fn inner_doc(text: &str) -> TokenStream {
@@ -171,6 +171,25 @@ fn op_doc(op: &Operation) -> String {
         op.description.as_deref(),
         Some(&sends),
     ])
+}
+
+/// A builder's docs: the summary and a link to the handle method, whose docs are the
+/// operation's whole description (written once, not twice).
+fn builder_doc(group: &Group, op: &Operation) -> TokenStream {
+    let sends = format!("Sends `{} {}`.", op.method, op.path.replace('`', "'"));
+    let link = format!(
+        "The request [`{}::{}`] makes: set its optional parameters, then `send()` it.",
+        group.handle, op.method_name
+    );
+    let summary = docs::sanitize(&docs::join(&[op.summary.as_deref()]));
+    let sends = docs::sanitize(&sends);
+    let text = [summary.as_str(), &link, &sends]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    docs::rustdoc_attrs(&text)
 }
 
 /// The type a parameter is stored as.
@@ -366,7 +385,7 @@ fn ordered(cases: &[ResponseCase]) -> Vec<&ResponseCase> {
     v
 }
 
-fn operation_items(api: &Api, op: &Operation) -> TokenStream {
+fn operation_items(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let rt = rt(PLACE);
     let builder = ident(&op.builder);
     let op_static = static_name(op, "");
@@ -378,7 +397,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         Some(h) => quote!(Some(#h)),
         None => quote!(None),
     };
-    let doc = docs::attrs(&op_doc(op));
+    let doc = builder_doc(group, op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     // Builder fields and constructor.
