@@ -40,8 +40,15 @@ pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
 
     let mut ts = TypeSpace::new(doc);
     ts.components();
-    let groups = lower_operations(&mut ts, !auth.is_empty());
-    ts.remaining_components();
+    // Another core deserializes component schemas ahead of the lowering that needs them.
+    let (groups, mut ts) = std::thread::scope(|scope| {
+        if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+            scope.spawn(doc.schema_prefetcher());
+        }
+        let groups = lower_operations(&mut ts, !auth.is_empty());
+        ts.remaining_components();
+        (groups, ts)
+    });
     ts.break_cycles();
     diags.append(&mut ts.diags);
 
