@@ -147,51 +147,63 @@ pub(crate) struct Pieces {
 
 pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool) -> Result<Pieces> {
     let env_prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name);
-    let root = format(
-        "src/client.rs",
-        emit::root_items(api, crate_name, &env_prefix, features),
-    )?;
-    // Every chunk (a type, an operation) is emitted and formatted on its own, in parallel;
-    // prettyplease separates top-level items the same way, so joining them gives the same file.
-    // Token streams are not `Send`, so each worker goes from IR to text.
+    // Every chunk (the client, a group's handle, a type, an operation) is emitted and formatted
+    // on its own, in parallel; prettyplease separates top-level items the same way, so joining
+    // them gives the same file. Token streams are not `Send`, so each worker goes from IR to text.
+    // The handles (the largest chunks) go first; each precedes its group's operations.
     enum Job<'a> {
+        Root,
+        Handle(usize),
         Type(&'a crate::ir::TypeDef),
         Op(usize, &'a crate::ir::Operation),
     }
-    let mut jobs: Vec<Job<'_>> = api
-        .types
-        .iter()
-        .filter(|t| !t.groups.is_empty())
-        .map(Job::Type)
-        .collect();
+    let mut jobs: Vec<Job<'_>> = vec![Job::Root];
+    jobs.extend((0..api.groups.len()).map(Job::Handle));
+    jobs.extend(
+        api.types
+            .iter()
+            .filter(|t| !t.groups.is_empty())
+            .map(Job::Type),
+    );
     for (gi, g) in api.groups.iter().enumerate() {
         jobs.extend(g.operations.iter().map(|op| Job::Op(gi, op)));
     }
+    // Slot 0 is the client, 1 the models, 2.. the groups.
+    let group_file = |gi: usize| format!("src/apis/{}.rs", api.groups[gi].module);
     let done = emit::parallel(jobs.len(), |i| match jobs[i] {
+        Job::Root => format(
+            "src/client.rs",
+            emit::root_items(api, crate_name, &env_prefix, features),
+        )
+        .map(|text| (0, text, false)),
+        Job::Handle(gi) => {
+            let tokens = emit::group_handle(api, &api.groups[gi]);
+            let models = emit::mentions_ident(tokens.clone(), "models");
+            format(&group_file(gi), tokens).map(|text| (gi + 2, text, models))
+        }
         Job::Type(t) => {
-            format_model(emit::model_item(api, t, features)).map(|(text, rt)| (0, text, rt))
+            format_model(emit::model_item(api, t, features)).map(|(text, rt)| (1, text, rt))
         }
         Job::Op(gi, op) => {
             let tokens = emit::operation_chunk(api, &api.groups[gi], op);
             let models = emit::mentions_ident(tokens.clone(), "models");
-            format(&format!("src/apis/{}.rs", api.groups[gi].module), tokens)
-                .map(|text| (gi + 1, text, models))
+            format(&group_file(gi), tokens).map(|text| (gi + 2, text, models))
         }
     });
-    let mut bodies: Vec<String> = vec![String::new(); api.groups.len() + 1];
-    let mut mentions = vec![false; api.groups.len() + 1];
+    let mut bodies: Vec<String> = vec![String::new(); api.groups.len() + 2];
+    let mut mentions = vec![false; api.groups.len() + 2];
     for result in done {
         let (slot, text, mentioned) = result?;
         bodies[slot].push_str(&text);
         mentions[slot] |= mentioned;
     }
-    let mut models = format("src/models.rs", emit::models_header(mentions[0], features))?;
-    models.push_str(&bodies[0]);
+    let root = std::mem::take(&mut bodies[0]);
+    let mut models = format("src/models.rs", emit::models_header(mentions[1], features))?;
+    models.push_str(&bodies[1]);
     let mut apis = Vec::new();
     for (gi, g) in api.groups.iter().enumerate() {
-        let file = format!("src/apis/{}.rs", g.module);
-        let mut text = format(&file, emit::group_header(api, g, mentions[gi + 1]))?;
-        text.push_str(&bodies[gi + 1]);
+        let mut text = format(&group_file(gi), emit::group_header(g, mentions[gi + 2]))?;
+        text.push_str(&bodies[gi + 2]);
         apis.push((g.module.clone(), text));
     }
     Ok(Pieces { root, models, apis })

@@ -11,7 +11,7 @@ mod ops;
 mod serde_text;
 
 pub(crate) use models::{ModelItem, model_item, models_header};
-pub(crate) use ops::{group_header, operation_chunk, root_items};
+pub(crate) use ops::{group_handle, group_header, operation_chunk, root_items};
 
 use crate::ir::{Api, Prim, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};

@@ -99,43 +99,35 @@ pub(crate) fn root_items(
 
 /// One `apis::<tag>` module.
 /// The header of one `apis::<tag>` module: docs, lints, imports and the group's handle.
-pub(crate) fn group_header(api: &Api, g: &Group, uses_models: bool) -> TokenStream {
-    let handle = ident(&g.handle);
-    let rt = rt(PLACE);
+pub(crate) fn group_header(g: &Group, uses_models: bool) -> TokenStream {
     let module_doc = inner_doc(&docs::join(&[
         Some(&format!("Operations tagged `{}`.", g.tag)),
         g.doc.as_deref(),
     ]));
-    let methods: Vec<TokenStream> = g
-        .operations
-        .iter()
-        .map(|op| handle_method(api, op))
-        .collect();
-    let waiters: Vec<TokenStream> = g
-        .operations
-        .iter()
-        .filter_map(|op| waiter_method(api, op))
-        .collect();
-    let uses_models = uses_models
-        || methods
-            .iter()
-            .chain(&waiters)
-            .any(|t| super::mentions_ident(t.clone(), "models"));
     let models_use = uses_models.then(|| {
         quote!(
             use super::super::models;
         )
     });
-    let handle_doc = format!(
-        " Operations tagged `{}`: get one with `Client::{}`.",
-        g.tag, g.module
-    );
     quote! {
         #module_doc
         #![allow(deprecated, reason = "deprecated operations and schemas are still part of the API")]
         use super::super::runtime as rt;
         #models_use
+    }
+}
 
+/// A group's handle: the struct `Client::<group>()` returns and one method per operation.
+pub(crate) fn group_handle(api: &Api, g: &Group) -> TokenStream {
+    let handle = ident(&g.handle);
+    let rt = rt(PLACE);
+    let methods = g.operations.iter().map(|op| handle_method(api, op));
+    let waiters = g.operations.iter().filter_map(|op| waiter_method(api, op));
+    let handle_doc = format!(
+        " Operations tagged `{}`: get one with `Client::{}`.",
+        g.tag, g.module
+    );
+    quote! {
         #[doc = #handle_doc]
         #[derive(Debug, Clone)]
         pub struct #handle {
