@@ -101,7 +101,12 @@ fn format_model(item: emit::ModelItem) -> Result<(String, bool)> {
                 if let Some(cfg) = &item.cfg {
                     if cfg_text.is_none() {
                         let probe = format(FILE, quote::quote!(#cfg struct Probe;))?;
-                        let attr = probe.strip_suffix("struct Probe;\n").unwrap_or(&probe);
+                        let attr = probe.strip_suffix("struct Probe;\n").ok_or_else(|| {
+                            Error::InvalidOutput {
+                                file: FILE.to_string(),
+                                message: format!("a `#[cfg]` formatted unexpectedly: {probe}"),
+                            }
+                        })?;
                         cfg_text = Some(attr.to_string());
                     }
                     out.push_str(cfg_text.as_deref().unwrap_or_default());
