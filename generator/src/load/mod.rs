@@ -425,7 +425,7 @@ impl Document {
 ///
 /// `openapiv3` re-parses a failed `ReferenceOr<T>` (and the status-code map of `responses`) from a
 /// detached value, so `serde_path_to_error` stops at that boundary. The failing value is then
-/// checked again as the OpenAPI object its location holds ([`Kind`]), which finds the nested
+/// checked again as the OpenAPI object its location holds (`Kind`), which finds the nested
 /// location and says what is wrong in OpenAPI terms (`unknown parameter location `body``).
 pub fn deserialize_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Diagnostic> {
     // Tracking the path costs time on every value; it is only needed to report a failure, so a
