@@ -139,9 +139,38 @@ pub fn variant(raw: &str, fallback: &str) -> String {
 }
 
 fn camel(raw: &str, fallback: &str, digit_prefix: char) -> String {
+    // Names built from other names (an inline type's `ParentField`) are already UpperCamelCase,
+    // and each is new, so the cache would only miss: heck would return them unchanged.
+    if is_upper_camel(raw) {
+        return raw.to_string();
+    }
     cached(raw, fallback, digit_prefix, || {
         camel_uncached(raw, fallback, digit_prefix)
     })
+}
+
+/// Whether heck's `to_upper_camel_case` leaves `s` as it is: ASCII letters and digits, an
+/// uppercase letter first, and every other uppercase letter after a lowercase one (digits in
+/// between), so each word heck finds starts with its only uppercase letter.
+fn is_upper_camel(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let mut after_lowercase = false;
+    for &c in &bytes[1..] {
+        if c.is_ascii_lowercase() {
+            after_lowercase = true;
+        } else if c.is_ascii_uppercase() {
+            if !after_lowercase {
+                return false;
+            }
+            after_lowercase = false;
+        } else if !c.is_ascii_digit() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Large specs ask for the same names thousands of times, and heck is not free: results are
@@ -275,6 +304,51 @@ mod tests {
         assert_eq!(variant("in-progress", "x"), "InProgress");
         assert_eq!(variant("", "empty"), "Empty");
         assert_eq!(type_name("3dModel", "x"), "T3dModel");
+    }
+
+    /// The shortcut for names that are UpperCamelCase already gives what heck gives, for every
+    /// string of up to six characters over letters of both cases, digits and a separator.
+    #[test]
+    fn upper_camel_shortcut_agrees_with_heck() {
+        let alphabet = ['A', 'b', 'C', 'd', '1', '_'];
+        let mut shortcuts = 0;
+        let mut s = String::new();
+        fn walk(s: &mut String, alphabet: &[char], depth: usize, shortcuts: &mut usize) {
+            if !s.is_empty() {
+                let expected = camel_uncached(s, "X", 'T');
+                if is_upper_camel(s) {
+                    *shortcuts += 1;
+                    assert_eq!(s.as_str(), expected, "{s}");
+                }
+                assert_eq!(camel(s, "X", 'T'), expected, "{s}");
+            }
+            if depth == 0 {
+                return;
+            }
+            for &c in alphabet {
+                s.push(c);
+                walk(s, alphabet, depth - 1, shortcuts);
+                s.pop();
+            }
+        }
+        walk(&mut s, &alphabet, 6, &mut shortcuts);
+        assert!(
+            shortcuts > 1000,
+            "only {shortcuts} strings took the shortcut"
+        );
+        for name in [
+            "ReposListForOrgResponseItemOwner",
+            "V1Beta2Thing",
+            "Item2T3d",
+            "HTTPServer",
+            "Ab1C",
+        ] {
+            assert_eq!(
+                camel(name, "X", 'T'),
+                camel_uncached(name, "X", 'T'),
+                "{name}"
+            );
+        }
     }
 
     #[test]
