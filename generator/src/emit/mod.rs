@@ -8,7 +8,7 @@
 pub(crate) mod docs;
 mod models;
 mod ops;
-mod serde_text;
+mod text;
 
 pub(crate) use models::{ModelItem, model_item, models_header};
 pub(crate) use ops::{group_handle, group_header, operation_chunk, root_items};
@@ -29,7 +29,7 @@ pub(crate) fn ident(name: &str) -> Ident {
 pub(crate) enum Part {
     /// Tokens, still to be formatted.
     Tokens(TokenStream),
-    /// Text already in the layout `prettyplease` gives `tokens` (see [`serde_text`]). Debug builds
+    /// Text already in the layout `prettyplease` gives `tokens` (see [`text`]). Debug builds
     /// keep the tokens and check that.
     Text {
         text: String,
@@ -77,6 +77,48 @@ pub(crate) fn ty(api: &Api, t: &TypeRef, place: Place) -> TokenStream {
 pub(crate) fn rt(place: Place) -> TokenStream {
     match place {
         Place::Models | Place::Apis => quote!(rt),
+    }
+}
+
+/// A type reference as `prettyplease` prints [`ty`]'s tokens.
+pub(crate) fn ty_text(api: &Api, t: &TypeRef, place: Place) -> String {
+    match t {
+        TypeRef::Named(id) => {
+            let name = &api.ty(*id).name;
+            match place {
+                Place::Models => name.clone(),
+                Place::Apis => format!("models::{name}"),
+            }
+        }
+        TypeRef::Prim(p) => prim_text(*p).to_string(),
+        TypeRef::Vec(inner) => format!("Vec<{}>", ty_text(api, inner, place)),
+        TypeRef::Map(inner) => format!(
+            "std::collections::BTreeMap<String, {}>",
+            ty_text(api, inner, place)
+        ),
+        TypeRef::Option(inner) => format!("Option<{}>", ty_text(api, inner, place)),
+    }
+}
+
+/// A built-in type as text (the same as [`prim`]).
+fn prim_text(p: Prim) -> &'static str {
+    match p {
+        Prim::String => "String",
+        Prim::Bool => "bool",
+        Prim::I32 => "i32",
+        Prim::I64 => "i64",
+        Prim::U32 => "u32",
+        Prim::U64 => "u64",
+        Prim::F32 => "f32",
+        Prim::F64 => "f64",
+        Prim::DateTime => "chrono::DateTime<chrono::Utc>",
+        Prim::Date => "chrono::NaiveDate",
+        Prim::Uuid => "uuid::Uuid",
+        Prim::Base64 => "rt::Base64Bytes",
+        Prim::Binary => "rt::Upload",
+        Prim::Json => "serde_json::Value",
+        Prim::JsonObject => "serde_json::Map<String, serde_json::Value>",
+        Prim::Null => "()",
     }
 }
 

@@ -1,6 +1,6 @@
 //! Named types → structs, enums, unions and aliases.
 
-use super::{Part, Place, docs, ident, rt, serde_text, ty};
+use super::{Part, Place, docs, ident, rt, text, ty};
 use crate::ir::{
     Api, DefaultValue, Field, IntVariant, Presence, StructDef, TypeDef, TypeKind, UnionDef,
 };
@@ -42,26 +42,25 @@ pub(crate) fn model_item(api: &Api, t: &TypeDef, features: bool) -> ModelItem {
     ModelItem { cfg, parts }
 }
 
-fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
+/// A type's docs and `#[deprecated]`.
+pub(super) fn type_header(t: &TypeDef) -> TokenStream {
     let fallback = format!(
         "The `{}` schema.",
         t.pointer.rsplit('/').next().unwrap_or(&t.name)
     );
     let doc = docs::attrs(t.doc.as_deref().unwrap_or(&fallback));
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #doc
+        #deprecated
+    }
+}
+
+fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
+    let header = type_header(t);
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => {
-            let mut parts = struct_def(api, t, s);
-            if let Some(Part::Tokens(first)) = parts.first_mut() {
-                *first = quote! {
-                    #doc
-                    #deprecated
-                    #first
-                };
-            }
-            return parts;
-        }
+        TypeKind::Struct(s) => return struct_def(api, t, s, header),
         TypeKind::StringEnum(variants) => string_enum(&t.name, variants),
         TypeKind::IntEnum(variants) => int_enum(&t.name, variants),
         TypeKind::Union(u) => union(api, &t.name, u),
@@ -72,8 +71,7 @@ fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
         TypeKind::Pending => quote!(pub type #name = serde_json::Value;),
     };
     vec![Part::Tokens(quote! {
-        #doc
-        #deprecated
+        #header
         #body
     })]
 }
@@ -151,40 +149,25 @@ fn default_expr(api: &Api, d: &DefaultValue, f: &Field) -> TokenStream {
     }
 }
 
-/// A struct: its definition, its serde impls (as text when [`serde_text`] can write them), its
+/// A struct: its definition, its serde impls (as text when [`text`] can write them), its
 /// constructor and defaults.
-fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
+fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, header: TokenStream) -> Vec<Part> {
     let name = ident(&t.name);
     let rt = rt(Place::Models);
-    let mut fields = Vec::new();
     let mut default_fns = Vec::new();
     for f in &s.fields {
-        let fname = ident(&f.name);
-        let fty = field_type(api, f);
-        let fallback = format!("`{}`", f.wire);
-        let doc = docs::attrs(f.doc.as_deref().unwrap_or(&fallback));
-        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         if let (Presence::Defaulted, Some(d)) = (f.presence, &f.default) {
             let fn_name = default_fn_name(&t.name, &f.name);
+            let fty = field_type(api, f);
             let value = default_expr(api, d, f);
             default_fns.push(quote! {
                 fn #fn_name() -> #fty { #value }
             });
         }
-        fields.push(quote! {
-            #doc
-            #deprecated
-            pub #fname: #fty,
-        });
     }
     let additional_name = s.additional.as_ref().map(|_| ident(&s.additional_name));
-    let additional = s.additional.as_ref().map(|a| {
-        let a = ty(api, a, Place::Models);
-        quote! {
-            /// Properties beyond the declared ones.
-            pub #additional_name: std::collections::BTreeMap<String, #a>,
-        }
-    });
+    // The definition's tokens are built only when they are formatted (or checked).
+    let definition_tokens = || definition_tokens(api, t, s, &header);
 
     // Constructor: required fields as arguments, everything else empty or defaulted.
     let required: Vec<&Field> = s
@@ -236,15 +219,15 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
             }
         }
     });
-    let definition = quote! {
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-            #additional
-        }
+    let definition = match text::struct_definition(api, t, s) {
+        Some(text) => Part::Text {
+            text,
+            #[cfg(debug_assertions)]
+            tokens: definition_tokens(),
+        },
+        None => Part::Tokens(definition_tokens()),
     };
-    let serialize = match serde_text::serialize(t, s) {
+    let serialize = match text::serialize(t, s) {
         Some(text) => Part::Text {
             text,
             #[cfg(debug_assertions)]
@@ -252,7 +235,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
         },
         None => Part::Tokens(struct_serialize(t, s)),
     };
-    let deserialize = match serde_text::deserialize(t, s) {
+    let deserialize = match text::deserialize(t, s) {
         Some(text) => Part::Text {
             text,
             #[cfg(debug_assertions)]
@@ -276,12 +259,46 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
 
         #(#default_fns)*
     };
-    vec![
-        Part::Tokens(definition),
-        serialize,
-        deserialize,
-        Part::Tokens(rest),
-    ]
+    vec![definition, serialize, deserialize, Part::Tokens(rest)]
+}
+
+/// A struct's definition (docs in `header`) as tokens.
+pub(super) fn definition_tokens(
+    api: &Api,
+    t: &TypeDef,
+    s: &StructDef,
+    header: &TokenStream,
+) -> TokenStream {
+    let name = ident(&t.name);
+    let additional_name = s.additional.as_ref().map(|_| ident(&s.additional_name));
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let fty = field_type(api, f);
+        let fallback = format!("`{}`", f.wire);
+        let doc = docs::attrs(f.doc.as_deref().unwrap_or(&fallback));
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        quote! {
+            #doc
+            #deprecated
+            pub #fname: #fty,
+        }
+    });
+    let additional = s.additional.as_ref().map(|a| {
+        let a = ty(api, a, Place::Models);
+        quote! {
+            /// Properties beyond the declared ones.
+            pub #additional_name: std::collections::BTreeMap<String, #a>,
+        }
+    });
+    quote! {
+        #header
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
 }
 
 /// `Deserialize` for a struct: a map visitor with one arm per field (see `runtime::de`).

@@ -1,17 +1,18 @@
-//! The serde impls of a struct, written straight as formatted text.
+//! Parts of the models module written straight as formatted text: a struct's definition and
+//! its `Serialize` and `Deserialize` impls.
 //!
-//! A struct's `Serialize` and `Deserialize` impls are over half the models module of a large
-//! spec (GitHub's: 4.8 of 7.9 MB), and going from tokens through `syn` and `prettyplease` to
-//! text was the largest single cost of generation. Their shape is fixed, so they are written here
-//! in the layout `prettyplease` gives the tokens [`super::models`] emits for them: a group is
-//! flat when it fits in the 89-column margin, else broken the way `prettyplease` breaks it. A
-//! line whose layout is not modelled here (a field access too long even on its own line, say)
-//! makes the impl return `None`, and it is emitted as tokens instead (4 of GitHub's 3,100).
-//! Debug builds format the tokens too and compare (`krate::check_text`), so every test run that
-//! generates checks this layout against `prettyplease`; the tests below sweep every line length.
+//! These are most of the models module of a large spec (GitHub's: 6.5 of 7.9 MB), and going
+//! from tokens through `syn` and `prettyplease` to text was the largest single cost of
+//! generation. Their shape is fixed, so they are written here in the layout `prettyplease` gives
+//! the tokens [`super::models`] emits for them: a group is flat when it fits in the 89-column
+//! margin, else broken the way `prettyplease` breaks it. A line whose layout is not modelled
+//! here (a field access too long even on its own line, a field type too long for its line)
+//! makes the part return `None`, and it is emitted as tokens instead. Debug builds format the
+//! tokens too and compare (`krate::check_text`), so every test run that generates checks this
+//! layout against `prettyplease`; the tests below sweep every line length.
 
-use super::ident;
-use crate::ir::{Presence, StructDef, TypeDef};
+use super::{Place, docs, ident, ty_text};
+use crate::ir::{Api, Field, Presence, StructDef, TypeDef};
 use proc_macro2::Literal;
 use std::fmt::Write;
 
@@ -142,6 +143,106 @@ fn call_broken(
         }
     }
     line(out, indent, format_args!("){}", end.text))
+}
+
+/// Doc comment lines for `text` as `docs::attrs` makes them and `prettyplease` prints them: each
+/// line ` {line}` after `///`, trailing spaces trimmed.
+fn doc_lines(out: &mut String, indent: usize, text: &str) {
+    let clean = docs::sanitize(text);
+    for l in clean.lines() {
+        push_indent(out, indent);
+        out.push_str("/// ");
+        out.push_str(l);
+        out.truncate(out.trim_end_matches(' ').len());
+        out.push('\n');
+    }
+}
+
+/// A field's type as `models::field_type` makes it.
+fn field_type(api: &Api, f: &Field) -> String {
+    let inner = ty_text(api, &f.ty, Place::Models);
+    let inner = if f.boxed {
+        format!("Box<{inner}>")
+    } else {
+        inner
+    };
+    match f.presence {
+        Presence::Required | Presence::Defaulted => inner,
+        Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
+        Presence::OptionalNullable => format!("rt::Nullable<{inner}>"),
+    }
+}
+
+/// `pub {name}: {ty},` in a struct definition: flat when it fits, else the type's outermost
+/// generic arguments one per line (`Option<` … `>,`). `None` when that does not fit either.
+fn field_line(out: &mut String, name: &str, ty: &str) -> Option<()> {
+    if layout(4 + 4 + name.len() + 2 + ty.len() + 1) == Layout::Flat {
+        return put(out, 4, format_args!("pub {name}: {ty},"));
+    }
+    let (head, args) = generic_args(ty)?;
+    line(out, 4, format_args!("pub {name}: {head}<"))?;
+    for arg in args {
+        line(out, 8, format_args!("{arg},"))?;
+    }
+    line(out, 4, format_args!(">,"))
+}
+
+/// `Head<A, B>` → (`Head`, [`A`, `B`]), splitting only at the outermost level.
+fn generic_args(ty: &str) -> Option<(&str, Vec<&str>)> {
+    let open = ty.find('<')?;
+    let inner = ty.strip_suffix('>')?.get(open + 1..)?;
+    let mut args = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.checked_sub(1)?,
+            ',' if depth == 0 => {
+                args.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push(inner[start..].trim());
+    Some((&ty[..open], args))
+}
+
+/// A struct's definition with its docs; `None` when a line is too long to be sure of its layout.
+pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option<String> {
+    if s.fields.is_empty() && s.additional.is_none() {
+        return None;
+    }
+    let name = ident(&t.name).to_string();
+    let mut out = String::with_capacity(200 + 120 * s.fields.len());
+    let fallback = format!(
+        "The `{}` schema.",
+        t.pointer.rsplit('/').next().unwrap_or(&t.name)
+    );
+    doc_lines(&mut out, 0, t.doc.as_deref().unwrap_or(&fallback));
+    if t.deprecated {
+        out.push_str("#[deprecated]\n");
+    }
+    out.push_str("#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\n");
+    line(&mut out, 0, format_args!("pub struct {name} {{"))?;
+    for f in &s.fields {
+        let fallback = format!("`{}`", f.wire);
+        doc_lines(&mut out, 4, f.doc.as_deref().unwrap_or(&fallback));
+        if f.deprecated {
+            out.push_str("    #[deprecated]\n");
+        }
+        field_line(&mut out, &f.name, &field_type(api, f))?;
+    }
+    if let Some(a) = &s.additional {
+        out.push_str("    /// Properties beyond the declared ones.\n");
+        let ty = format!(
+            "std::collections::BTreeMap<String, {}>",
+            ty_text(api, a, Place::Models)
+        );
+        field_line(&mut out, &s.additional_name, &ty)?;
+    }
+    out.push_str("}\n");
+    Some(out)
 }
 
 /// A string literal as `quote` writes it (and `prettyplease` prints it back unchanged).
@@ -498,6 +599,79 @@ mod tests {
             not_written.is_empty(),
             "not written as text: {not_written:?}"
         );
+    }
+
+    /// Struct definitions whose field lines cross the margin at every column, with types that
+    /// break at their generic arguments: the text must be what `prettyplease` prints.
+    #[test]
+    fn definitions_are_what_prettyplease_prints_at_every_line_length() {
+        let mut not_written = Vec::new();
+        for len in 1..=90 {
+            let name = format!("f{}", "x".repeat(len - 1));
+            let api = api_with_named(&"N".repeat(len.min(70)));
+            let named = || TypeRef::Named(crate::ir::TypeId(0));
+            let types = [
+                TypeRef::Prim(Prim::String),
+                named(),
+                TypeRef::Vec(Box::new(named())),
+                TypeRef::Map(Box::new(named())),
+                TypeRef::Map(Box::new(TypeRef::Vec(Box::new(named())))),
+            ];
+            for ty in types {
+                for presence in PRESENCES {
+                    let mut f = field(&name, &name, presence);
+                    f.ty = ty.clone();
+                    f.doc = Some(format!("Doc of {name}.  \n\nSecond paragraph   "));
+                    let s = StructDef {
+                        fields: vec![field("id", "id", Presence::Required), f],
+                        additional: (len % 3 == 0).then(named),
+                        additional_name: "additional_properties".into(),
+                        all_optional: false,
+                    };
+                    let t = type_def("Holder", &s);
+                    let written = super::struct_definition(&api, &t, &s);
+                    // Names up to 24 bytes (most real ones) are always written as text.
+                    if len <= 24 && written.is_none() {
+                        not_written.push((name.clone(), ty.clone(), presence));
+                    }
+                    if let Some(text) = written {
+                        let header = super::super::models::type_header(&t);
+                        let tokens = super::super::models::definition_tokens(&api, &t, &s, &header);
+                        let formatted = crate::krate::format("models.rs", tokens).unwrap();
+                        assert!(
+                            formatted == text,
+                            "{name}:\n{}",
+                            difference(&formatted, &text)
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            not_written.is_empty(),
+            "not written as text: {not_written:?}"
+        );
+    }
+
+    fn api_with_named(name: &str) -> crate::ir::Api {
+        let s = StructDef {
+            fields: vec![field("id", "id", Presence::Required)],
+            additional: None,
+            additional_name: "additional_properties".into(),
+            all_optional: false,
+        };
+        crate::ir::Api {
+            title: String::new(),
+            version: String::new(),
+            description: None,
+            default_base_url: None,
+            servers: Vec::new(),
+            auth: Vec::new(),
+            types: vec![type_def(name, &s)],
+            groups: Vec::new(),
+            error_code: None,
+            untyped: Vec::new(),
+        }
     }
 
     /// Wire names that need escapes, raw identifiers and many fields (a broken `FIELDS` list).
