@@ -236,9 +236,9 @@
 //!   boxing, parameter encoding, response decoding and the conventions (envelopes, pagination,
 //!   error envelopes, idempotency keys, waiters);
 //! - `emit` turns the IR into token streams, one small function per IR kind, formatted with
-//!   `prettyplease` (so a build script needs no `rustfmt`); the serde impls of structs, over half
-//!   of a large spec's models, are written straight as text in `prettyplease`'s layout, which
-//!   debug builds check against `prettyplease` itself;
+//!   `prettyplease` (so a build script needs no `rustfmt`); struct definitions and their serde
+//!   impls, most of a large spec's models, are written straight as text in `prettyplease`'s
+//!   layout, which debug builds check against `prettyplease` itself;
 //! - the output is a whole crate ([`Generated::crate_files`], [`write_crate`], [`check_crate`]) or
 //!   one file for a build script ([`Generated::single_file`], [`build`]).
 
