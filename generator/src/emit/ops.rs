@@ -156,25 +156,28 @@ fn inner_doc(text: &str) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
+/// The last paragraph of an operation's docs: `Sends `GET /path`.`
+fn sends_line(op: &Operation) -> String {
+    format!("Sends `{} {}`.", op.method, op.path.replace('`', "'"))
+}
+
 fn op_doc(op: &Operation) -> String {
-    let sends = format!("Sends `{} {}`.", op.method, op.path.replace('`', "'"));
     docs::join(&[
         op.summary.as_deref(),
         op.description.as_deref(),
-        Some(&sends),
+        Some(&sends_line(op)),
     ])
 }
 
 /// A builder's docs: the summary and a link to the handle method, whose docs are the
 /// operation's whole description (written once, not twice).
 fn builder_doc(group: &Group, op: &Operation) -> TokenStream {
-    let sends = format!("Sends `{} {}`.", op.method, op.path.replace('`', "'"));
     let link = format!(
         "The request [`{}::{}`] makes: set its optional parameters, then `send()` it.",
         group.handle, op.method_name
     );
     let summary = docs::sanitize(&docs::join(&[op.summary.as_deref()]));
-    let sends = docs::sanitize(&sends);
+    let sends = docs::sanitize(&sends_line(op));
     let text = [summary.as_str(), &link, &sends]
         .iter()
         .filter(|p| !p.is_empty())
