@@ -81,29 +81,33 @@ pub(crate) fn format(file: &str, tokens: TokenStream) -> Result<String> {
 
 /// Formats one type of the models module; also says whether it uses the runtime (`rt`).
 fn format_model(item: emit::ModelItem) -> Result<(String, bool)> {
-    const FILE: &str = "src/models.rs";
+    let uses_rt = item.parts.iter().any(|part| match part {
+        emit::Part::Tokens(tokens) => emit::mentions_ident(tokens.clone(), "rt"),
+        emit::Part::Text { .. } => true,
+    });
+    let text = format_parts("src/models.rs", item.parts, item.cfg.as_ref())?;
+    Ok((text, uses_rt))
+}
+
+/// Formats a chunk's parts: token parts through the formatter, text parts as they are (checked
+/// against their tokens in debug builds). Text parts get the `#[cfg]` the token parts carry.
+fn format_parts(file: &str, parts: Vec<emit::Part>, cfg: Option<&TokenStream>) -> Result<String> {
     let mut out = String::new();
-    let mut uses_rt = false;
-    // Text parts get the same `#[cfg]` the token parts carry, formatted once.
     let mut cfg_text: Option<String> = None;
-    for part in item.parts {
+    for part in parts {
         match part {
-            emit::Part::Tokens(tokens) => {
-                uses_rt |= emit::mentions_ident(tokens.clone(), "rt");
-                out.push_str(&format(FILE, tokens)?);
-            }
+            emit::Part::Tokens(tokens) => out.push_str(&format(file, tokens)?),
             emit::Part::Text {
                 text,
                 #[cfg(debug_assertions)]
                 tokens,
             } => {
-                uses_rt = true;
-                if let Some(cfg) = &item.cfg {
+                if let Some(cfg) = cfg {
                     if cfg_text.is_none() {
-                        let probe = format(FILE, quote::quote!(#cfg struct Probe;))?;
+                        let probe = format(file, quote::quote!(#cfg struct Probe;))?;
                         let attr = probe.strip_suffix("struct Probe;\n").ok_or_else(|| {
                             Error::InvalidOutput {
-                                file: FILE.to_string(),
+                                file: file.to_string(),
                                 message: format!("a `#[cfg]` formatted unexpectedly: {probe}"),
                             }
                         })?;
@@ -112,12 +116,12 @@ fn format_model(item: emit::ModelItem) -> Result<(String, bool)> {
                     out.push_str(cfg_text.as_deref().unwrap_or_default());
                 }
                 #[cfg(debug_assertions)]
-                check_text(FILE, &text, tokens)?;
+                check_text(file, &text, tokens)?;
                 out.push_str(&text);
             }
         }
     }
-    Ok((out, uses_rt))
+    Ok(out)
 }
 
 /// Debug builds: text written without the formatter must be exactly what it gives the tokens.
@@ -139,6 +143,26 @@ fn check_text(file: &str, text: &str, tokens: TokenStream) -> Result<()> {
             line + 1,
             formatted.lines().nth(line).unwrap_or_default(),
             text.lines().nth(line).unwrap_or_default(),
+        ),
+    })
+}
+
+/// Debug builds: whether a chunk uses `models` is told by the IR, and must be what its tokens say.
+#[cfg(debug_assertions)]
+fn check_uses_models(file: &str, parts: &[emit::Part], told: bool) -> Result<()> {
+    let mentioned = parts.iter().any(|part| {
+        let tokens = match part {
+            emit::Part::Tokens(tokens) | emit::Part::Text { tokens, .. } => tokens,
+        };
+        emit::mentions_ident(tokens.clone(), "models")
+    });
+    if mentioned == told {
+        return Ok(());
+    }
+    Err(Error::InvalidOutput {
+        file: file.to_string(),
+        message: format!(
+            "an operation's use of `models` was told as {told} but its tokens say {mentioned}"
         ),
     })
 }
@@ -190,9 +214,12 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool) -> Result<Piec
             format_model(emit::model_item(api, t, features)).map(|(text, rt)| (1, text, rt))
         }
         Job::Op(gi, op) => {
-            let tokens = emit::operation_chunk(api, &api.groups[gi], op);
-            let models = emit::mentions_ident(tokens.clone(), "models");
-            format(&group_file(gi), tokens).map(|text| (gi + 2, text, models))
+            let file = group_file(gi);
+            let parts = emit::operation_chunk(api, &api.groups[gi], op);
+            let models = emit::uses_models(api, op);
+            #[cfg(debug_assertions)]
+            check_uses_models(&file, &parts, models)?;
+            format_parts(&file, parts, None).map(|text| (gi + 2, text, models))
         }
     });
     let mut bodies: Vec<String> = vec![String::new(); api.groups.len() + 2];

@@ -8,10 +8,11 @@
 pub(crate) mod docs;
 mod models;
 mod ops;
+mod ops_text;
 mod text;
 
 pub(crate) use models::{ModelItem, model_item, models_header};
-pub(crate) use ops::{group_handle, group_header, operation_chunk, root_items};
+pub(crate) use ops::{group_handle, group_header, operation_chunk, root_items, uses_models};
 
 use crate::ir::{Api, Prim, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};

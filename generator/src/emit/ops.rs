@@ -1,6 +1,6 @@
 //! Operations → resource handles, builders, response and error enums.
 
-use super::{Place, docs, ident, is_displayable, rt, takes_into, ty};
+use super::{Part, Place, docs, ident, is_displayable, rt, takes_into, ty};
 use crate::ir::{
     Api, AuthScheme, Body, BodyKind, Decode, ErrorEnum, Group, Operation, PageStyle, Param,
     ParamLocation, PartKind, PathPart, QueryStyle, ResponseCase, Status, Success, TypeRef,
@@ -146,8 +146,94 @@ pub(crate) fn group_handle(api: &Api, g: &Group) -> TokenStream {
 }
 
 /// Everything one operation adds to its module: statics, builder, response and error enums.
-pub(crate) fn operation_chunk(api: &Api, group: &Group, op: &Operation) -> TokenStream {
-    operation_items(api, group, op)
+///
+/// Each part is written as text when [`super::ops_text`] knows its layout, else as tokens; debug
+/// builds keep the tokens of text parts too, to check the text against them.
+pub(crate) fn operation_chunk(api: &Api, group: &Group, op: &Operation) -> Vec<Part> {
+    let texts = super::ops_text::chunk(api, group, op);
+    let need_tokens = cfg!(debug_assertions) || texts.iter().any(Option::is_none);
+    let Some(tokens) = need_tokens.then(|| operation_items(api, group, op)) else {
+        return texts
+            .into_iter()
+            .flatten()
+            .map(|text| Part::Text {
+                text,
+                #[cfg(debug_assertions)]
+                tokens: TokenStream::new(),
+            })
+            .collect();
+    };
+    let OpTokens {
+        statics,
+        definition,
+        methods,
+        body_enum,
+        response_enum,
+        error_enum,
+    } = tokens;
+    let streams = [
+        statics,
+        definition,
+        methods,
+        body_enum,
+        response_enum,
+        error_enum,
+    ];
+    texts
+        .into_iter()
+        .zip(streams)
+        .map(|(text, tokens)| match text {
+            Some(text) => Part::Text {
+                text,
+                #[cfg(debug_assertions)]
+                tokens,
+            },
+            None => Part::Tokens(tokens),
+        })
+        .collect()
+}
+
+/// Whether an operation's chunk names a model (and its module needs `use super::super::models`).
+pub(crate) fn uses_models(api: &Api, op: &Operation) -> bool {
+    fn named(t: &TypeRef) -> bool {
+        match t {
+            TypeRef::Named(_) => true,
+            TypeRef::Prim(_) => false,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => named(inner),
+        }
+    }
+    let decode = |d: &Decode| match d {
+        Decode::Json(t) | Decode::Data(t) => named(t),
+        Decode::Page => op
+            .pagination
+            .as_ref()
+            .is_some_and(|p| named(&p.item) || p.meta.as_ref().is_some_and(named)),
+        Decode::Text | Decode::Bytes | Decode::Empty => false,
+    };
+    let params = op
+        .params
+        .iter()
+        .any(|p| (p.location != ParamLocation::Path || is_displayable(api, &p.ty)) && named(&p.ty));
+    let body = op.body.as_ref().is_some_and(|b| {
+        b.variants.iter().any(|v| match &v.kind {
+            BodyKind::Json(t) | BodyKind::Form(t) => named(t),
+            BodyKind::Multipart(_) => true,
+            BodyKind::Bytes | BodyKind::Text => false,
+        }) || (!b.required && b.field_setters.iter().any(|s| named(&s.ty)))
+    });
+    let success = match &op.success {
+        Success::Single(case) => decode(&case.decode),
+        Success::Enum { cases, .. } => cases.iter().any(|c| decode(&c.decode)),
+    };
+    let errors = op
+        .error
+        .as_ref()
+        .is_some_and(|e| e.cases.iter().any(|c| decode(&c.decode)));
+    let pages = op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| named(&p.item) || p.meta.as_ref().is_some_and(named));
+    params || body || success || errors || pages
 }
 
 fn inner_doc(text: &str) -> TokenStream {
@@ -172,19 +258,23 @@ fn op_doc(op: &Operation) -> String {
 /// A builder's docs: the summary and a link to the handle method, whose docs are the
 /// operation's whole description (written once, not twice).
 fn builder_doc(group: &Group, op: &Operation) -> TokenStream {
+    docs::rustdoc_attrs(&builder_doc_text(group, op))
+}
+
+/// [`builder_doc`]'s text, rustdoc already.
+pub(super) fn builder_doc_text(group: &Group, op: &Operation) -> String {
     let link = format!(
         "The request [`{}::{}`] makes: set its optional parameters, then `send()` it.",
         group.handle, op.method_name
     );
     let summary = docs::sanitize(&docs::join(&[op.summary.as_deref()]));
     let sends = docs::sanitize(&sends_line(op));
-    let text = [summary.as_str(), &link, &sends]
+    [summary.as_str(), &link, &sends]
         .iter()
         .filter(|p| !p.is_empty())
         .copied()
         .collect::<Vec<_>>()
-        .join("\n\n");
-    docs::rustdoc_attrs(&text)
+        .join("\n\n")
 }
 
 /// The type a parameter is stored as.
@@ -209,7 +299,7 @@ fn arg(
     }
 }
 
-fn required_params(op: &Operation) -> Vec<&Param> {
+pub(super) fn required_params(op: &Operation) -> Vec<&Param> {
     let mut out: Vec<&Param> = op
         .path_parts
         .iter()
@@ -284,7 +374,7 @@ fn handle_method(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn static_name(op: &Operation, suffix: &str) -> proc_macro2::Ident {
+pub(super) fn static_name(op: &Operation, suffix: &str) -> proc_macro2::Ident {
     format_ident!("{}{}", op.builder.to_shouty_snake_case(), suffix)
 }
 
@@ -333,13 +423,18 @@ fn error_ty(op: &Operation) -> TokenStream {
 
 /// The `RawResponse` method that decodes a body as `d` says; `None` for a page, which also needs
 /// the operation's pagination.
-fn decoder_method(d: &Decode) -> Option<TokenStream> {
+fn decoder_method(d: &Decode) -> Option<proc_macro2::Ident> {
+    decoder_name(d).map(ident)
+}
+
+/// [`decoder_method`]'s name.
+pub(super) fn decoder_name(d: &Decode) -> Option<&'static str> {
     Some(match d {
-        Decode::Json(_) => quote!(decode_json),
-        Decode::Data(_) => quote!(decode_data),
-        Decode::Text => quote!(into_text),
-        Decode::Bytes => quote!(into_bytes),
-        Decode::Empty => quote!(into_empty),
+        Decode::Json(_) => "decode_json",
+        Decode::Data(_) => "decode_data",
+        Decode::Text => "into_text",
+        Decode::Bytes => "into_bytes",
+        Decode::Empty => "into_empty",
         Decode::Page => return None,
     })
 }
@@ -370,7 +465,7 @@ fn status_pattern(s: Status) -> TokenStream {
 }
 
 /// Cases ordered for a `match`: exact codes, then ranges, then `default`.
-fn ordered(cases: &[ResponseCase]) -> Vec<&ResponseCase> {
+pub(super) fn ordered(cases: &[ResponseCase]) -> Vec<&ResponseCase> {
     let mut v: Vec<&ResponseCase> = cases.iter().collect();
     v.sort_by_key(|c| match c.status {
         Status::Code(_) => 0,
@@ -380,7 +475,17 @@ fn ordered(cases: &[ResponseCase]) -> Vec<&ResponseCase> {
     v
 }
 
-fn operation_items(api: &Api, group: &Group, op: &Operation) -> TokenStream {
+/// An operation's items as tokens, one stream per part of [`operation_chunk`].
+pub(super) struct OpTokens {
+    pub statics: TokenStream,
+    pub definition: TokenStream,
+    pub methods: TokenStream,
+    pub body_enum: TokenStream,
+    pub response_enum: TokenStream,
+    pub error_enum: TokenStream,
+}
+
+pub(super) fn operation_items(api: &Api, group: &Group, op: &Operation) -> OpTokens {
     let rt = rt(PLACE);
     let builder = ident(&op.builder);
     let op_static = static_name(op, "");
@@ -650,16 +755,10 @@ fn operation_items(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             }
         }
     });
-    let (request_sig, request_call) = if paginated {
-        (
-            quote!(fn request(&self, token: Option<&#rt::PageToken>) -> #rt::RequestBuilder),
-            quote!(self.request(self.start.as_ref())),
-        )
+    let request_sig = if paginated {
+        quote!(fn request(&self, token: Option<&#rt::PageToken>) -> #rt::RequestBuilder)
     } else {
-        (
-            quote!(fn request(&self) -> #rt::RequestBuilder),
-            quote!(self.request()),
-        )
+        quote!(fn request(&self) -> #rt::RequestBuilder)
     };
     if paginated {
         fields.push(quote!(start: Option<#rt::PageToken>,));
@@ -669,50 +768,7 @@ fn operation_items(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     // Sending.
     let out = success_ty(api, op);
     let err = error_ty(op);
-    let dispatch = match &op.success {
-        Success::Single(case) => match decoder_method(&case.decode) {
-            Some(decoder) => quote!(self.client.send(request, #rt::RawResponse::#decoder)),
-            None => {
-                let pagination = static_name(op, "_PAGINATION");
-                quote!(self.client.send_page(request, &#pagination))
-            }
-        },
-        Success::Enum { name, cases } => {
-            let n = ident(name);
-            // The decoded body of a case, wrapped in its variant.
-            let decode_into_variant = |c: &ResponseCase| {
-                let call = decode_call(op, &c.decode);
-                let vn = ident(&c.variant);
-                let wrap = if c.decode == Decode::Empty {
-                    quote!(|()| #n::#vn)
-                } else {
-                    quote!(#n::#vn)
-                };
-                quote!(#call.map(|r| r.map(#wrap)))
-            };
-            let ordered = ordered(cases);
-            let mut has_wild = false;
-            let mut arms: Vec<TokenStream> = ordered
-                .iter()
-                .map(|c| {
-                    let pat = status_pattern(c.status);
-                    has_wild |= c.status == Status::Default;
-                    let decoded = decode_into_variant(c);
-                    quote!(#pat => #decoded,)
-                })
-                .collect();
-            if !has_wild {
-                // Any other success status decodes as the first declared one.
-                let decoded = decode_into_variant(&cases[0]);
-                arms.push(quote!(_ => #decoded,));
-            }
-            quote! {
-                self.client.send(request, |response: #rt::RawResponse| {
-                    match response.status() { #(#arms)* }
-                })
-            }
-        }
-    };
+    let send_with_response = send_with_response(api, op);
     let pagination_items = op.pagination.as_ref().map(|p| {
         let pagination = static_name(op, "_PAGINATION");
         let items = &p.items;
@@ -819,7 +875,7 @@ fn operation_items(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         "send_with_response"
     );
 
-    quote! {
+    let statics = quote! {
         static #op_static: #rt::Operation = #rt::Operation {
             id: #id,
             method: reqwest::Method::#method,
@@ -828,7 +884,8 @@ fn operation_items(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             idempotency_header: #idem,
         };
         #pagination_static
-
+    };
+    let definition = quote! {
         #doc
         #deprecated
         #[derive(Debug, Clone)]
@@ -836,7 +893,8 @@ fn operation_items(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         pub struct #builder {
             #(#fields)*
         }
-
+    };
+    let methods = quote! {
         impl #builder {
             fn new(#(#ctor_args),*) -> Self {
                 Self { #(#ctor_inits),* }
@@ -863,25 +921,88 @@ fn operation_items(api: &Api, group: &Group, op: &Operation) -> TokenStream {
                 #rt::operation::value_of(self.send_with_response())
             }
 
-            /// Sends the request and returns the decoded value with the response's status,
-            /// headers, rate limit, request id and `meta`.
-            pub fn send_with_response(
-                self,
-            ) -> impl std::future::Future<Output = Result<#rt::Response<#out>, #rt::Error<#err>>> {
-                let request = #request_call;
-                #dispatch
-            }
+            #send_with_response
 
             #pagination_methods
         }
-
-        #body_enum
-        #response_enum
-        #error_enum
+    };
+    OpTokens {
+        statics,
+        definition,
+        methods,
+        body_enum,
+        response_enum,
+        error_enum,
     }
 }
 
-fn location_word(l: ParamLocation) -> &'static str {
+/// `send_with_response`: sends the request and decodes the response by its status.
+pub(super) fn send_with_response(api: &Api, op: &Operation) -> TokenStream {
+    let rt = rt(PLACE);
+    let out = success_ty(api, op);
+    let err = error_ty(op);
+    let request_call = if op.pagination.is_some() {
+        quote!(self.request(self.start.as_ref()))
+    } else {
+        quote!(self.request())
+    };
+    let dispatch = match &op.success {
+        Success::Single(case) => match decoder_method(&case.decode) {
+            Some(decoder) => quote!(self.client.send(request, #rt::RawResponse::#decoder)),
+            None => {
+                let pagination = static_name(op, "_PAGINATION");
+                quote!(self.client.send_page(request, &#pagination))
+            }
+        },
+        Success::Enum { name, cases } => {
+            let n = ident(name);
+            // The decoded body of a case, wrapped in its variant.
+            let decode_into_variant = |c: &ResponseCase| {
+                let call = decode_call(op, &c.decode);
+                let vn = ident(&c.variant);
+                let wrap = if c.decode == Decode::Empty {
+                    quote!(|()| #n::#vn)
+                } else {
+                    quote!(#n::#vn)
+                };
+                quote!(#call.map(|r| r.map(#wrap)))
+            };
+            let ordered = ordered(cases);
+            let mut has_wild = false;
+            let mut arms: Vec<TokenStream> = ordered
+                .iter()
+                .map(|c| {
+                    let pat = status_pattern(c.status);
+                    has_wild |= c.status == Status::Default;
+                    let decoded = decode_into_variant(c);
+                    quote!(#pat => #decoded,)
+                })
+                .collect();
+            if !has_wild {
+                // Any other success status decodes as the first declared one.
+                let decoded = decode_into_variant(&cases[0]);
+                arms.push(quote!(_ => #decoded,));
+            }
+            quote! {
+                self.client.send(request, |response: #rt::RawResponse| {
+                    match response.status() { #(#arms)* }
+                })
+            }
+        }
+    };
+    quote! {
+        /// Sends the request and returns the decoded value with the response's status,
+        /// headers, rate limit, request id and `meta`.
+        pub fn send_with_response(
+            self,
+        ) -> impl std::future::Future<Output = Result<#rt::Response<#out>, #rt::Error<#err>>> {
+            let request = #request_call;
+            #dispatch
+        }
+    }
+}
+
+pub(super) fn location_word(l: ParamLocation) -> &'static str {
     match l {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
@@ -890,7 +1011,7 @@ fn location_word(l: ParamLocation) -> &'static str {
     }
 }
 
-fn status_doc(s: Status) -> String {
+pub(super) fn status_doc(s: Status) -> String {
     match s {
         Status::Code(c) => format!("Status {c}."),
         Status::Range(n) => format!("Any {n}xx status."),

@@ -18,11 +18,11 @@ use std::fmt::Write;
 
 /// `prettyplease`'s line width: a group is printed flat when it fits in it together with the text
 /// that follows it up to the next possible break.
-const MARGIN: usize = 89;
+pub(super) const MARGIN: usize = 89;
 
 /// Appends a line (indentation, text, newline) that `prettyplease` cannot break; `None` when it
 /// is too long to be sure of that.
-fn line(out: &mut String, indent: usize, text: std::fmt::Arguments<'_>) -> Option<()> {
+pub(super) fn line(out: &mut String, indent: usize, text: std::fmt::Arguments<'_>) -> Option<()> {
     let start = out.len();
     push_indent(out, indent);
     out.write_fmt(text).ok()?;
@@ -30,25 +30,25 @@ fn line(out: &mut String, indent: usize, text: std::fmt::Arguments<'_>) -> Optio
 }
 
 /// Appends a line whose layout the caller has decided.
-fn put(out: &mut String, indent: usize, text: std::fmt::Arguments<'_>) -> Option<()> {
+pub(super) fn put(out: &mut String, indent: usize, text: std::fmt::Arguments<'_>) -> Option<()> {
     push_indent(out, indent);
     out.write_fmt(text).ok()?;
     out.push('\n');
     Some(())
 }
 
-fn push_indent(out: &mut String, indent: usize) {
+pub(super) fn push_indent(out: &mut String, indent: usize) {
     out.extend(std::iter::repeat_n(' ', indent));
 }
 
 /// How `prettyplease` lays out a group that is `len` bytes long, flat, up to its next break.
 #[derive(PartialEq)]
-enum Layout {
+pub(super) enum Layout {
     Flat,
     Broken,
 }
 
-fn layout(len: usize) -> Layout {
+pub(super) fn layout(len: usize) -> Layout {
     if len <= MARGIN {
         Layout::Flat
     } else {
@@ -59,19 +59,19 @@ fn layout(len: usize) -> Layout {
 /// What follows a group on its line: `text`, and whether `prettyplease` counts it when it decides
 /// whether the group fits (the trailing comma of a struct literal's last field is written only
 /// when the literal is broken, so it is not counted).
-struct End<'a> {
-    text: &'a str,
-    counted: bool,
+pub(super) struct End<'a> {
+    pub text: &'a str,
+    pub counted: bool,
 }
 
 impl End<'_> {
-    fn width(&self) -> usize {
+    pub(super) fn width(&self) -> usize {
         if self.counted { self.text.len() } else { 0 }
     }
 }
 
 /// A struct literal's field ends with a comma, counted unless it is the last field.
-fn field_end(last: bool) -> End<'static> {
+pub(super) fn field_end(last: bool) -> End<'static> {
     End {
         text: ",",
         counted: !last,
@@ -79,7 +79,7 @@ fn field_end(last: bool) -> End<'static> {
 }
 
 /// `{head} for {name} {`, on two lines when it does not fit on one.
-fn impl_header(out: &mut String, head: &str, name: &str) {
+pub(super) fn impl_header(out: &mut String, head: &str, name: &str) {
     if layout(head.len() + 5 + name.len() + 2) == Layout::Flat {
         let _ = writeln!(out, "{head} for {name} {{");
     } else {
@@ -88,14 +88,14 @@ fn impl_header(out: &mut String, head: &str, name: &str) {
 }
 
 /// A statement's `;`.
-const STATEMENT: End<'static> = End {
+pub(super) const STATEMENT: End<'static> = End {
     text: ";",
     counted: true,
 };
 
 /// `receiver.method(args)` + `end` at `indent`: flat; or the receiver alone, then
 /// `.method(args)` + `end` one level deeper; or that with one argument per line.
-fn method_call(
+pub(super) fn method_call(
     out: &mut String,
     indent: usize,
     receiver: &str,
@@ -126,7 +126,7 @@ fn method_call(
 
 /// `callee(` on one line, each argument on its own line one level deeper with a trailing comma,
 /// then `)` + `end`.
-fn call_broken(
+pub(super) fn call_broken(
     out: &mut String,
     indent: usize,
     callee: &str,
@@ -147,9 +147,13 @@ fn call_broken(
 
 /// Doc comment lines for `text` as `docs::attrs` makes them and `prettyplease` prints them: each
 /// line ` {line}` after `///`, trailing spaces trimmed.
-fn doc_lines(out: &mut String, indent: usize, text: &str) {
-    let clean = docs::sanitize(text);
-    for l in clean.lines() {
+pub(super) fn doc_lines(out: &mut String, indent: usize, text: &str) {
+    rustdoc_lines(out, indent, &docs::sanitize(text));
+}
+
+/// Doc comment lines for text that is rustdoc already, as `docs::rustdoc_attrs` makes them.
+pub(super) fn rustdoc_lines(out: &mut String, indent: usize, text: &str) {
+    for l in text.lines() {
         push_indent(out, indent);
         out.push_str("/// ");
         out.push_str(l);
@@ -173,14 +177,15 @@ fn field_type(api: &Api, f: &Field) -> String {
     }
 }
 
-/// `pub {name}: {ty},` in a struct definition: flat when it fits, else the type's outermost
-/// generic arguments one per line (`Option<` … `>,`). `None` when that does not fit either.
-fn field_line(out: &mut String, name: &str, ty: &str) -> Option<()> {
-    if layout(4 + 4 + name.len() + 2 + ty.len() + 1) == Layout::Flat {
-        return put(out, 4, format_args!("pub {name}: {ty},"));
+/// `{vis}{name}: {ty},` in a struct definition (`vis` is `pub ` or empty): flat when it fits,
+/// else the type's outermost generic arguments one per line (`Option<` … `>,`). `None` when that
+/// does not fit either.
+pub(super) fn field_line(out: &mut String, vis: &str, name: &str, ty: &str) -> Option<()> {
+    if layout(4 + vis.len() + name.len() + 2 + ty.len() + 1) == Layout::Flat {
+        return put(out, 4, format_args!("{vis}{name}: {ty},"));
     }
     let (head, args) = generic_args(ty)?;
-    line(out, 4, format_args!("pub {name}: {head}<"))?;
+    line(out, 4, format_args!("{vis}{name}: {head}<"))?;
     for arg in args {
         line(out, 8, format_args!("{arg},"))?;
     }
@@ -188,7 +193,7 @@ fn field_line(out: &mut String, name: &str, ty: &str) -> Option<()> {
 }
 
 /// `Head<A, B>` → (`Head`, [`A`, `B`]), splitting only at the outermost level.
-fn generic_args(ty: &str) -> Option<(&str, Vec<&str>)> {
+pub(super) fn generic_args(ty: &str) -> Option<(&str, Vec<&str>)> {
     let open = ty.find('<')?;
     let inner = ty.strip_suffix('>')?.get(open + 1..)?;
     let mut args = Vec::new();
@@ -231,7 +236,7 @@ pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option
         if f.deprecated {
             out.push_str("    #[deprecated]\n");
         }
-        field_line(&mut out, &f.name, &field_type(api, f))?;
+        field_line(&mut out, "pub ", &f.name, &field_type(api, f))?;
     }
     if let Some(a) = &s.additional {
         out.push_str("    /// Properties beyond the declared ones.\n");
@@ -239,14 +244,14 @@ pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option
             "std::collections::BTreeMap<String, {}>",
             ty_text(api, a, Place::Models)
         );
-        field_line(&mut out, &s.additional_name, &ty)?;
+        field_line(&mut out, "pub ", &s.additional_name, &ty)?;
     }
     out.push_str("}\n");
     Some(out)
 }
 
 /// A string literal as `quote` writes it (and `prettyplease` prints it back unchanged).
-fn lit(s: &str) -> String {
+pub(super) fn lit(s: &str) -> String {
     Literal::string(s).to_string()
 }
 

@@ -1,0 +1,923 @@
+//! An operation's chunk written straight as formatted text: its statics, the builder's
+//! definition and methods, and its body, response and error enums.
+//!
+//! Operation chunks are about 40% of a large spec's code (GitHub's: 5.5 of 13.4 MB) and were
+//! the largest cost left in going from tokens through `syn` and `prettyplease` to text. Like
+//! [`super::text`], this writes the layout `prettyplease` gives the tokens [`super::ops`] emits:
+//! flat when a group fits in the margin, else broken as `prettyplease` breaks it. A part with a
+//! line whose layout is not modelled here (a multipart body, a response enum's dispatch, a name
+//! too long for its line) returns `None` and is emitted as tokens. Debug builds compare every
+//! text part with the formatted tokens (`krate::check_text`); the tests below sweep line lengths.
+
+use super::ops::{
+    builder_doc_text, location_word, ordered, required_params, static_name, status_doc,
+};
+use super::text::{
+    End, Layout, STATEMENT, call_broken, doc_lines, field_line, generic_args, impl_header, layout,
+    line, lit, method_call, put, rustdoc_lines,
+};
+use super::{Place, docs, is_displayable, takes_into, ty_text};
+use crate::ir::{
+    Api, Body, BodyKind, Decode, ErrorEnum, Group, Operation, PageStyle, Param, ParamLocation,
+    PathPart, QueryStyle, Status, Success, TypeRef,
+};
+use proc_macro2::TokenStream;
+use std::fmt::Write;
+
+const PLACE: Place = Place::Apis;
+
+/// The chunk's parts in [`super::ops::OpTokens`]' order; `None` for a part written as tokens.
+pub(super) fn chunk(api: &Api, group: &Group, op: &Operation) -> [Option<String>; 6] {
+    [
+        statics(op),
+        definition(api, group, op),
+        methods(api, op),
+        body_enum(api, op),
+        response_enum(api, op),
+        error_enum(api, op),
+    ]
+}
+
+fn param_ty(api: &Api, p: &Param) -> String {
+    if p.location == ParamLocation::Path && !is_displayable(api, &p.ty) {
+        return "String".to_string();
+    }
+    ty_text(api, &p.ty, PLACE)
+}
+
+/// `(argument, value)`: `name: impl Into<T>` and `name.into()`, or `name: T` and `name`.
+fn arg(api: &Api, name: &str, t: &TypeRef, stored: &str) -> (String, String) {
+    if takes_into(api, t) {
+        (
+            format!("{name}: impl Into<{stored}>"),
+            format!("{name}.into()"),
+        )
+    } else {
+        (format!("{name}: {stored}"), name.to_string())
+    }
+}
+
+fn body_stored_ty(api: &Api, body: &Body) -> String {
+    match &body.enum_name {
+        Some(name) => name.clone(),
+        None => body_variant_ty(api, &body.variants[0].kind),
+    }
+}
+
+fn body_variant_ty(api: &Api, kind: &BodyKind) -> String {
+    match kind {
+        BodyKind::Json(t) | BodyKind::Form(t) => ty_text(api, t, PLACE),
+        BodyKind::Multipart(m) => ty_text(api, &TypeRef::Named(m.ty), PLACE),
+        BodyKind::Bytes => "bytes::Bytes".to_string(),
+        BodyKind::Text => "String".to_string(),
+    }
+}
+
+fn decode_ty(api: &Api, op: &Operation, d: &Decode) -> Option<String> {
+    Some(match d {
+        Decode::Json(t) | Decode::Data(t) => ty_text(api, t, PLACE),
+        Decode::Page => {
+            let p = op.pagination.as_ref()?;
+            format!(
+                "rt::Page<{}, {}>",
+                ty_text(api, &p.item, PLACE),
+                meta_ty(api, op)
+            )
+        }
+        Decode::Text => "String".to_string(),
+        Decode::Bytes => "bytes::Bytes".to_string(),
+        Decode::Empty => "()".to_string(),
+    })
+}
+
+fn meta_ty(api: &Api, op: &Operation) -> String {
+    match op.pagination.as_ref().and_then(|p| p.meta.as_ref()) {
+        Some(m) => ty_text(api, m, PLACE),
+        None => "serde_json::Value".to_string(),
+    }
+}
+
+fn success_ty(api: &Api, op: &Operation) -> Option<String> {
+    match &op.success {
+        Success::Single(case) => decode_ty(api, op, &case.decode),
+        Success::Enum { name, .. } => Some(name.clone()),
+    }
+}
+
+fn error_ty(op: &Operation) -> String {
+    match &op.error {
+        Some(e) => e.name.clone(),
+        None => "rt::NoTypedError".to_string(),
+    }
+}
+
+fn static_text(op: &Operation, suffix: &str) -> String {
+    static_name(op, suffix).to_string()
+}
+
+/// `{head}({params}) -> {ret} {` as `prettyplease` lays out a function signature: flat when the
+/// whole line fits; else one parameter per line and the return type after `) -> `, itself
+/// broken at its generic arguments when it does not fit.
+fn signature(
+    out: &mut String,
+    indent: usize,
+    head: &str,
+    params: &[String],
+    ret: &str,
+) -> Option<()> {
+    let flat = params.join(", ");
+    if layout(indent + head.len() + 1 + flat.len() + 5 + ret.len() + 2) == Layout::Flat {
+        return put(out, indent, format_args!("{head}({flat}) -> {ret} {{"));
+    }
+    line(out, indent, format_args!("{head}("))?;
+    for p in params {
+        line(out, indent + 4, format_args!("{p},"))?;
+    }
+    if layout(indent + 5 + ret.len() + 2) == Layout::Flat {
+        return put(out, indent, format_args!(") -> {ret} {{"));
+    }
+    let (head, args) = generic_args(ret)?;
+    line(out, indent, format_args!(") -> {head}<"))?;
+    for (i, a) in args.iter().enumerate() {
+        generic_arg(out, indent + 4, a, i + 1 == args.len())?;
+    }
+    put(out, indent, format_args!("> {{"))
+}
+
+/// One generic argument of a broken list: flat (its comma counted unless it is the last one,
+/// whose comma is written only because the list is broken), else broken at its own generic
+/// arguments, each laid out the same way.
+fn generic_arg(out: &mut String, indent: usize, arg: &str, last: bool) -> Option<()> {
+    let comma = usize::from(!last);
+    if layout(indent + arg.len() + comma) == Layout::Flat {
+        return put(out, indent, format_args!("{arg},"));
+    }
+    let (head, args) = generic_args(arg)?;
+    line(out, indent, format_args!("{head}<"))?;
+    for (i, a) in args.iter().enumerate() {
+        generic_arg(out, indent + 4, a, i + 1 == args.len())?;
+    }
+    put(out, indent, format_args!(">,"))
+}
+
+/// `{lhs} = {wrapper}({value});`: flat, or the call's argument on its own line.
+fn assign_call(
+    out: &mut String,
+    indent: usize,
+    lhs: &str,
+    wrapper: &str,
+    value: &str,
+) -> Option<()> {
+    let flat = indent + lhs.len() + 3 + wrapper.len() + 1 + value.len() + 2;
+    if layout(flat) == Layout::Flat {
+        return put(out, indent, format_args!("{lhs} = {wrapper}({value});"));
+    }
+    line(out, indent, format_args!("{lhs} = {wrapper}("))?;
+    line(out, indent + 4, format_args!("{value},"))?;
+    put(out, indent, format_args!(");"))
+}
+
+/// A struct literal's `{path} {` line and one `name: value,` line per field; `None` when
+/// `prettyplease` would keep it on one line (it does so up to 34 wide).
+fn struct_literal(
+    out: &mut String,
+    indent: usize,
+    head: &str,
+    path: &str,
+    fields: &[(&str, String)],
+    end: &str,
+) -> Option<()> {
+    let joined: Vec<String> = fields.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+    // `{path} { ` + the fields + ` `, up to the closing brace.
+    let width = path.len() + 3 + joined.join(", ").len() + 1;
+    if width <= 34 {
+        return None;
+    }
+    // Nothing before the brace can break, nor can a field whose value is a literal or a path.
+    put(out, indent, format_args!("{head}{path} {{"))?;
+    for (n, v) in fields {
+        if v.ends_with(')') {
+            line(out, indent + 4, format_args!("{n}: {v},"))?;
+        } else {
+            put(out, indent + 4, format_args!("{n}: {v},"))?;
+        }
+    }
+    put(out, indent, format_args!("}}{end}"))
+}
+
+/// The operation's `static`s: its `rt::Operation` and, when it pages, its `rt::Pagination`.
+fn statics(op: &Operation) -> Option<String> {
+    let mut out = String::with_capacity(400);
+    let idem = match &op.idempotency_header {
+        Some(h) => format!("Some({})", lit(h)),
+        None => "None".to_string(),
+    };
+    let name = static_text(op, "");
+    struct_literal(
+        &mut out,
+        0,
+        &format!("static {name}: rt::Operation = "),
+        "rt::Operation",
+        &[
+            ("id", lit(&op.id)),
+            ("method", format!("reqwest::Method::{}", op.method)),
+            ("path", lit(&op.path)),
+            ("authenticated", op.authenticated.to_string()),
+            ("idempotency_header", idem),
+        ],
+        ";",
+    )?;
+    if let Some(p) = &op.pagination {
+        let name = static_text(op, "_PAGINATION");
+        put(
+            &mut out,
+            0,
+            format_args!("static {name}: rt::Pagination = rt::Pagination {{"),
+        )?;
+        put(&mut out, 4, format_args!("items: {},", lit(&p.items)))?;
+        let (path, fields): (&str, Vec<(&str, String)>) = match &p.style {
+            PageStyle::Cursor { param, next } => {
+                ("Cursor", vec![("param", lit(param)), ("next", lit(next))])
+            }
+            PageStyle::HasMore {
+                param,
+                has_more,
+                id,
+            } => (
+                "HasMore",
+                vec![
+                    ("param", lit(param)),
+                    ("has_more", lit(has_more)),
+                    ("id", lit(id)),
+                ],
+            ),
+            PageStyle::Offset { param, limit_param } => (
+                "Offset",
+                vec![
+                    ("param", lit(param)),
+                    (
+                        "limit_param",
+                        match limit_param {
+                            Some(l) => format!("Some({})", lit(l)),
+                            None => "None".to_string(),
+                        },
+                    ),
+                ],
+            ),
+            PageStyle::PageNumber { param, first } => (
+                "PageNumber",
+                vec![("param", lit(param)), ("first", first.to_string())],
+            ),
+            PageStyle::NextUrl { next } => ("NextUrl", vec![("next", lit(next))]),
+            PageStyle::LinkHeader => ("LinkHeader", Vec::new()),
+        };
+        if fields.is_empty() {
+            put(&mut out, 4, format_args!("style: rt::PageStyle::{path},"))?;
+        } else {
+            struct_literal(
+                &mut out,
+                4,
+                "style: ",
+                &format!("rt::PageStyle::{path}"),
+                &fields,
+                ",",
+            )?;
+        }
+        out.push_str("};\n");
+    }
+    Some(out)
+}
+
+/// The builder's fields in declaration order: `(name, type)`.
+fn builder_fields(api: &Api, op: &Operation) -> Vec<(String, String)> {
+    let required = required_params(op);
+    let mut fields = vec![("client".to_string(), "rt::Client".to_string())];
+    for p in &op.params {
+        let t = param_ty(api, p);
+        let t = if required.iter().any(|r| std::ptr::eq(*r, p)) {
+            t
+        } else {
+            format!("Option<{t}>")
+        };
+        fields.push((p.name.clone(), t));
+    }
+    if let Some(body) = &op.body {
+        let stored = body_stored_ty(api, body);
+        let t = if body.required {
+            stored
+        } else {
+            format!("Option<{stored}>")
+        };
+        fields.push(("body".to_string(), t));
+    }
+    fields.push(("options".to_string(), "rt::RequestOptions".to_string()));
+    if op.pagination.is_some() {
+        fields.push(("start".to_string(), "Option<rt::PageToken>".to_string()));
+    }
+    fields
+}
+
+/// The builder's definition.
+fn definition(api: &Api, group: &Group, op: &Operation) -> Option<String> {
+    let fields = builder_fields(api, op);
+    let mut out = String::with_capacity(300 + 40 * fields.len());
+    rustdoc_lines(&mut out, 0, &builder_doc_text(group, op));
+    if op.deprecated {
+        out.push_str("#[deprecated]\n");
+    }
+    out.push_str(
+        "#[derive(Debug, Clone)]\n#[must_use = \"a request builder does nothing until `send()` is awaited\"]\n",
+    );
+    line(&mut out, 0, format_args!("pub struct {} {{", op.builder))?;
+    for (name, t) in &fields {
+        field_line(&mut out, "", name, t)?;
+    }
+    out.push_str("}\n");
+    Some(out)
+}
+
+/// `impl Builder`: constructor, setters, `options`, `request`, `send`, `send_with_response` and,
+/// when the operation pages, `start_from`, `pages` and `items`.
+fn methods(api: &Api, op: &Operation) -> Option<String> {
+    let mut out = String::with_capacity(2000);
+    line(&mut out, 0, format_args!("impl {} {{", op.builder))?;
+    constructor(&mut out, api, op)?;
+    setters(&mut out, api, op)?;
+    out.push_str(
+        "    /// Per-call options: timeout, retries, extra headers, idempotency key.
+    pub fn options(mut self, options: rt::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+",
+    );
+    request(&mut out, op)?;
+    send(&mut out, api, op)?;
+    if op.pagination.is_some() {
+        pagination_methods(&mut out, api, op)?;
+    }
+    out.push_str("}\n");
+    Some(out)
+}
+
+fn constructor(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
+    let required = required_params(op);
+    let mut params = vec!["client: rt::Client".to_string()];
+    for p in &required {
+        params.push(format!("{}: {}", p.name, param_ty(api, p)));
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        params.push(format!("body: {}", body_stored_ty(api, body)));
+    }
+    signature(out, 4, "fn new", &params, "Self")?;
+    out.push_str("        Self {\n            client,\n");
+    for p in &op.params {
+        if required.iter().any(|r| std::ptr::eq(*r, p)) {
+            line(out, 12, format_args!("{},", p.name))?;
+        } else {
+            line(out, 12, format_args!("{}: None,", p.name))?;
+        }
+    }
+    match &op.body {
+        Some(b) if b.required => out.push_str("            body,\n"),
+        Some(_) => out.push_str("            body: None,\n"),
+        None => {}
+    }
+    out.push_str("            options: Default::default(),\n");
+    if op.pagination.is_some() {
+        out.push_str("            start: None,\n");
+    }
+    out.push_str("        }\n    }\n");
+    Some(())
+}
+
+/// `pub fn {name}(mut self, {arg}) -> Self { {lhs} = {wrapper}({value}); self }`.
+fn setter(
+    out: &mut String,
+    name: &str,
+    arg: &str,
+    lhs: &str,
+    wrapper: &str,
+    value: &str,
+) -> Option<()> {
+    signature(
+        out,
+        4,
+        &format!("pub fn {name}"),
+        &["mut self".to_string(), arg.to_string()],
+        "Self",
+    )?;
+    assign_call(out, 8, lhs, wrapper, value)?;
+    out.push_str("        self\n    }\n");
+    Some(())
+}
+
+fn setters(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
+    let required = required_params(op);
+    for p in op
+        .params
+        .iter()
+        .filter(|p| !required.iter().any(|r| std::ptr::eq(*r, *p)))
+    {
+        let (a, v) = arg(api, &p.name, &p.ty, &param_ty(api, p));
+        let fallback = format!(
+            "Sets the `{}` {} parameter.",
+            p.wire,
+            location_word(p.location)
+        );
+        doc_lines(out, 4, p.doc.as_deref().unwrap_or(&fallback));
+        if p.deprecated {
+            out.push_str("    #[deprecated]\n");
+        }
+        setter(out, &p.name, &a, &format!("self.{}", p.name), "Some", &v)?;
+    }
+    let Some(body) = op.body.as_ref().filter(|b| !b.required) else {
+        return Some(());
+    };
+    let stored = body_stored_ty(api, body);
+    doc_lines(
+        out,
+        4,
+        body.doc.as_deref().unwrap_or("Sets the request body."),
+    );
+    let (a, v) = match (&body.enum_name, &body.variants[0].kind) {
+        (None, BodyKind::Bytes) => (
+            "body: impl Into<bytes::Bytes>".to_string(),
+            "body.into()".to_string(),
+        ),
+        (None, BodyKind::Text) => (
+            "body: impl Into<String>".to_string(),
+            "body.into()".to_string(),
+        ),
+        _ => (format!("body: {stored}"), "body".to_string()),
+    };
+    setter(out, "body", &a, "self.body", "Some", &v)?;
+    let boxed: Vec<&str> = match &body.variants[0].kind {
+        BodyKind::Json(TypeRef::Named(id)) => match &api.ty(*id).kind {
+            crate::ir::TypeKind::Struct(st) => st
+                .fields
+                .iter()
+                .filter(|f| f.boxed)
+                .map(|f| f.name.as_str())
+                .collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    for s in &body.field_setters {
+        let (a, v) = arg(api, &s.method, &s.ty, &ty_text(api, &s.ty, PLACE));
+        let v = if boxed.contains(&s.field.as_str()) {
+            format!("Box::new({v})")
+        } else {
+            v
+        };
+        let fallback = format!("Sets the body's `{}` field.", s.field);
+        doc_lines(out, 4, s.doc.as_deref().unwrap_or(&fallback));
+        let lhs = format!("self.body.get_or_insert_with(Default::default).{}", s.field);
+        let wrapper = if s.tristate {
+            "rt::Nullable::Value"
+        } else {
+            "Some"
+        };
+        setter(out, &s.method, &a, &lhs, wrapper, &v)?;
+    }
+    Some(())
+}
+
+/// `request.{method}({args});` at `indent`.
+fn call(out: &mut String, indent: usize, method: &str, args: &[&str]) -> Option<()> {
+    method_call(out, indent, "request", method, args, &STATEMENT)
+}
+
+/// `fn request`: the path, parameters, body, page token and options.
+fn request(out: &mut String, op: &Operation) -> Option<()> {
+    if op.pagination.is_some() {
+        out.push_str(
+            "    fn request(&self, token: Option<&rt::PageToken>) -> rt::RequestBuilder {\n",
+        );
+    } else {
+        out.push_str("    fn request(&self) -> rt::RequestBuilder {\n");
+    }
+    let name = static_text(op, "");
+    let flat = format!("let mut request = self.client.request(&{name});");
+    if layout(8 + flat.len()) == Layout::Flat {
+        put(out, 8, format_args!("{flat}"))?;
+    } else {
+        // A chain too long for its line breaks before each method, then in the arguments.
+        out.push_str("        let mut request = self\n            .client\n");
+        let arg = format!("&{name}");
+        if layout(12 + ".request();".len() + arg.len()) == Layout::Flat {
+            put(out, 12, format_args!(".request({arg});"))?;
+        } else {
+            call_broken(out, 12, ".request", &[&arg], &STATEMENT)?;
+        }
+    }
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(l) => call(out, 8, "path_literal", &[&lit(l)])?,
+            PathPart::Param(i) => call(
+                out,
+                8,
+                "path_param",
+                &[&format!("&self.{}", op.params[*i].name)],
+            )?,
+        }
+    }
+    for p in &op.params {
+        let wire = lit(&p.wire);
+        let value = format!("&self.{}", p.name);
+        match p.location {
+            ParamLocation::Path => {}
+            ParamLocation::Query => match (p.style, p.explode) {
+                (QueryStyle::Form, true) => call(out, 8, "query", &[&wire, &value])?,
+                (style, explode) => {
+                    let style = match style {
+                        QueryStyle::Form => "rt::ParamStyle::Form",
+                        QueryStyle::SpaceDelimited => "rt::ParamStyle::SpaceDelimited",
+                        QueryStyle::PipeDelimited => "rt::ParamStyle::PipeDelimited",
+                        QueryStyle::DeepObject => "rt::ParamStyle::DeepObject",
+                    };
+                    let explode = explode.to_string();
+                    call(out, 8, "query_styled", &[&wire, &value, style, &explode])?
+                }
+            },
+            ParamLocation::Header => call(out, 8, "header", &[&wire, &value])?,
+            ParamLocation::Cookie => call(out, 8, "cookie", &[&wire, &value])?,
+        }
+    }
+    if let Some(body) = &op.body {
+        if body.enum_name.is_some() {
+            return None;
+        }
+        let variant = &body.variants[0];
+        let encode = |out: &mut String, indent: usize, value: &str| match &variant.kind {
+            BodyKind::Json(_) => call(out, indent, "json", &[value]),
+            BodyKind::Form(_) => call(out, indent, "form", &[value]),
+            BodyKind::Bytes => call(
+                out,
+                indent,
+                "body_bytes",
+                &[&lit(&variant.media_type), &format!("Clone::clone({value})")],
+            ),
+            BodyKind::Text => call(
+                out,
+                indent,
+                "body_text",
+                &[&lit(&variant.media_type), &format!("Clone::clone({value})")],
+            ),
+            BodyKind::Multipart(_) => None,
+        };
+        if body.required {
+            encode(out, 8, "&self.body")?;
+        } else {
+            out.push_str("        if let Some(body) = &self.body {\n");
+            encode(out, 12, "body")?;
+            out.push_str("        }\n");
+        }
+    }
+    if op.pagination.is_some() {
+        out.push_str("        if let Some(token) = token {\n");
+        method_call(
+            out,
+            12,
+            "request",
+            "page_token",
+            &[
+                &format!("&{}.style", static_text(op, "_PAGINATION")),
+                "token",
+            ],
+            &STATEMENT,
+        )?;
+        out.push_str("        }\n");
+    }
+    out.push_str("        request.options(self.options.clone());\n        request\n    }\n");
+    Some(())
+}
+
+/// `send` and `send_with_response`.
+fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
+    let value = success_ty(api, op)?;
+    let err = error_ty(op);
+    let receiver = ["self".to_string()];
+    out.push_str(
+        "    /// Sends the request and returns the decoded response (see `send_with_response`).\n",
+    );
+    signature(
+        out,
+        4,
+        "pub fn send",
+        &receiver,
+        &format!("impl std::future::Future<Output = Result<{value}, rt::Error<{err}>>>"),
+    )?;
+    out.push_str("        rt::operation::value_of(self.send_with_response())\n    }\n");
+    let Success::Single(case) = &op.success else {
+        // A response enum's dispatch (a closure matching on the status) is formatted from its
+        // tokens, alone.
+        return formatted_method(out, op, super::ops::send_with_response(api, op));
+    };
+    out.push_str(
+        "    /// Sends the request and returns the decoded value with the response's status,
+    /// headers, rate limit, request id and `meta`.
+",
+    );
+    signature(
+        out,
+        4,
+        "pub fn send_with_response",
+        &receiver,
+        &format!(
+            "impl std::future::Future<Output = Result<rt::Response<{value}>, rt::Error<{err}>>>"
+        ),
+    )?;
+    if op.pagination.is_some() {
+        out.push_str("        let request = self.request(self.start.as_ref());\n");
+    } else {
+        out.push_str("        let request = self.request();\n");
+    }
+    let tail = End {
+        text: "",
+        counted: true,
+    };
+    match super::ops::decoder_name(&case.decode) {
+        Some(decoder) => method_call(
+            out,
+            8,
+            "self.client",
+            "send",
+            &["request", &format!("rt::RawResponse::{decoder}")],
+            &tail,
+        )?,
+        None => method_call(
+            out,
+            8,
+            "self.client",
+            "send_page",
+            &["request", &format!("&{}", static_text(op, "_PAGINATION"))],
+            &tail,
+        )?,
+    }
+    out.push_str("    }\n");
+    Some(())
+}
+
+/// A method formatted from its tokens inside `impl Builder { … }`, whose first and last lines
+/// are dropped; `None` if the tokens do not format (the whole part then falls back to tokens,
+/// which reports the error).
+fn formatted_method(out: &mut String, op: &Operation, method: TokenStream) -> Option<()> {
+    let builder = super::ident(&op.builder);
+    let text = crate::krate::format("", quote::quote!(impl #builder { #method })).ok()?;
+    let body = text
+        .strip_prefix(&format!("impl {} {{\n", op.builder))?
+        .strip_suffix("}\n")?;
+    out.push_str(body);
+    Some(())
+}
+
+/// `start_from`, `pages` and `items`.
+fn pagination_methods(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
+    let p = op.pagination.as_ref()?;
+    let item = ty_text(api, &p.item, PLACE);
+    let meta = meta_ty(api, op);
+    let err = error_ty(op);
+    let receiver = ["self".to_string()];
+    out.push_str(
+        "    /// Starts from a saved [`PageToken`](rt::PageToken) (a page's `next`) instead of the
+    /// first page, so a job can resume where it stopped.
+    pub fn start_from(mut self, token: rt::PageToken) -> Self {
+        self.start = Some(token);
+        self
+    }
+    /// Every page, fetched lazily: the next page is requested only when the stream is
+    /// polled past the current one.
+",
+    );
+    signature(
+        out,
+        4,
+        "pub fn pages",
+        &receiver,
+        &format!("rt::PageStream<{item}, {meta}, {err}>"),
+    )?;
+    out.push_str(
+        "        let client = self.client.clone();\n        let start = self.start.clone();\n",
+    );
+    let pagination = format!("&{}", static_text(op, "_PAGINATION"));
+    let args = [
+        "client",
+        pagination.as_str(),
+        "start",
+        "move |token| self.request(token)",
+    ];
+    let flat = format!("rt::PageStream::new({})", args.join(", "));
+    if layout(8 + flat.len()) == Layout::Flat {
+        put(out, 8, format_args!("{flat}"))?;
+    } else {
+        call_broken(
+            out,
+            8,
+            "rt::PageStream::new",
+            &args,
+            &End {
+                text: "",
+                counted: true,
+            },
+        )?;
+    }
+    out.push_str("    }\n    /// Every item of every page, fetched lazily, in constant memory.\n");
+    signature(
+        out,
+        4,
+        "pub fn items",
+        &receiver,
+        &format!("rt::ItemStream<{item}, {meta}, {err}>"),
+    )?;
+    out.push_str("        self.pages().items()\n    }\n");
+    Some(())
+}
+
+/// `/// {text}` for a `#[doc = " {text}"]` written as one attribute.
+fn doc_attr(out: &mut String, indent: usize, text: &str) -> Option<()> {
+    if text.contains(['\n', '\r']) {
+        return None;
+    }
+    rustdoc_lines(out, indent, text);
+    Some(())
+}
+
+/// One variant per line: its docs, then `Name,` or `Name(Type),`.
+fn variant(out: &mut String, name: &str, doc: &str, t: Option<&str>) -> Option<()> {
+    doc_lines(out, 4, doc);
+    match t {
+        Some(t) => line(out, 4, format_args!("{name}({t}),")),
+        None => line(out, 4, format_args!("{name},")),
+    }
+}
+
+const LARGE_VARIANTS: &str =
+    "#[allow(clippy::large_enum_variant, reason = \"variants mirror the documented responses\")]\n";
+
+fn body_enum(api: &Api, op: &Operation) -> Option<String> {
+    let Some((body, name)) = op
+        .body
+        .as_ref()
+        .and_then(|b| b.enum_name.as_ref().map(|n| (b, n)))
+    else {
+        return Some(String::new());
+    };
+    let mut out = String::with_capacity(300);
+    doc_attr(
+        &mut out,
+        0,
+        &format!(
+            "The request body of [`{}`], in one of the media types the operation accepts.",
+            op.builder
+        ),
+    )?;
+    out.push_str("#[derive(Debug, Clone)]\n");
+    line(&mut out, 0, format_args!("pub enum {name} {{"))?;
+    for v in &body.variants {
+        doc_attr(&mut out, 4, &format!("Sent as `{}`.", v.media_type))?;
+        line(
+            &mut out,
+            4,
+            format_args!("{}({}),", v.name, body_variant_ty(api, &v.kind)),
+        )?;
+    }
+    out.push_str("}\n");
+    Some(out)
+}
+
+fn response_enum(api: &Api, op: &Operation) -> Option<String> {
+    let Success::Enum { name, cases } = &op.success else {
+        return Some(String::new());
+    };
+    let mut out = String::with_capacity(400);
+    doc_attr(
+        &mut out,
+        0,
+        &format!(
+            "What [`{}`] returns: one variant per documented success status.",
+            op.builder
+        ),
+    )?;
+    out.push_str("#[derive(Debug, Clone)]\n");
+    out.push_str(LARGE_VARIANTS);
+    line(&mut out, 0, format_args!("pub enum {name} {{"))?;
+    for c in cases {
+        let doc = docs::join(&[Some(&status_doc(c.status)), c.doc.as_deref()]);
+        let t = match c.decode {
+            Decode::Empty => None,
+            _ => Some(decode_ty(api, op, &c.decode)?),
+        };
+        variant(&mut out, &c.variant, &doc, t.as_deref())?;
+    }
+    out.push_str("}\n");
+    Some(out)
+}
+
+fn status_pattern(s: Status) -> String {
+    match s {
+        Status::Code(c) => c.to_string(),
+        Status::Range(n) => format!("{}..={}", n * 100, n * 100 + 99),
+        Status::Default => "_".to_string(),
+    }
+}
+
+fn error_enum(api: &Api, op: &Operation) -> Option<String> {
+    let Some(e) = &op.error else {
+        return Some(String::new());
+    };
+    let mut out = String::with_capacity(1000);
+    doc_attr(
+        &mut out,
+        0,
+        &format!("The documented error responses of [`{}`].", op.builder),
+    )?;
+    out.push_str("#[derive(Debug, Clone)]\n#[non_exhaustive]\n");
+    out.push_str(LARGE_VARIANTS);
+    line(&mut out, 0, format_args!("pub enum {} {{", e.name))?;
+    for c in &e.cases {
+        let doc = docs::join(&[Some(&status_doc(c.status)), c.doc.as_deref()]);
+        let t = match c.decode {
+            Decode::Empty => None,
+            _ => Some(decode_ty(api, op, &c.decode)?),
+        };
+        variant(&mut out, &c.variant, &doc, t.as_deref())?;
+    }
+    out.push_str("}\n");
+    error_impl(&mut out, api, e)?;
+    Some(out)
+}
+
+/// `impl rt::OperationError`: the status picks the variant, whose body is decoded.
+fn error_impl(out: &mut String, api: &Api, e: &ErrorEnum) -> Option<()> {
+    let has_default = e.cases.iter().any(|c| c.status == Status::Default);
+    let mut arms = Vec::new();
+    for c in ordered(&e.cases) {
+        let v = &c.variant;
+        let value = match &c.decode {
+            Decode::Empty => format!("Some(Self::{v})"),
+            Decode::Json(_) | Decode::Page => {
+                format!("serde_json::from_slice(body).ok().map(Self::{v})")
+            }
+            Decode::Data(t) => format!(
+                "serde_json::from_slice::<rt::Envelope<{}>>(body).ok().map(|e| Self::{v}(e.data))",
+                ty_text(api, t, PLACE)
+            ),
+            Decode::Text => format!("Some(Self::{v}(String::from_utf8_lossy(body).into_owned()))"),
+            Decode::Bytes => format!("Some(Self::{v}(bytes::Bytes::copy_from_slice(body)))"),
+        };
+        arms.push((status_pattern(c.status), value));
+    }
+    let body = if e.cases.iter().any(|c| c.decode != Decode::Empty) {
+        "body"
+    } else {
+        "_body"
+    };
+    impl_header(out, "impl rt::OperationError", &e.name);
+    let overlap = e.cases.iter().any(|c| matches!(c.status, Status::Code(_)))
+        && e.cases.iter().any(|c| matches!(c.status, Status::Range(_)));
+    if overlap {
+        out.push_str(
+            "    #[allow(
+        clippy::match_overlapping_arm,
+        reason = \"exact statuses take precedence over their range\"
+    )]
+",
+        );
+    }
+    match arms.as_slice() {
+        [(_, value)] if has_default => {
+            let _ = writeln!(
+                out,
+                "    fn from_response(_status: u16, {body}: &[u8]) -> Option<Self> {{"
+            );
+            line(out, 8, format_args!("{value}"))?;
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "    fn from_response(status: u16, {body}: &[u8]) -> Option<Self> {{\n        match status {{"
+            );
+            for (pattern, value) in &arms {
+                // An arm's trailing comma is written only when it stays flat, so it is not
+                // counted.
+                if layout(12 + pattern.len() + 4 + value.len()) == Layout::Broken {
+                    return None;
+                }
+                put(out, 12, format_args!("{pattern} => {value},"))?;
+            }
+            if !has_default {
+                out.push_str("            _ => None,\n");
+            }
+            out.push_str("        }\n");
+        }
+    }
+    out.push_str("    }\n}\n");
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    // Filled in below.
+}
