@@ -61,7 +61,28 @@ fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
     let name = ident(&t.name);
     let body = match &t.kind {
         TypeKind::Struct(s) => return struct_def(api, t, s, header),
-        TypeKind::StringEnum(variants) => string_enum(&t.name, variants),
+        TypeKind::StringEnum(variants) => {
+            let Some(texts) = text::string_enum(t, variants) else {
+                let items = string_enum(&t.name, variants);
+                return vec![Part::Tokens(quote!(#header #(#items)*))];
+            };
+            // Debug builds check each item's text against its tokens; the type's docs precede
+            // the first item.
+            #[cfg(debug_assertions)]
+            let mut items = string_enum(&t.name, variants).into_iter();
+            return texts
+                .into_iter()
+                .enumerate()
+                .map(|(_i, text)| Part::Text {
+                    text,
+                    #[cfg(debug_assertions)]
+                    tokens: {
+                        let item = items.next().unwrap_or_default();
+                        if _i == 0 { quote!(#header #item) } else { item }
+                    },
+                })
+                .collect();
+        }
         TypeKind::IntEnum(variants) => int_enum(&t.name, variants),
         TypeKind::Union(u) => union(api, &t.name, u),
         TypeKind::Alias(target) => {
@@ -428,7 +449,9 @@ pub(super) fn struct_deserialize(t: &TypeDef, s: &StructDef) -> TokenStream {
     }
 }
 
-fn string_enum(name: &str, variants: &[crate::ir::EnumVariant]) -> TokenStream {
+/// A string enum's items: the enum, its `as_str`, `From<&str>`, `From<String>`, `FromStr`,
+/// `Display`, `Serialize` and `Deserialize` (in [`text::string_enum`]'s order).
+pub(super) fn string_enum(name: &str, variants: &[crate::ir::EnumVariant]) -> [TokenStream; 8] {
     let name = ident(name);
     let decl = variants.iter().map(|v| {
         let vn = ident(&v.name);
@@ -445,7 +468,8 @@ fn string_enum(name: &str, variants: &[crate::ir::EnumVariant]) -> TokenStream {
         let wire = &v.wire;
         quote!(#wire => Self::#vn,)
     });
-    quote! {
+    [
+        quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
@@ -453,7 +477,8 @@ fn string_enum(name: &str, variants: &[crate::ir::EnumVariant]) -> TokenStream {
             /// A value this version of the client does not know; it round-trips unchanged.
             Unknown(String),
         }
-
+        },
+        quote! {
         impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -463,7 +488,8 @@ fn string_enum(name: &str, variants: &[crate::ir::EnumVariant]) -> TokenStream {
                 }
             }
         }
-
+        },
+        quote! {
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -472,39 +498,45 @@ fn string_enum(name: &str, variants: &[crate::ir::EnumVariant]) -> TokenStream {
                 }
             }
         }
-
+        },
+        quote! {
         impl From<String> for #name {
             fn from(value: String) -> Self {
                 Self::from(value.as_str())
             }
         }
-
+        },
+        quote! {
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
         }
-
+        },
+        quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
-
+        },
+        quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
+        },
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_str()))
+                }
             }
-        }
-    }
+        },
+    ]
 }
 
 fn int_enum(name: &str, variants: &[IntVariant]) -> TokenStream {

@@ -12,7 +12,7 @@
 //! layout against `prettyplease`; the tests below sweep every line length.
 
 use super::{Place, docs, ident, ty_text};
-use crate::ir::{Api, Field, Presence, StructDef, TypeDef};
+use crate::ir::{Api, EnumVariant, Field, Presence, StructDef, TypeDef};
 use proc_macro2::Literal;
 use std::fmt::Write;
 
@@ -481,6 +481,96 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
     Some(out)
 }
 
+/// A string enum's items as [`super::models::string_enum`] emits them, the type's docs before
+/// the first; `None` when a line is too long to be sure of its layout.
+pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<String>> {
+    let name = ident(&t.name).to_string();
+    let mut items = Vec::with_capacity(8);
+    let mut out = String::with_capacity(200 + 40 * variants.len());
+    let fallback = format!(
+        "The `{}` schema.",
+        t.pointer.rsplit('/').next().unwrap_or(&t.name)
+    );
+    doc_lines(&mut out, 0, t.doc.as_deref().unwrap_or(&fallback));
+    if t.deprecated {
+        out.push_str("#[deprecated]\n");
+    }
+    out.push_str(
+        "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\n",
+    );
+    line(&mut out, 0, format_args!("pub enum {name} {{"))?;
+    for v in variants {
+        // `#[doc = " `{wire}`"]`, printed as a `///` line when it is one line.
+        if v.wire.contains(['\n', '\r']) {
+            return None;
+        }
+        let _ = writeln!(out, "    /// `{}`", v.wire.replace('`', "'"));
+        line(&mut out, 4, format_args!("{},", v.name))?;
+    }
+    out.push_str(
+        "    /// A value this version of the client does not know; it round-trips unchanged.\n    Unknown(String),\n}\n",
+    );
+    items.push(std::mem::take(&mut out));
+
+    line(&mut out, 0, format_args!("impl {name} {{"))?;
+    out.push_str(
+        "    /// The value as sent on the wire.\n    pub fn as_str(&self) -> &str {\n        match self {\n",
+    );
+    for v in variants {
+        arm(&mut out, &format!("Self::{}", v.name), &lit(&v.wire))?;
+    }
+    out.push_str("            Self::Unknown(other) => other,\n        }\n    }\n}\n");
+    items.push(std::mem::take(&mut out));
+
+    impl_header(&mut out, "impl From<&str>", &name);
+    out.push_str("    fn from(value: &str) -> Self {\n        match value {\n");
+    for v in variants {
+        arm(&mut out, &lit(&v.wire), &format!("Self::{}", v.name))?;
+    }
+    out.push_str("            other => Self::Unknown(other.to_string()),\n        }\n    }\n}\n");
+    items.push(std::mem::take(&mut out));
+
+    impl_header(&mut out, "impl From<String>", &name);
+    out.push_str(
+        "    fn from(value: String) -> Self {\n        Self::from(value.as_str())\n    }\n}\n",
+    );
+    items.push(std::mem::take(&mut out));
+
+    impl_header(&mut out, "impl std::str::FromStr", &name);
+    out.push_str(
+        "    type Err = std::convert::Infallible;\n    fn from_str(value: &str) -> Result<Self, Self::Err> {\n        Ok(Self::from(value))\n    }\n}\n",
+    );
+    items.push(std::mem::take(&mut out));
+
+    impl_header(&mut out, "impl std::fmt::Display", &name);
+    out.push_str(
+        "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        f.write_str(self.as_str())\n    }\n}\n",
+    );
+    items.push(std::mem::take(&mut out));
+
+    impl_header(&mut out, "impl serde::Serialize", &name);
+    out.push_str(
+        "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n        serializer.serialize_str(self.as_str())\n    }\n}\n",
+    );
+    items.push(std::mem::take(&mut out));
+
+    impl_header(&mut out, "impl<'de> serde::Deserialize<'de>", &name);
+    out.push_str(
+        "    fn deserialize<D: serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> Result<Self, D::Error> {\n        let value = <String as serde::Deserialize>::deserialize(deserializer)?;\n        Ok(Self::from(value.as_str()))\n    }\n}\n",
+    );
+    items.push(out);
+    Some(items)
+}
+
+/// A match arm `{pattern} => {value},` at 12 (its comma is not counted); `None` when it does not
+/// fit.
+fn arm(out: &mut String, pattern: &str, value: &str) -> Option<()> {
+    if layout(12 + pattern.len() + 4 + value.len()) == Layout::Broken {
+        return None;
+    }
+    put(out, 12, format_args!("{pattern} => {value},"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::models::{struct_deserialize, struct_serialize};
@@ -677,6 +767,57 @@ mod tests {
             error_code: None,
             untyped: Vec::new(),
         }
+    }
+
+    /// String enums whose variant names, wire values and type names cross the margin at every
+    /// column: each item's text must be what `prettyplease` prints, and it is written as text
+    /// for names up to 24 bytes.
+    #[test]
+    fn string_enums_are_what_prettyplease_prints_at_every_line_length() {
+        use crate::ir::EnumVariant;
+        let mut not_written = Vec::new();
+        for len in 1..=90 {
+            let variants = vec![
+                EnumVariant {
+                    name: format!("V{}", "x".repeat(len - 1)),
+                    wire: format!("w{}", "y".repeat(len - 1)),
+                },
+                EnumVariant {
+                    name: "Short".into(),
+                    wire: "needs \"escapes\" and `ticks`".into(),
+                },
+            ];
+            for type_name in ["T".to_string(), "E".repeat(len), "Q".repeat(len + 40)] {
+                let mut t = type_def(&type_name, &StructDef::default());
+                t.kind = TypeKind::StringEnum(variants.clone());
+                t.doc = (len % 2 == 0).then(|| "An enum.  ".to_string());
+                let Some(texts) = super::string_enum(&t, &variants) else {
+                    if len <= 24 {
+                        not_written.push((type_name, len));
+                    }
+                    continue;
+                };
+                let items = super::super::models::string_enum(&t.name, &variants);
+                let header = super::super::models::type_header(&t);
+                for (i, (text, tokens)) in texts.iter().zip(items).enumerate() {
+                    let tokens = if i == 0 {
+                        quote::quote!(#header #tokens)
+                    } else {
+                        tokens
+                    };
+                    let formatted = crate::krate::format("models.rs", tokens).unwrap();
+                    assert!(
+                        &formatted == text,
+                        "{type_name} item {i}:\n{}",
+                        difference(&formatted, text)
+                    );
+                }
+            }
+        }
+        assert!(
+            not_written.is_empty(),
+            "not written as text: {not_written:?}"
+        );
     }
 
     /// Wire names that need escapes, raw identifiers and many fields (a broken `FIELDS` list).
