@@ -162,7 +162,7 @@ fn check_uses_models(file: &str, parts: &[emit::Part], told: bool) -> Result<()>
     Err(Error::InvalidOutput {
         file: file.to_string(),
         message: format!(
-            "an operation's use of `models` was told as {told} but its tokens say {mentioned}"
+            "a chunk's use of `models` was told as {told} but its tokens say {mentioned}"
         ),
     })
 }
@@ -206,9 +206,12 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool) -> Result<Piec
         )
         .map(|text| (0, text, false)),
         Job::Handle(gi) => {
-            let tokens = emit::group_handle(api, &api.groups[gi]);
-            let models = emit::mentions_ident(tokens.clone(), "models");
-            format(&group_file(gi), tokens).map(|text| (gi + 2, text, models))
+            let file = group_file(gi);
+            let part = emit::group_handle(api, &api.groups[gi]);
+            let models = emit::handle_uses_models(api, &api.groups[gi]);
+            #[cfg(debug_assertions)]
+            check_uses_models(&file, std::slice::from_ref(&part), models)?;
+            format_parts(&file, vec![part], None).map(|text| (gi + 2, text, models))
         }
         Job::Type(t) => {
             format_model(emit::model_item(api, t, features)).map(|(text, rt)| (1, text, rt))

@@ -12,7 +12,9 @@ mod ops_text;
 mod text;
 
 pub(crate) use models::{ModelItem, model_item, models_header};
-pub(crate) use ops::{group_handle, group_header, operation_chunk, root_items, uses_models};
+pub(crate) use ops::{
+    group_handle, group_header, handle_uses_models, operation_chunk, root_items, uses_models,
+};
 
 use crate::ir::{Api, Prim, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};

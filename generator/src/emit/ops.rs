@@ -117,8 +117,65 @@ pub(crate) fn group_header(g: &Group, uses_models: bool) -> TokenStream {
     }
 }
 
+/// A group's handle, as text when [`super::ops_text`] knows its layout (see
+/// [`operation_chunk`]).
+pub(crate) fn group_handle(api: &Api, g: &Group) -> Part {
+    match super::ops_text::group_handle(api, g) {
+        Some(text) => Part::Text {
+            text,
+            #[cfg(debug_assertions)]
+            tokens: group_handle_tokens(api, g),
+        },
+        None => Part::Tokens(group_handle_tokens(api, g)),
+    }
+}
+
+/// Whether a group's handle names a model: an argument's type or a waiter's result.
+pub(crate) fn handle_uses_models(api: &Api, g: &Group) -> bool {
+    g.operations.iter().any(|op| {
+        let args = required_params(op).iter().any(|p| {
+            (p.location != ParamLocation::Path || is_displayable(api, &p.ty)) && named(&p.ty)
+        }) || op.body.as_ref().is_some_and(|b| {
+            b.required
+                && b.enum_name.is_none()
+                && match &b.variants[0].kind {
+                    BodyKind::Json(t) | BodyKind::Form(t) => named(t),
+                    BodyKind::Multipart(_) => true,
+                    BodyKind::Bytes | BodyKind::Text => false,
+                }
+        });
+        let waiter = op.waiter.is_some()
+            && match &op.success {
+                Success::Single(case) => decode_uses_models(op, &case.decode),
+                Success::Enum { .. } => false,
+            };
+        args || waiter
+    })
+}
+
+/// Whether a type reference names a model.
+fn named(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Named(_) => true,
+        TypeRef::Prim(_) => false,
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => named(inner),
+    }
+}
+
+/// Whether a decoded response's type names a model.
+fn decode_uses_models(op: &Operation, d: &Decode) -> bool {
+    match d {
+        Decode::Json(t) | Decode::Data(t) => named(t),
+        Decode::Page => op
+            .pagination
+            .as_ref()
+            .is_some_and(|p| named(&p.item) || p.meta.as_ref().is_some_and(named)),
+        Decode::Text | Decode::Bytes | Decode::Empty => false,
+    }
+}
+
 /// A group's handle: the struct `Client::<group>()` returns and one method per operation.
-pub(crate) fn group_handle(api: &Api, g: &Group) -> TokenStream {
+pub(super) fn group_handle_tokens(api: &Api, g: &Group) -> TokenStream {
     let handle = ident(&g.handle);
     let rt = rt(PLACE);
     let methods = g.operations.iter().map(|op| handle_method(api, op));
@@ -195,21 +252,7 @@ pub(crate) fn operation_chunk(api: &Api, group: &Group, op: &Operation) -> Vec<P
 
 /// Whether an operation's chunk names a model (and its module needs `use super::super::models`).
 pub(crate) fn uses_models(api: &Api, op: &Operation) -> bool {
-    fn named(t: &TypeRef) -> bool {
-        match t {
-            TypeRef::Named(_) => true,
-            TypeRef::Prim(_) => false,
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => named(inner),
-        }
-    }
-    let decode = |d: &Decode| match d {
-        Decode::Json(t) | Decode::Data(t) => named(t),
-        Decode::Page => op
-            .pagination
-            .as_ref()
-            .is_some_and(|p| named(&p.item) || p.meta.as_ref().is_some_and(named)),
-        Decode::Text | Decode::Bytes | Decode::Empty => false,
-    };
+    let decode = |d: &Decode| decode_uses_models(op, d);
     let params = op
         .params
         .iter()
@@ -247,7 +290,7 @@ fn sends_line(op: &Operation) -> String {
     format!("Sends `{} {}`.", op.method, op.path.replace('`', "'"))
 }
 
-fn op_doc(op: &Operation) -> String {
+pub(super) fn op_doc(op: &Operation) -> String {
     docs::join(&[
         op.summary.as_deref(),
         op.description.as_deref(),
@@ -1090,7 +1133,7 @@ fn error_enum(api: &Api, op: &Operation, e: &ErrorEnum) -> TokenStream {
     }
 }
 
-fn waiter_method(api: &Api, op: &Operation) -> Option<TokenStream> {
+pub(super) fn waiter_method(api: &Api, op: &Operation) -> Option<TokenStream> {
     let w = op.waiter.as_ref()?;
     let rt = rt(PLACE);
     let method = ident(&w.method);

@@ -130,8 +130,8 @@ fn signature(
         return put(out, indent, format_args!("{head}({flat}) -> {ret} {{"));
     }
     line(out, indent, format_args!("{head}("))?;
-    for p in params {
-        line(out, indent + 4, format_args!("{p},"))?;
+    for (i, p) in params.iter().enumerate() {
+        generic_arg(out, indent + 4, p, i + 1 == params.len())?;
     }
     if layout(indent + 5 + ret.len() + 2) == Layout::Flat {
         return put(out, indent, format_args!(") -> {ret} {{"));
@@ -144,15 +144,19 @@ fn signature(
     put(out, indent, format_args!("> {{"))
 }
 
-/// One generic argument of a broken list: flat (its comma counted unless it is the last one,
-/// whose comma is written only because the list is broken), else broken at its own generic
-/// arguments, each laid out the same way.
+/// One parameter or generic argument of a broken list: flat (its comma counted unless it is the
+/// last one, whose comma is written only because the list is broken), else broken at its own
+/// generic arguments, each laid out the same way. A path without generic arguments cannot
+/// break and runs past the margin.
 fn generic_arg(out: &mut String, indent: usize, arg: &str, last: bool) -> Option<()> {
     let comma = usize::from(!last);
     if layout(indent + arg.len() + comma) == Layout::Flat {
         return put(out, indent, format_args!("{arg},"));
     }
-    let (head, args) = generic_args(arg)?;
+    let Some((head, args)) = generic_args(arg) else {
+        return (!arg.contains(['(', '[', '&']))
+            .then(|| put(out, indent, format_args!("{arg},")))?;
+    };
     line(out, indent, format_args!("{head}<"))?;
     for (i, a) in args.iter().enumerate() {
         generic_arg(out, indent + 4, a, i + 1 == args.len())?;
@@ -613,7 +617,7 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
     let Success::Single(case) = &op.success else {
         // A response enum's dispatch (a closure matching on the status) is formatted from its
         // tokens, alone.
-        return formatted_method(out, op, super::ops::send_with_response(api, op));
+        return formatted_method(out, &op.builder, super::ops::send_with_response(api, op));
     };
     out.push_str(
         "    /// Sends the request and returns the decoded value with the response's status,
@@ -663,11 +667,11 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
 /// A method formatted from its tokens inside `impl Builder { … }`, whose first and last lines
 /// are dropped; `None` if the tokens do not format (the whole part then falls back to tokens,
 /// which reports the error).
-fn formatted_method(out: &mut String, op: &Operation, method: TokenStream) -> Option<()> {
-    let builder = super::ident(&op.builder);
-    let text = crate::krate::format("", quote::quote!(impl #builder { #method })).ok()?;
+fn formatted_method(out: &mut String, ty: &str, method: TokenStream) -> Option<()> {
+    let name = super::ident(ty);
+    let text = crate::krate::format("", quote::quote!(impl #name { #method })).ok()?;
     let body = text
-        .strip_prefix(&format!("impl {} {{\n", op.builder))?
+        .strip_prefix(&format!("impl {ty} {{\n"))?
         .strip_suffix("}\n")?;
     out.push_str(body);
     Some(())
@@ -732,6 +736,96 @@ fn pagination_methods(out: &mut String, api: &Api, op: &Operation) -> Option<()>
         &format!("rt::ItemStream<{item}, {meta}, {err}>"),
     )?;
     out.push_str("        self.pages().items()\n    }\n");
+    Some(())
+}
+
+/// A group's handle: the struct and one method per operation (a waiter is formatted from its
+/// tokens, alone).
+pub(super) fn group_handle(api: &Api, g: &Group) -> Option<String> {
+    let mut out = String::with_capacity(600 * g.operations.len() + 300);
+    doc_attr(
+        &mut out,
+        0,
+        &format!(
+            "Operations tagged `{}`: get one with `Client::{}`.",
+            g.tag, g.module
+        ),
+    )?;
+    out.push_str("#[derive(Debug, Clone)]\n");
+    line(&mut out, 0, format_args!("pub struct {} {{", g.handle))?;
+    out.push_str("    client: rt::Client,\n}\n");
+    line(&mut out, 0, format_args!("impl {} {{", g.handle))?;
+    out.push_str(
+        "    pub(crate) fn new(client: rt::Client) -> Self {\n        Self { client }\n    }\n",
+    );
+    for op in &g.operations {
+        handle_method(&mut out, api, op)?;
+    }
+    for op in &g.operations {
+        if let Some(waiter) = super::ops::waiter_method(api, op) {
+            formatted_method(&mut out, &g.handle, waiter)?;
+        }
+    }
+    out.push_str("}\n");
+    Some(out)
+}
+
+/// `pub fn {method}(&self, {required}) -> {Builder} { {Builder}::new(self.client.clone(), …) }`.
+fn handle_method(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
+    doc_lines(out, 4, &super::ops::op_doc(op));
+    if op.deprecated {
+        out.push_str("    #[deprecated]\n");
+    }
+    let mut params = vec!["&self".to_string()];
+    let mut values = vec!["self.client.clone()".to_string()];
+    for p in required_params(op) {
+        let (a, v) = arg(api, &p.name, &p.ty, &param_ty(api, p));
+        params.push(a);
+        values.push(v);
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let (a, v) = match (&body.enum_name, &body.variants[0].kind) {
+            (None, BodyKind::Bytes) => (
+                "body: impl Into<bytes::Bytes>".to_string(),
+                "body.into()".to_string(),
+            ),
+            (None, BodyKind::Text) => (
+                "body: impl Into<String>".to_string(),
+                "body.into()".to_string(),
+            ),
+            _ => (
+                format!("body: {}", body_stored_ty(api, body)),
+                "body".to_string(),
+            ),
+        };
+        params.push(a);
+        values.push(v);
+    }
+    signature(
+        out,
+        4,
+        &format!("pub fn {}", op.method_name),
+        &params,
+        &op.builder,
+    )?;
+    let callee = format!("{}::new", op.builder);
+    let flat = format!("{callee}({})", values.join(", "));
+    if layout(8 + flat.len()) == Layout::Flat {
+        put(out, 8, format_args!("{flat}"))?;
+    } else {
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        call_broken(
+            out,
+            8,
+            &callee,
+            &values,
+            &End {
+                text: "",
+                counted: true,
+            },
+        )?;
+    }
+    out.push_str("    }\n");
     Some(())
 }
 
@@ -1358,13 +1452,7 @@ mod tests {
         for len in 0..=90 {
             let api = api(len);
             for (op, methods_as_tokens) in operations(len) {
-                let group = Group {
-                    tag: "Things".into(),
-                    module: "things".into(),
-                    handle: "Things".into(),
-                    doc: None,
-                    operations: Vec::new(),
-                };
+                let group = group(Vec::new());
                 let texts = super::chunk(&api, &group, &op);
                 let OpTokens {
                     statics,
@@ -1396,6 +1484,48 @@ mod tests {
                         None => {}
                     }
                 }
+            }
+        }
+        assert!(
+            not_written.is_empty(),
+            "not written as text: {not_written:?}"
+        );
+    }
+
+    fn group(operations: Vec<Operation>) -> Group {
+        Group {
+            tag: "Things".into(),
+            module: "things".into(),
+            handle: "Things".into(),
+            doc: None,
+            operations,
+        }
+    }
+
+    /// A handle with one method per shape, names from 0 to 90 bytes longer than usual: the text
+    /// must be what `prettyplease` prints, and is written for names up to 16 bytes longer.
+    #[test]
+    fn handles_are_what_prettyplease_prints_at_every_line_length() {
+        let mut not_written = Vec::new();
+        for len in 0..=90 {
+            let api = api(len);
+            let mut ops: Vec<Operation> = operations(len).into_iter().map(|(op, _)| op).collect();
+            // Required parameters of every kind: the handle method takes them as arguments.
+            for op in &mut ops {
+                for p in &mut op.params {
+                    p.required = true;
+                }
+            }
+            let group = group(ops);
+            let tokens = super::super::ops::group_handle_tokens(&api, &group);
+            let expected = crate::krate::format("apis.rs", tokens).unwrap();
+            match super::group_handle(&api, &group) {
+                Some(text) => assert!(
+                    text == expected,
+                    "names {len} longer:\n--- formatted ---\n{expected}\n--- written ---\n{text}"
+                ),
+                None if len <= 16 => not_written.push(len),
+                None => {}
             }
         }
         assert!(
