@@ -231,15 +231,6 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, header: TokenStream) -> Vec
             t.name
         )
     };
-    let default_impl = s.all_optional.then(|| {
-        quote! {
-            impl Default for #name {
-                fn default() -> Self {
-                    Self::new()
-                }
-            }
-        }
-    });
     let definition = match text::struct_definition(api, t, s) {
         Some(text) => Part::Text {
             text,
@@ -264,7 +255,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, header: TokenStream) -> Vec
         },
         None => Part::Tokens(struct_deserialize(t, s)),
     };
-    let rest = quote! {
+    let constructor_tokens = quote! {
         impl #name {
             #[doc = #ctor_doc]
             #many
@@ -275,12 +266,33 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, header: TokenStream) -> Vec
                 }
             }
         }
-
-        #default_impl
-
-        #(#default_fns)*
     };
-    vec![definition, serialize, deserialize, Part::Tokens(rest)]
+    let constructor = match text::constructor(api, t, s) {
+        Some(text) => Part::Text {
+            text,
+            #[cfg(debug_assertions)]
+            tokens: constructor_tokens,
+        },
+        None => Part::Tokens(constructor_tokens),
+    };
+    let mut parts = vec![definition, serialize, deserialize, constructor];
+    if s.all_optional {
+        parts.push(Part::Text {
+            text: text::default_impl(&t.name),
+            #[cfg(debug_assertions)]
+            tokens: quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
+            },
+        });
+    }
+    if !default_fns.is_empty() {
+        parts.push(Part::Tokens(quote!(#(#default_fns)*)));
+    }
+    parts
 }
 
 /// A struct's definition (docs in `header`) as tokens.

@@ -118,7 +118,7 @@ fn static_text(op: &Operation, suffix: &str) -> String {
 /// `{head}({params}) -> {ret} {` as `prettyplease` lays out a function signature: flat when the
 /// whole line fits; else one parameter per line and the return type after `) -> `, itself
 /// broken at its generic arguments when it does not fit.
-fn signature(
+pub(super) fn signature(
     out: &mut String,
     indent: usize,
     head: &str,

@@ -481,6 +481,92 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
     Some(out)
 }
 
+/// A struct's `impl {name} { pub fn new(…) -> Self { … } }`: the required fields as arguments,
+/// the others unset or defaulted; `None` when a line is too long to be sure of its layout.
+pub(super) fn constructor(api: &Api, t: &TypeDef, s: &StructDef) -> Option<String> {
+    let name = ident(&t.name).to_string();
+    let mut out = String::with_capacity(200 + 60 * s.fields.len());
+    line(&mut out, 0, format_args!("impl {name} {{"))?;
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+        .collect();
+    let doc = if required.is_empty() {
+        format!(
+            "An empty `{}`: every field unset or at its default.",
+            t.name
+        )
+    } else {
+        format!(
+            "A `{}` with its required fields; the others unset or at their defaults.",
+            t.name
+        )
+    };
+    if doc.contains(['\n', '\r']) {
+        return None;
+    }
+    rustdoc_lines(&mut out, 4, &doc);
+    if required.len() > 7 {
+        out.push_str(
+            "    #[allow(clippy::too_many_arguments, reason = \"one argument per required field\")]\n",
+        );
+    }
+    let params: Vec<String> = required
+        .iter()
+        .map(|f| format!("{}: {}", f.name, field_type(api, f)))
+        .collect();
+    super::ops_text::signature(&mut out, 4, "pub fn new", &params, "Self")?;
+    let mut inits: Vec<String> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let n = &f.name;
+            match f.presence {
+                Presence::Required | Presence::RequiredNullable => n.clone(),
+                Presence::Optional => format!("{n}: None"),
+                Presence::OptionalNullable => format!("{n}: rt::Nullable::Absent"),
+                Presence::Defaulted => format!(
+                    "{n}: {}()",
+                    super::models::default_fn_name(&t.name, &f.name)
+                ),
+            }
+        })
+        .collect();
+    if s.additional.is_some() {
+        inits.push(format!(
+            "{}: std::collections::BTreeMap::new()",
+            s.additional_name
+        ));
+    }
+    if inits.is_empty() {
+        return None;
+    }
+    // `prettyplease` keeps a struct literal on one line only when it is at most 34 wide.
+    let flat = inits.join(", ");
+    // `Self { ` + the fields + ` `, up to the closing brace.
+    let width = 4 + 3 + flat.len() + 1;
+    if width <= 34 {
+        put(&mut out, 8, format_args!("Self {{ {flat} }}"))?;
+    } else {
+        out.push_str("        Self {\n");
+        for init in &inits {
+            line(&mut out, 12, format_args!("{init},"))?;
+        }
+        out.push_str("        }\n");
+    }
+    out.push_str("    }\n}\n");
+    Some(out)
+}
+
+/// `impl Default for {name}` through `new()`.
+pub(super) fn default_impl(name: &str) -> String {
+    let mut out = String::with_capacity(100 + name.len());
+    impl_header(&mut out, "impl Default", &ident(name).to_string());
+    out.push_str("    fn default() -> Self {\n        Self::new()\n    }\n}\n");
+    out
+}
+
 /// A string enum's items as [`super::models::string_enum`] emits them, the type's docs before
 /// the first; `None` when a line is too long to be sure of its layout.
 pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<String>> {
@@ -811,6 +897,73 @@ mod tests {
                         "{type_name} item {i}:\n{}",
                         difference(&formatted, text)
                     );
+                }
+            }
+        }
+        assert!(
+            not_written.is_empty(),
+            "not written as text: {not_written:?}"
+        );
+    }
+
+    /// Every part a struct is written in (definition, serde impls, constructor, `Default`) with
+    /// field and type names crossing the margin at every column, few and many required fields:
+    /// each part written as text must be what `prettyplease` prints its tokens as, and the
+    /// constructor is written as text for names up to 24 bytes.
+    #[test]
+    fn struct_parts_are_what_prettyplease_prints_at_every_line_length() {
+        let mut not_written = Vec::new();
+        for len in 1..=90 {
+            let api = api_with_named(&"N".repeat(len.min(70)));
+            let name = format!("f{}", "x".repeat(len - 1));
+            let shapes: [&[Presence]; 4] = [
+                &[Presence::Required],
+                &[Presence::Optional],
+                &[
+                    Presence::Required,
+                    Presence::OptionalNullable,
+                    Presence::Optional,
+                ],
+                &[Presence::Required; 9],
+            ];
+            for (k, presences) in shapes.iter().enumerate() {
+                let fields: Vec<Field> = presences
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let mut f = field(&format!("{name}{i}"), "w", *p);
+                        if i == 0 && k % 2 == 1 {
+                            f.ty = TypeRef::Vec(Box::new(TypeRef::Named(crate::ir::TypeId(0))));
+                        }
+                        f
+                    })
+                    .collect();
+                for additional in [None, Some(TypeRef::Prim(Prim::Bool))] {
+                    let s = StructDef {
+                        all_optional: presences.iter().all(|p| *p == Presence::Optional),
+                        fields: fields.clone(),
+                        additional,
+                        additional_name: "additional_properties".into(),
+                    };
+                    for type_name in ["T".to_string(), "S".repeat(len)] {
+                        let t = type_def(&type_name, &s);
+                        if len <= 24
+                            && type_name.len() <= 24
+                            && super::constructor(&api, &t, &s).is_none()
+                        {
+                            not_written.push((type_name.clone(), len, k));
+                        }
+                        for part in super::super::models::model_item(&api, &t, false).parts {
+                            if let super::super::Part::Text { text, tokens } = part {
+                                let formatted = crate::krate::format("models.rs", tokens).unwrap();
+                                assert!(
+                                    formatted == text,
+                                    "{type_name}, fields {name}…:\n{}",
+                                    difference(&formatted, &text)
+                                );
+                            }
+                        }
+                    }
                 }
             }
         }
