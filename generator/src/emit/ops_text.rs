@@ -1,13 +1,15 @@
-//! An operation's chunk written straight as formatted text: its statics, the builder's
-//! definition and methods, and its body, response and error enums.
+//! Operations written straight as formatted text: each operation's statics, builder
+//! definition and methods, body, response and error enums, and each group's handle.
 //!
-//! Operation chunks are about 40% of a large spec's code (GitHub's: 5.5 of 13.4 MB) and were
-//! the largest cost left in going from tokens through `syn` and `prettyplease` to text. Like
-//! [`super::text`], this writes the layout `prettyplease` gives the tokens [`super::ops`] emits:
-//! flat when a group fits in the margin, else broken as `prettyplease` breaks it. A part with a
-//! line whose layout is not modelled here (a multipart body, a response enum's dispatch, a name
-//! too long for its line) returns `None` and is emitted as tokens. Debug builds compare every
-//! text part with the formatted tokens (`krate::check_text`); the tests below sweep line lengths.
+//! These were most of the cost left in going from tokens through `syn` and `prettyplease` to
+//! text once the models were text ([`super::text`]): GitHub's operation chunks and handles are
+//! 5.5 of its 13.4 MB. Like [`super::text`], this writes the layout `prettyplease` gives the
+//! tokens [`super::ops`] emits: flat when a group fits in the margin, else broken as
+//! `prettyplease` breaks it. Two methods of irregular shape (a response enum's `match` in a
+//! closure, a waiter) are formatted from their tokens alone and spliced in. A part with a line
+//! whose layout is not modelled here (a multipart or multi-media-type body, a name too long for
+//! its line) returns `None` and is emitted as tokens. Debug builds compare every text part with
+//! the formatted tokens (`krate::check_text`); the tests below sweep line lengths.
 
 use super::ops::{
     builder_doc_text, location_word, ordered, required_params, static_name, status_doc,

@@ -1,5 +1,6 @@
-//! Parts of the models module written straight as formatted text: a struct's definition and
-//! its `Serialize` and `Deserialize` impls.
+//! Parts of the models module written straight as formatted text: a struct's definition, its
+//! `Serialize` and `Deserialize` impls, constructor and `Default`, and a string enum's items.
+//! The layout helpers here serve [`super::ops_text`] too.
 //!
 //! These are most of the models module of a large spec (GitHub's: 6.5 of 7.9 MB), and going
 //! from tokens through `syn` and `prettyplease` to text was the largest single cost of
