@@ -83,10 +83,27 @@ pub(crate) fn format(file: &str, tokens: TokenStream) -> Result<String> {
 fn format_model(item: emit::ModelItem) -> Result<(String, bool)> {
     let uses_rt = item.parts.iter().any(|part| match part {
         emit::Part::Tokens(tokens) => emit::mentions_ident(tokens.clone(), "rt"),
-        emit::Part::Text { .. } => true,
+        emit::Part::Text { text, .. } => code_mentions_path(text, "rt"),
     });
     let text = format_parts("src/models.rs", item.parts, item.cfg.as_ref())?;
     Ok((text, uses_rt))
+}
+
+/// Whether code written as text names a path starting `{root}::` outside doc comments. A string
+/// literal that happens to contain one can only add an import that goes unused; code that uses
+/// the path always contains it.
+fn code_mentions_path(text: &str, root: &str) -> bool {
+    let needle = format!("{root}::");
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("///"))
+        .any(|l| {
+            l.match_indices(&needle).any(|(at, _)| {
+                !l[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
 }
 
 /// Formats a chunk's parts: token parts through the formatter, text parts as they are (checked
@@ -523,4 +540,17 @@ fn readme(api: &Api, s: &CrateSettings) -> String {
     r.push_str("- Errors are an enum you can match on: `Error::Api` carries the status, the error code and\n  message, the request id and the typed error body of the operation.\n");
     r.push_str("- HTTPS only (plain HTTP is accepted for loopback hosts, for tests); the API key never appears in\n  `Debug` output, logs or errors.\n");
     r
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_path_is_mentioned_only_as_code_at_an_identifier_boundary() {
+        let mentions = |text: &str| super::code_mentions_path(text, "rt");
+        assert!(mentions("    body: rt::Nullable<String>,\n"));
+        assert!(mentions("let x = (rt::Fields::new(map));\n"));
+        assert!(!mentions("/// See rt::Nullable.\n    pub x: String,\n"));
+        assert!(!mentions("    let v = sort::merge(a);\n    s.port::x();\n"));
+        assert!(!mentions("pub enum Color {\n    Red,\n}\n"));
+    }
 }

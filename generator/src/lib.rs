@@ -726,4 +726,45 @@ mod tests {
             "github-official-octokit-extension"
         );
     }
+
+    /// The models module imports the runtime only when a model uses it: string enums (written
+    /// as text) do not, so a spec whose only schema is one must not get an unused import.
+    #[test]
+    fn models_import_the_runtime_only_when_used() {
+        let spec = |schema: &str| {
+            format!(
+                r##"openapi: 3.0.3
+info: {{ title: Colors, version: "1" }}
+paths:
+  /color:
+    get:
+      operationId: getColor
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{ $ref: "#/components/schemas/Color" }}
+components:
+  schemas:
+    Color: {schema}
+"##
+            )
+        };
+        let models = |schema: &str| {
+            let file = Generator::from_bytes("colors.yaml", spec(schema))
+                .generate()
+                .unwrap()
+                .single_file()
+                .unwrap();
+            let start = file.find("pub mod models {").unwrap();
+            let end = file[start..].find("pub mod apis {").unwrap();
+            file[start..start + end].to_string()
+        };
+        let import = "use super::runtime as rt;";
+        assert!(!models("{ type: string, enum: [red, green] }").contains(import));
+        assert!(
+            models("{ type: object, properties: { name: { type: string } } }").contains(import)
+        );
+    }
 }
