@@ -90,6 +90,11 @@ fn starts_with(chars: &[char], prefix: &str) -> bool {
 /// Escapes one line outside code blocks: brackets, angle brackets and bare URLs. Inline code
 /// spans are left alone.
 fn escape_inline(line: &str) -> String {
+    // Most lines have nothing to escape: without these characters the loop below copies the
+    // line unchanged.
+    if !line.contains(['`', '[', ']', '<', '>', '\\']) && !line.contains("http") {
+        return line.to_string();
+    }
     let mut out = String::with_capacity(line.len() + 8);
     let mut in_code = false;
     let chars: Vec<char> = line.chars().collect();
