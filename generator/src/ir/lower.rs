@@ -158,9 +158,9 @@ fn security_schemes(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<AuthSche
         };
         let lowered = match scheme {
             openapiv3::SecurityScheme::APIKey { location, name, .. } => match location {
-                openapiv3::APIKeyLocation::Header => AuthScheme::ApiKeyHeader(name),
-                openapiv3::APIKeyLocation::Query => AuthScheme::ApiKeyQuery(name),
-                openapiv3::APIKeyLocation::Cookie => AuthScheme::ApiKeyCookie(name),
+                openapiv3::APIKeyLocation::Header => AuthScheme::ApiKeyHeader(name.clone()),
+                openapiv3::APIKeyLocation::Query => AuthScheme::ApiKeyQuery(name.clone()),
+                openapiv3::APIKeyLocation::Cookie => AuthScheme::ApiKeyCookie(name.clone()),
             },
             openapiv3::SecurityScheme::HTTP { scheme, .. } => {
                 match scheme.to_ascii_lowercase().as_str() {

@@ -251,7 +251,7 @@ fn lower_operation(
     let mut scope = Scope::with_reserved(BUILDER_RESERVED.iter().copied());
 
     // Parameters: operation-level ones override path-level ones with the same name and location.
-    let mut resolved: Vec<(openapiv3::Parameter, String)> = Vec::new();
+    let mut resolved: Vec<(&openapiv3::Parameter, String)> = Vec::new();
     for (i, p) in shared.iter().enumerate() {
         match ts.doc.resolve(p, &format!("{item_ptr}/parameters/{i}")) {
             Ok(r) => resolved.push(r),
@@ -266,12 +266,12 @@ fn lower_operation(
             Ok((param, at)) => {
                 let key = (
                     param.parameter_data_ref().name.clone(),
-                    std::mem::discriminant(&param),
+                    std::mem::discriminant(param),
                 );
                 resolved.retain(|(q, _)| {
                     (
                         q.parameter_data_ref().name.clone(),
-                        std::mem::discriminant(q),
+                        std::mem::discriminant(*q),
                     ) != key
                 });
                 resolved.push((param, at));
@@ -862,7 +862,7 @@ fn lower_responses(
         };
         let (decode, doc) = match ts.doc.resolve(r, at) {
             Ok((resp, resp_at)) => (
-                decode_of(ts, &resp, &resp_at, &hint),
+                decode_of(ts, resp, &resp_at, &hint),
                 Some(resp.description.clone()).filter(|d| !d.is_empty()),
             ),
             Err(d) => {

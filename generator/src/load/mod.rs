@@ -48,6 +48,9 @@ pub struct Document {
     pub diagnostics: Vec<Diagnostic>,
     cache: elsa::FrozenMap<String, Box<openapiv3::Schema>>,
     components: ComponentSchemas,
+    /// Referenced parameters, request bodies, responses and security schemes, deserialized once
+    /// per target and type (a shared parameter is referenced by every operation that takes it).
+    resolved: elsa::FrozenMap<(String, std::any::TypeId), Box<dyn std::any::Any>>,
 }
 
 /// The `#/components/schemas` entries, each deserialized once by whichever thread needs it
@@ -132,6 +135,7 @@ pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
         version,
         diagnostics: Vec::new(),
         cache: elsa::FrozenMap::new(),
+        resolved: elsa::FrozenMap::new(),
         components: ComponentSchemas::default(),
     };
     let mut diags = Vec::new();
@@ -386,21 +390,33 @@ impl Document {
     }
 
     /// Resolves a `ReferenceOr<T>` found at `at` into the item and the pointer it lives at.
-    pub fn resolve<T: DeserializeOwned + Clone>(
-        &self,
-        item: &ReferenceOr<T>,
+    pub fn resolve<'a, T: DeserializeOwned + 'static>(
+        &'a self,
+        item: &'a ReferenceOr<T>,
         at: &str,
-    ) -> Result<(T, String), Diagnostic> {
+    ) -> Result<(&'a T, String), Diagnostic> {
         match item {
-            ReferenceOr::Item(t) => Ok((t.clone(), at.to_string())),
+            ReferenceOr::Item(t) => Ok((t, at.to_string())),
             ReferenceOr::Reference { reference } => {
                 let target = self.follow(reference, at)?;
-                let item = self.deserialize(&target).map_err(|mut d| {
-                    // The target may be fine and the reference wrong: name both.
-                    d.message = format!("{} (in the target of the $ref at {at})", d.message);
-                    d
+                let key = (target, std::any::TypeId::of::<T>());
+                let cached = match self.resolved.get(&key) {
+                    Some(found) => found,
+                    None => {
+                        let item: T = self.deserialize(&key.0).map_err(|mut d| {
+                            // The target may be fine and the reference wrong: name both.
+                            d.message =
+                                format!("{} (in the target of the $ref at {at})", d.message);
+                            d
+                        })?;
+                        self.resolved.insert(key.clone(), Box::new(item))
+                    }
+                };
+                // Entries are stored under their own type's id, so this always succeeds.
+                let item = cached.downcast_ref::<T>().ok_or_else(|| {
+                    Diagnostic::error(at, "a resolved reference was cached as another type")
                 })?;
-                Ok((item, target))
+                Ok((item, key.0))
             }
         }
     }
