@@ -220,25 +220,9 @@ pub(crate) fn operation_chunk(api: &Api, group: &Group, op: &Operation) -> Vec<P
             })
             .collect();
     };
-    let OpTokens {
-        statics,
-        definition,
-        methods,
-        body_enum,
-        response_enum,
-        error_enum,
-    } = tokens;
-    let streams = [
-        statics,
-        definition,
-        methods,
-        body_enum,
-        response_enum,
-        error_enum,
-    ];
     texts
         .into_iter()
-        .zip(streams)
+        .zip(tokens.into_parts())
         .map(|(text, tokens)| match text {
             Some(text) => Part::Text {
                 text,
@@ -528,6 +512,36 @@ pub(super) struct OpTokens {
     pub error_enum: TokenStream,
 }
 
+impl OpTokens {
+    /// The streams in [`operation_chunk`]'s order (that of `ops_text::chunk`).
+    pub(super) fn into_parts(self) -> [TokenStream; 6] {
+        [
+            self.statics,
+            self.definition,
+            self.methods,
+            self.body_enum,
+            self.response_enum,
+            self.error_enum,
+        ]
+    }
+}
+
+/// The names of the body struct's boxed fields, whose setters wrap the value in `Box::new`.
+pub(super) fn boxed_body_fields<'a>(api: &'a Api, body: &Body) -> Vec<&'a str> {
+    match &body.variants[0].kind {
+        BodyKind::Json(TypeRef::Named(id)) => match &api.ty(*id).kind {
+            crate::ir::TypeKind::Struct(st) => st
+                .fields
+                .iter()
+                .filter(|f| f.boxed)
+                .map(|f| f.name.as_str())
+                .collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn operation_items(api: &Api, group: &Group, op: &Operation) -> OpTokens {
     let rt = rt(PLACE);
     let builder = ident(&op.builder);
@@ -616,18 +630,7 @@ pub(super) fn operation_items(api: &Api, group: &Group, op: &Operation) -> OpTok
                     self
                 }
             });
-            let boxed_fields: Vec<&str> = match &body.variants[0].kind {
-                BodyKind::Json(TypeRef::Named(id)) => match &api.ty(*id).kind {
-                    crate::ir::TypeKind::Struct(st) => st
-                        .fields
-                        .iter()
-                        .filter(|f| f.boxed)
-                        .map(|f| f.name.as_str())
-                        .collect(),
-                    _ => Vec::new(),
-                },
-                _ => Vec::new(),
-            };
+            let boxed_fields = boxed_body_fields(api, body);
             for s in &body.field_setters {
                 let m = ident(&s.method);
                 let f = ident(&s.field);

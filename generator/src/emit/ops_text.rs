@@ -66,6 +66,24 @@ fn body_stored_ty(api: &Api, body: &Body) -> String {
     }
 }
 
+/// `(argument, value)` for the body: bytes and text are taken as `impl Into<…>`.
+fn body_arg(api: &Api, body: &Body) -> (String, String) {
+    match (&body.enum_name, &body.variants[0].kind) {
+        (None, BodyKind::Bytes) => (
+            "body: impl Into<bytes::Bytes>".to_string(),
+            "body.into()".to_string(),
+        ),
+        (None, BodyKind::Text) => (
+            "body: impl Into<String>".to_string(),
+            "body.into()".to_string(),
+        ),
+        _ => (
+            format!("body: {}", body_stored_ty(api, body)),
+            "body".to_string(),
+        ),
+    }
+}
+
 fn body_variant_ty(api: &Api, kind: &BodyKind) -> String {
     match kind {
         BodyKind::Json(t) | BodyKind::Form(t) => ty_text(api, t, PLACE),
@@ -440,36 +458,14 @@ fn setters(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
     let Some(body) = op.body.as_ref().filter(|b| !b.required) else {
         return Some(());
     };
-    let stored = body_stored_ty(api, body);
     doc_lines(
         out,
         4,
         body.doc.as_deref().unwrap_or("Sets the request body."),
     );
-    let (a, v) = match (&body.enum_name, &body.variants[0].kind) {
-        (None, BodyKind::Bytes) => (
-            "body: impl Into<bytes::Bytes>".to_string(),
-            "body.into()".to_string(),
-        ),
-        (None, BodyKind::Text) => (
-            "body: impl Into<String>".to_string(),
-            "body.into()".to_string(),
-        ),
-        _ => (format!("body: {stored}"), "body".to_string()),
-    };
+    let (a, v) = body_arg(api, body);
     setter(out, "body", &a, "self.body", "Some", &v)?;
-    let boxed: Vec<&str> = match &body.variants[0].kind {
-        BodyKind::Json(TypeRef::Named(id)) => match &api.ty(*id).kind {
-            crate::ir::TypeKind::Struct(st) => st
-                .fields
-                .iter()
-                .filter(|f| f.boxed)
-                .map(|f| f.name.as_str())
-                .collect(),
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
-    };
+    let boxed = super::ops::boxed_body_fields(api, body);
     for s in &body.field_setters {
         let (a, v) = arg(api, &s.method, &s.ty, &ty_text(api, &s.ty, PLACE));
         let v = if boxed.contains(&s.field.as_str()) {
@@ -786,20 +782,7 @@ fn handle_method(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
         values.push(v);
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let (a, v) = match (&body.enum_name, &body.variants[0].kind) {
-            (None, BodyKind::Bytes) => (
-                "body: impl Into<bytes::Bytes>".to_string(),
-                "body.into()".to_string(),
-            ),
-            (None, BodyKind::Text) => (
-                "body: impl Into<String>".to_string(),
-                "body.into()".to_string(),
-            ),
-            _ => (
-                format!("body: {}", body_stored_ty(api, body)),
-                "body".to_string(),
-            ),
-        };
+        let (a, v) = body_arg(api, body);
         params.push(a);
         values.push(v);
     }
@@ -888,27 +871,39 @@ fn response_enum(api: &Api, op: &Operation) -> Option<String> {
         return Some(String::new());
     };
     let mut out = String::with_capacity(400);
-    doc_attr(
-        &mut out,
-        0,
-        &format!(
-            "What [`{}`] returns: one variant per documented success status.",
-            op.builder
-        ),
-    )?;
+    let doc = format!(
+        "What [`{}`] returns: one variant per documented success status.",
+        op.builder
+    );
+    cases_enum(&mut out, api, op, &doc, "", name, cases)?;
+    Some(out)
+}
+
+/// An enum with one variant per response case, each documented with its status.
+fn cases_enum(
+    out: &mut String,
+    api: &Api,
+    op: &Operation,
+    doc: &str,
+    attrs: &str,
+    name: &str,
+    cases: &[crate::ir::ResponseCase],
+) -> Option<()> {
+    doc_attr(out, 0, doc)?;
     out.push_str("#[derive(Debug, Clone)]\n");
+    out.push_str(attrs);
     out.push_str(LARGE_VARIANTS);
-    line(&mut out, 0, format_args!("pub enum {name} {{"))?;
+    line(out, 0, format_args!("pub enum {name} {{"))?;
     for c in cases {
         let doc = docs::join(&[Some(&status_doc(c.status)), c.doc.as_deref()]);
         let t = match c.decode {
             Decode::Empty => None,
             _ => Some(decode_ty(api, op, &c.decode)?),
         };
-        variant(&mut out, &c.variant, &doc, t.as_deref())?;
+        variant(out, &c.variant, &doc, t.as_deref())?;
     }
     out.push_str("}\n");
-    Some(out)
+    Some(())
 }
 
 fn status_pattern(s: Status) -> String {
@@ -924,23 +919,16 @@ fn error_enum(api: &Api, op: &Operation) -> Option<String> {
         return Some(String::new());
     };
     let mut out = String::with_capacity(1000);
-    doc_attr(
+    let doc = format!("The documented error responses of [`{}`].", op.builder);
+    cases_enum(
         &mut out,
-        0,
-        &format!("The documented error responses of [`{}`].", op.builder),
+        api,
+        op,
+        &doc,
+        "#[non_exhaustive]\n",
+        &e.name,
+        &e.cases,
     )?;
-    out.push_str("#[derive(Debug, Clone)]\n#[non_exhaustive]\n");
-    out.push_str(LARGE_VARIANTS);
-    line(&mut out, 0, format_args!("pub enum {} {{", e.name))?;
-    for c in &e.cases {
-        let doc = docs::join(&[Some(&status_doc(c.status)), c.doc.as_deref()]);
-        let t = match c.decode {
-            Decode::Empty => None,
-            _ => Some(decode_ty(api, op, &c.decode)?),
-        };
-        variant(&mut out, &c.variant, &doc, t.as_deref())?;
-    }
-    out.push_str("}\n");
     error_impl(&mut out, api, e)?;
     Some(out)
 }
@@ -1078,7 +1066,7 @@ fn error_impl(out: &mut String, api: &Api, e: &ErrorEnum) -> Option<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::ops::{OpTokens, operation_items};
+    use super::super::ops::operation_items;
     use crate::ir::{
         Api, Body, BodyFieldSetter, BodyKind, BodyVariant, Decode, ErrorEnum, Field, Group,
         MultipartBody, MultipartPart, Operation, PageStyle, Pagination, Param, ParamLocation,
@@ -1152,6 +1140,24 @@ mod tests {
             explode: true,
             doc: None,
             deprecated: false,
+        }
+    }
+
+    fn media(name: &str, media_type: &str, kind: BodyKind) -> BodyVariant {
+        BodyVariant {
+            name: name.to_string(),
+            media_type: media_type.to_string(),
+            kind,
+        }
+    }
+
+    fn body(required: bool, variants: Vec<BodyVariant>) -> Body {
+        Body {
+            required,
+            doc: None,
+            variants,
+            enum_name: None,
+            field_setters: Vec::new(),
         }
     }
 
@@ -1298,17 +1304,10 @@ mod tests {
         let mut create = base("CreateThing");
         create.method = "POST".into();
         create.idempotency_header = Some("Idempotency-Key".into());
-        create.body = Some(Body {
-            required: true,
-            doc: None,
-            variants: vec![BodyVariant {
-                name: "Json".into(),
-                media_type: "application/json".into(),
-                kind: BodyKind::Json(named(0)),
-            }],
-            enum_name: None,
-            field_setters: Vec::new(),
-        });
+        create.body = Some(body(
+            true,
+            vec![media("Json", "application/json", BodyKind::Json(named(0)))],
+        ));
         create.success = Success::Enum {
             name: format!("CreateThingResponse{}", "R".repeat(len)),
             cases: vec![
@@ -1321,14 +1320,7 @@ mod tests {
         let mut update = base("UpdateThing");
         update.method = "PATCH".into();
         update.body = Some(Body {
-            required: false,
             doc: Some("The changes.".into()),
-            variants: vec![BodyVariant {
-                name: "Json".into(),
-                media_type: "application/json".into(),
-                kind: BodyKind::Json(named(0)),
-            }],
-            enum_name: None,
             field_setters: ["name", "parent", "note"]
                 .iter()
                 .map(|f| BodyFieldSetter {
@@ -1339,6 +1331,10 @@ mod tests {
                     doc: None,
                 })
                 .collect(),
+            ..body(
+                false,
+                vec![media("Json", "application/json", BodyKind::Json(named(0)))],
+            )
         });
         update.error = Some(ErrorEnum {
             name: "UpdateThingError".into(),
@@ -1361,32 +1357,18 @@ mod tests {
                 false,
             )
         }];
-        upload.body = Some(Body {
-            required: false,
-            doc: None,
-            variants: vec![BodyVariant {
-                name: "Bytes".into(),
-                media_type: "application/octet-stream".into(),
-                kind: BodyKind::Bytes,
-            }],
-            enum_name: None,
-            field_setters: Vec::new(),
-        });
+        upload.body = Some(body(
+            false,
+            vec![media("Bytes", "application/octet-stream", BodyKind::Bytes)],
+        ));
         upload.success = Success::Single(case(Status::Code(200), "Ok", Decode::Bytes));
         ops.push((upload, false));
 
         let mut text = base("PutText");
-        text.body = Some(Body {
-            required: true,
-            doc: None,
-            variants: vec![BodyVariant {
-                name: "Text".into(),
-                media_type: long("text/plain"),
-                kind: BodyKind::Text,
-            }],
-            enum_name: None,
-            field_setters: Vec::new(),
-        });
+        text.body = Some(body(
+            true,
+            vec![media("Text", &long("text/plain"), BodyKind::Text)],
+        ));
         text.success = Success::Single(case(Status::Code(200), "Ok", Decode::Text));
         text.error = Some(ErrorEnum {
             name: "PutTextError".into(),
@@ -1400,46 +1382,36 @@ mod tests {
 
         let mut choose = base("ChooseBody");
         choose.body = Some(Body {
-            required: false,
-            doc: None,
-            variants: vec![
-                BodyVariant {
-                    name: "Json".into(),
-                    media_type: "application/json".into(),
-                    kind: BodyKind::Json(named(0)),
-                },
-                BodyVariant {
-                    name: "Text".into(),
-                    media_type: long("text/plain"),
-                    kind: BodyKind::Text,
-                },
-            ],
             enum_name: Some(format!("ChooseBodyBody{}", "C".repeat(len))),
-            field_setters: Vec::new(),
+            ..body(
+                false,
+                vec![
+                    media("Json", "application/json", BodyKind::Json(named(0))),
+                    media("Text", &long("text/plain"), BodyKind::Text),
+                ],
+            )
         });
         choose.success = Success::Single(case(Status::Code(204), "NoContent", Decode::Empty));
         ops.push((choose, true));
 
         let mut multipart = base("SendParts");
-        multipart.body = Some(Body {
-            required: true,
-            doc: None,
-            variants: vec![BodyVariant {
-                name: "Multipart".into(),
-                media_type: "multipart/form-data".into(),
-                kind: BodyKind::Multipart(MultipartBody {
-                    ty: TypeId(0),
-                    parts: vec![MultipartPart {
-                        field: "name".into(),
-                        wire: "name".into(),
-                        kind: PartKind::Text,
-                        optional: true,
-                    }],
-                }),
+        let parts = MultipartBody {
+            ty: TypeId(0),
+            parts: vec![MultipartPart {
+                field: "name".into(),
+                wire: "name".into(),
+                kind: PartKind::Text,
+                optional: true,
             }],
-            enum_name: None,
-            field_setters: Vec::new(),
-        });
+        };
+        multipart.body = Some(body(
+            true,
+            vec![media(
+                "Multipart",
+                "multipart/form-data",
+                BodyKind::Multipart(parts),
+            )],
+        ));
         ops.push((multipart, true));
         ops
     }
@@ -1456,22 +1428,7 @@ mod tests {
             for (op, methods_as_tokens) in operations(len) {
                 let group = group(Vec::new());
                 let texts = super::chunk(&api, &group, &op);
-                let OpTokens {
-                    statics,
-                    definition,
-                    methods,
-                    body_enum,
-                    response_enum,
-                    error_enum,
-                } = operation_items(&api, &group, &op);
-                let streams = [
-                    statics,
-                    definition,
-                    methods,
-                    body_enum,
-                    response_enum,
-                    error_enum,
-                ];
+                let streams = operation_items(&api, &group, &op).into_parts();
                 for (i, (text, tokens)) in texts.into_iter().zip(streams).enumerate() {
                     let expected = crate::krate::format("apis.rs", tokens).unwrap();
                     match text {

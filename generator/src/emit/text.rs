@@ -617,35 +617,34 @@ pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<S
     out.push_str("            other => Self::Unknown(other.to_string()),\n        }\n    }\n}\n");
     items.push(std::mem::take(&mut out));
 
-    impl_header(&mut out, "impl From<String>", &name);
-    out.push_str(
-        "    fn from(value: String) -> Self {\n        Self::from(value.as_str())\n    }\n}\n",
-    );
-    items.push(std::mem::take(&mut out));
-
-    impl_header(&mut out, "impl std::str::FromStr", &name);
-    out.push_str(
-        "    type Err = std::convert::Infallible;\n    fn from_str(value: &str) -> Result<Self, Self::Err> {\n        Ok(Self::from(value))\n    }\n}\n",
-    );
-    items.push(std::mem::take(&mut out));
-
-    impl_header(&mut out, "impl std::fmt::Display", &name);
-    out.push_str(
-        "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        f.write_str(self.as_str())\n    }\n}\n",
-    );
-    items.push(std::mem::take(&mut out));
-
-    impl_header(&mut out, "impl serde::Serialize", &name);
-    out.push_str(
-        "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n        serializer.serialize_str(self.as_str())\n    }\n}\n",
-    );
-    items.push(std::mem::take(&mut out));
-
-    impl_header(&mut out, "impl<'de> serde::Deserialize<'de>", &name);
-    out.push_str(
-        "    fn deserialize<D: serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> Result<Self, D::Error> {\n        let value = <String as serde::Deserialize>::deserialize(deserializer)?;\n        Ok(Self::from(value.as_str()))\n    }\n}\n",
-    );
-    items.push(out);
+    // The conversions and serde impls are the same for every string enum but its name.
+    const IMPLS: [(&str, &str); 5] = [
+        (
+            "impl From<String>",
+            "    fn from(value: String) -> Self {\n        Self::from(value.as_str())\n    }\n}\n",
+        ),
+        (
+            "impl std::str::FromStr",
+            "    type Err = std::convert::Infallible;\n    fn from_str(value: &str) -> Result<Self, Self::Err> {\n        Ok(Self::from(value))\n    }\n}\n",
+        ),
+        (
+            "impl std::fmt::Display",
+            "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        f.write_str(self.as_str())\n    }\n}\n",
+        ),
+        (
+            "impl serde::Serialize",
+            "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n        serializer.serialize_str(self.as_str())\n    }\n}\n",
+        ),
+        (
+            "impl<'de> serde::Deserialize<'de>",
+            "    fn deserialize<D: serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> Result<Self, D::Error> {\n        let value = <String as serde::Deserialize>::deserialize(deserializer)?;\n        Ok(Self::from(value.as_str()))\n    }\n}\n",
+        ),
+    ];
+    for (head, body) in IMPLS {
+        impl_header(&mut out, head, &name);
+        out.push_str(body);
+        items.push(std::mem::take(&mut out));
+    }
     Some(items)
 }
 
