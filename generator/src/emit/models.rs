@@ -255,14 +255,17 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, header: TokenStream) -> Vec
         },
         None => Part::Tokens(struct_deserialize(t, s)),
     };
-    let constructor_tokens = quote! {
-        impl #name {
-            #[doc = #ctor_doc]
-            #many
-            pub fn new(#(#args),*) -> Self {
-                Self {
-                    #(#inits,)*
-                    #additional_init
+    // Built only when they are formatted (or checked), like the definition's.
+    let constructor_tokens = || {
+        quote! {
+            impl #name {
+                #[doc = #ctor_doc]
+                #many
+                pub fn new(#(#args),*) -> Self {
+                    Self {
+                        #(#inits,)*
+                        #additional_init
+                    }
                 }
             }
         }
@@ -271,9 +274,9 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, header: TokenStream) -> Vec
         Some(text) => Part::Text {
             text,
             #[cfg(debug_assertions)]
-            tokens: constructor_tokens,
+            tokens: constructor_tokens(),
         },
-        None => Part::Tokens(constructor_tokens),
+        None => Part::Tokens(constructor_tokens()),
     };
     let mut parts = vec![definition, serialize, deserialize, constructor];
     if s.all_optional {
