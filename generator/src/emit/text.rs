@@ -135,15 +135,38 @@ pub(super) fn call_broken(
     end: &End<'_>,
 ) -> Option<()> {
     line(out, indent, format_args!("{callee}("))?;
-    for arg in args {
-        // A string literal or a path cannot be broken; a field access (`&self.name`) can.
-        if arg.starts_with('"') || !arg.contains('.') {
+    for (i, arg) in args.iter().enumerate() {
+        // The last argument's comma is written only because the list is broken: it does not
+        // count towards the width.
+        let comma = usize::from(i + 1 < args.len());
+        // A string literal or a path cannot be broken; a field access behind a reference
+        // (`&X.name`) breaks before its `.` when it does not fit.
+        if arg.starts_with('"')
+            || !arg.contains('.')
+            || layout(indent + 4 + arg.len() + comma) == Layout::Flat
+        {
             put(out, indent + 4, format_args!("{arg},"))?;
         } else {
-            line(out, indent + 4, format_args!("{arg},"))?;
+            let (base, field) = field_access(arg)?;
+            put(out, indent + 4, format_args!("{base}"))?;
+            put(out, indent + 8, format_args!(".{field},"))?;
         }
     }
     line(out, indent, format_args!("){}", end.text))
+}
+
+/// `&base.field` → (`&base`, `field`) when `base` is a path or `self` and `field` a name: a
+/// field access that `prettyplease` breaks before the `.`. (Without the `&`, a base of up to 4
+/// bytes at the start of a line would stay on the line; that case is not modelled.)
+fn field_access(arg: &str) -> Option<(&str, &str)> {
+    let (base, field) = arg.split_once('.')?;
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    };
+    let path = base.strip_prefix('&')?;
+    (name(path) && name(field)).then_some((base, field))
 }
 
 /// Doc comment lines for `text` as `docs::attrs` makes them and `prettyplease` prints them: each
@@ -179,18 +202,43 @@ fn field_type(api: &Api, f: &Field) -> String {
 }
 
 /// `{vis}{name}: {ty},` in a struct definition (`vis` is `pub ` or empty): flat when it fits,
-/// else the type's outermost generic arguments one per line (`Option<` … `>,`). `None` when that
-/// does not fit either.
+/// else the type's outermost generic arguments one per line (`Option<` … `>,`), each broken the
+/// same way when it does not fit; a path without generic arguments runs past the margin. `None`
+/// when the line before the arguments does not fit either.
 pub(super) fn field_line(out: &mut String, vis: &str, name: &str, ty: &str) -> Option<()> {
     if layout(4 + vis.len() + name.len() + 2 + ty.len() + 1) == Layout::Flat {
         return put(out, 4, format_args!("{vis}{name}: {ty},"));
     }
-    let (head, args) = generic_args(ty)?;
+    let Some((head, args)) = generic_args(ty) else {
+        // A path without generic arguments cannot break.
+        return (!ty.contains(['(', '[', '&']))
+            .then(|| put(out, 4, format_args!("{vis}{name}: {ty},")))?;
+    };
     line(out, 4, format_args!("{vis}{name}: {head}<"))?;
-    for arg in args {
-        line(out, 8, format_args!("{arg},"))?;
+    for (i, arg) in args.iter().enumerate() {
+        generic_arg(out, 8, arg, i + 1 == args.len())?;
     }
-    line(out, 4, format_args!(">,"))
+    put(out, 4, format_args!(">,"))
+}
+
+/// One parameter or generic argument of a broken list: flat (its comma counted unless it is the
+/// last one, whose comma is written only because the list is broken), else broken at its own
+/// generic arguments, each laid out the same way. A path without generic arguments cannot
+/// break and runs past the margin.
+pub(super) fn generic_arg(out: &mut String, indent: usize, arg: &str, last: bool) -> Option<()> {
+    let comma = usize::from(!last);
+    if layout(indent + arg.len() + comma) == Layout::Flat {
+        return put(out, indent, format_args!("{arg},"));
+    }
+    let Some((head, args)) = generic_args(arg) else {
+        return (!arg.contains(['(', '[', '&']))
+            .then(|| put(out, indent, format_args!("{arg},")))?;
+    };
+    line(out, indent, format_args!("{head}<"))?;
+    for (i, a) in args.iter().enumerate() {
+        generic_arg(out, indent + 4, a, i + 1 == args.len())?;
+    }
+    put(out, indent, format_args!(">,"))
 }
 
 /// `Head<A, B>` → (`Head`, [`A`, `B`]), splitting only at the outermost level.
