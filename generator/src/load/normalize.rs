@@ -285,7 +285,13 @@ impl Normalizer<'_> {
             return;
         };
 
-        if let Some(reference) = obj.get("$ref").filter(|r| !r.is_string()) {
+        let mut keys = Keys::of(obj);
+        if let Some(reference) = keys
+            .has("$ref")
+            .then(|| obj.get("$ref"))
+            .flatten()
+            .filter(|r| !r.is_string())
+        {
             // openapiv3 would read the object as an unconstrained schema and ignore the `$ref`.
             self.diags.push(
                 Diagnostic::error(
@@ -299,7 +305,7 @@ impl Normalizer<'_> {
 
         // `$ref` with siblings: 3.0 says siblings are ignored, 3.1 says they apply. Annotations
         // are dropped; constraints that change the type are kept through `allOf`.
-        if obj.contains_key("$ref") && obj.len() > 1 {
+        if keys.has("$ref") && obj.len() > 1 {
             let reference = obj.remove("$ref").expect("checked above");
             obj.retain(|k, _| {
                 !matches!(
@@ -326,10 +332,16 @@ impl Normalizer<'_> {
                 wrapper.insert(k.into(), v);
             }
             *obj = wrapper;
+            keys = Keys::of(obj);
         }
 
-        // `type` arrays and `type: "null"`.
-        match obj.get("type").cloned() {
+        // `type` arrays and `type: "null"` (a plain type name, the usual case, needs nothing).
+        let plain_type = match obj.get("type").filter(|_| keys.has("type")) {
+            None => true,
+            Some(Value::String(t)) => t != "null",
+            Some(_) => false,
+        };
+        match obj.get("type").filter(|_| !plain_type).cloned() {
             Some(Value::Array(types)) => {
                 let mut names: Vec<String> = types
                     .iter()
@@ -383,8 +395,12 @@ impl Normalizer<'_> {
             }
         }
 
+        let keys = if plain_type { keys } else { Keys::of(obj) };
         // Enum values of another type than the declared one (`type: string, enum: [1]`).
-        if let Some(Value::String(t)) = obj.get("type") {
+        if let Some(Value::String(t)) = obj
+            .get("type")
+            .filter(|_| keys.has("enum") || keys.has("const"))
+        {
             let t = t.clone();
             let mut values: Vec<(String, &Value)> = Vec::new();
             if let Some(Value::Array(items)) = obj.get("enum") {
@@ -424,12 +440,16 @@ impl Normalizer<'_> {
             }
         }
 
-        if let Some(c) = obj.remove("const") {
+        if let Some(c) = keys.has("const").then(|| obj.remove("const")).flatten() {
             if !obj.contains_key("enum") {
                 obj.insert("enum".into(), json!([c]));
             }
         }
-        if let Some(Value::Array(mut examples)) = obj.remove("examples") {
+        if let Some(Value::Array(mut examples)) = keys
+            .has("examples")
+            .then(|| obj.remove("examples"))
+            .flatten()
+        {
             if !obj.contains_key("example") && !examples.is_empty() {
                 obj.insert("example".into(), examples.swap_remove(0));
             }
@@ -438,12 +458,17 @@ impl Normalizer<'_> {
             ("exclusiveMinimum", "minimum"),
             ("exclusiveMaximum", "maximum"),
         ] {
+            if !keys.has(exclusive) {
+                continue;
+            }
             if let Some(Value::Number(n)) = obj.get(exclusive).cloned() {
                 obj.insert(bound.into(), Value::Number(n));
                 obj.insert(exclusive.into(), json!(true));
             }
         }
-        for key in NUMERIC_KEYWORDS {
+        // The rewrites above add keys (`enum`, `example`, bounds): look again.
+        let keys = Keys::of(obj);
+        for key in NUMERIC_KEYWORDS.iter().filter(|k| keys.has(k)) {
             match obj.get(*key) {
                 None | Some(Value::Number(_)) => {}
                 Some(other) => {
@@ -457,7 +482,7 @@ impl Normalizer<'_> {
                 }
             }
         }
-        for key in COUNT_KEYWORDS {
+        for key in COUNT_KEYWORDS.iter().filter(|k| keys.has(k)) {
             if let Some(v) = obj.get(*key) {
                 if v.as_u64().is_none() {
                     let p = format!("{ptr}/{key}");
@@ -476,7 +501,7 @@ impl Normalizer<'_> {
             "writeOnly",
             "deprecated",
         ] {
-            if let Some(v) = obj.get(key) {
+            if let Some(v) = obj.get(key).filter(|_| keys.has(key)) {
                 if !v.is_boolean() {
                     let p = format!("{ptr}/{key}");
                     obj.remove(key);
@@ -484,7 +509,7 @@ impl Normalizer<'_> {
                 }
             }
         }
-        match obj.get("required") {
+        match obj.get("required").filter(|_| keys.has("required")) {
             None => {}
             Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
             Some(_) => {
@@ -496,7 +521,7 @@ impl Normalizer<'_> {
             }
         }
         for key in ["format", "pattern", "title", "description"] {
-            if let Some(v) = obj.get(key) {
+            if let Some(v) = obj.get(key).filter(|_| keys.has(key)) {
                 if !v.is_string() {
                     let p = format!("{ptr}/{key}");
                     obj.remove(key);
@@ -504,20 +529,23 @@ impl Normalizer<'_> {
                 }
             }
         }
-        if let Some(e) = obj.get("enum") {
+        if let Some(e) = obj.get("enum").filter(|_| keys.has("enum")) {
             if !e.is_array() {
                 self.warn(&format!("{ptr}/enum"), "`enum` must be an array; ignored");
                 obj.remove("enum");
             }
         }
-        if let Some(Value::Array(_)) = obj.get("items") {
+        if let Some(Value::Array(_)) = obj.get("items").filter(|_| keys.has("items")) {
             self.warn(
                 &format!("{ptr}/items"),
                 "tuple-style `items` arrays are not supported; items are read as untyped JSON",
             );
             obj.insert("items".into(), json!({}));
         }
-        if let Some(Value::Object(disc)) = obj.get("discriminator") {
+        if let Some(Value::Object(disc)) = obj
+            .get("discriminator")
+            .filter(|_| keys.has("discriminator"))
+        {
             if !disc.get("propertyName").is_some_and(Value::is_string) {
                 self.warn(
                     &format!("{ptr}/discriminator"),
@@ -539,7 +567,11 @@ impl Normalizer<'_> {
         }
 
         // Recurse into sub-schemas.
-        if let Some(props) = obj.get_mut("properties") {
+        if let Some(props) = keys
+            .has("properties")
+            .then(|| obj.get_mut("properties"))
+            .flatten()
+        {
             match props.as_object_mut() {
                 Some(props) => {
                     for (name, s) in props.iter_mut() {
@@ -569,6 +601,9 @@ impl Normalizer<'_> {
             "then",
             "else",
         ] {
+            if !keys.has(key) {
+                continue;
+            }
             if let Some(s) = obj.get_mut(key) {
                 if key == "additionalProperties" && s.is_boolean() {
                     continue;
@@ -578,6 +613,9 @@ impl Normalizer<'_> {
             }
         }
         for key in ["allOf", "oneOf", "anyOf", "prefixItems"] {
+            if !keys.has(key) {
+                continue;
+            }
             match obj.get_mut(key) {
                 None => {}
                 Some(Value::Array(items)) => {
@@ -602,6 +640,9 @@ impl Normalizer<'_> {
             "patternProperties",
             "dependentSchemas",
         ] {
+            if !keys.has(key) {
+                continue;
+            }
             if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
                 for (name, s) in map.iter_mut() {
                     let p = push_pointer(&format!("{ptr}/{key}"), name);
@@ -610,6 +651,77 @@ impl Normalizer<'_> {
             }
         }
     }
+}
+
+/// The keywords [`Normalizer::schema`] reads that a schema object has, found in one pass over its
+/// keys. Each lookup in a `serde_json::Map` hashes its key, and a schema usually has a handful of
+/// keys and none of the 40-odd keywords checked: asking the mask first skips those lookups.
+#[derive(Clone, Copy)]
+struct Keys(u64);
+
+impl Keys {
+    fn of(obj: &Map<String, Value>) -> Self {
+        Keys(obj.keys().fold(0, |mask, k| mask | keyword_bit(k)))
+    }
+
+    fn has(self, key: &str) -> bool {
+        let bit = keyword_bit(key);
+        debug_assert!(bit != 0, "`{key}` is not in `keyword_bit`");
+        self.0 & bit != 0
+    }
+}
+
+/// A bit for each keyword [`Keys`] tracks; 0 for any other key.
+fn keyword_bit(key: &str) -> u64 {
+    let i = match key {
+        "$ref" => 0,
+        "type" => 1,
+        "enum" => 2,
+        "const" => 3,
+        "examples" => 4,
+        "exclusiveMinimum" => 5,
+        "exclusiveMaximum" => 6,
+        "minimum" => 7,
+        "maximum" => 8,
+        "multipleOf" => 9,
+        "minLength" => 10,
+        "maxLength" => 11,
+        "minItems" => 12,
+        "maxItems" => 13,
+        "minProperties" => 14,
+        "maxProperties" => 15,
+        "uniqueItems" => 16,
+        "nullable" => 17,
+        "readOnly" => 18,
+        "writeOnly" => 19,
+        "deprecated" => 20,
+        "required" => 21,
+        "format" => 22,
+        "pattern" => 23,
+        "title" => 24,
+        "description" => 25,
+        "items" => 26,
+        "discriminator" => 27,
+        "properties" => 28,
+        "not" => 29,
+        "additionalProperties" => 30,
+        "unevaluatedProperties" => 31,
+        "propertyNames" => 32,
+        "contains" => 33,
+        "if" => 34,
+        "then" => 35,
+        "else" => 36,
+        "allOf" => 37,
+        "oneOf" => 38,
+        "anyOf" => 39,
+        "prefixItems" => 40,
+        "$defs" => 41,
+        "definitions" => 42,
+        "patternProperties" => 43,
+        "dependentSchemas" => 44,
+        _ => return 0,
+    };
+    1 << i
 }
 
 const OBJECT_KEYS: &[&str] = &[
