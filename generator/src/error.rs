@@ -165,12 +165,33 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).
 pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    push_escaped(&mut out, token);
+    out
+}
+
+/// Appends `token` to `out`, escaped as a JSON pointer token.
+fn push_escaped(out: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        out.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Appends a token to a JSON pointer.
 pub fn push_pointer(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", escape_pointer_token(token))
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len() + 4);
+    out.push_str(pointer);
+    out.push('/');
+    push_escaped(&mut out, token);
+    out
 }
 
 #[cfg(test)]
@@ -180,6 +201,12 @@ mod tests {
     #[test]
     fn pointer_tokens_are_escaped() {
         assert_eq!(push_pointer("#/paths", "/a~b/{id}"), "#/paths/~1a~0b~1{id}");
+        assert_eq!(push_pointer("#/paths", "~1"), "#/paths/~01");
+        assert_eq!(
+            push_pointer("#/components/schemas", "Pet"),
+            "#/components/schemas/Pet"
+        );
+        assert_eq!(escape_pointer_token("a/b~c"), "a~1b~0c");
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
             },
             None => item_ptr,
         };
-        let Some(item) = doc.get(&item_ptr).cloned() else {
+        let Some(item) = doc.get(&item_ptr) else {
             continue;
         };
         if !item.is_object() {

@@ -336,12 +336,12 @@ impl Normalizer<'_> {
         }
 
         // `type` arrays and `type: "null"` (a plain type name, the usual case, needs nothing).
-        let plain_type = match obj.get("type").filter(|_| keys.has("type")) {
+        let plain_type = match keys.get(obj, "type") {
             None => true,
             Some(Value::String(t)) => t != "null",
             Some(_) => false,
         };
-        match obj.get("type").filter(|_| !plain_type).cloned() {
+        match (!plain_type).then(|| obj.get("type")).flatten().cloned() {
             Some(Value::Array(types)) => {
                 let mut names: Vec<String> = types
                     .iter()
@@ -397,9 +397,9 @@ impl Normalizer<'_> {
 
         let keys = if plain_type { keys } else { Keys::of(obj) };
         // Enum values of another type than the declared one (`type: string, enum: [1]`).
-        if let Some(Value::String(t)) = obj
-            .get("type")
-            .filter(|_| keys.has("enum") || keys.has("const"))
+        if let Some(Value::String(t)) = (keys.has("enum") || keys.has("const"))
+            .then(|| obj.get("type"))
+            .flatten()
         {
             let t = t.clone();
             let mut values: Vec<(String, &Value)> = Vec::new();
@@ -501,7 +501,7 @@ impl Normalizer<'_> {
             "writeOnly",
             "deprecated",
         ] {
-            if let Some(v) = obj.get(key).filter(|_| keys.has(key)) {
+            if let Some(v) = keys.get(obj, key) {
                 if !v.is_boolean() {
                     let p = format!("{ptr}/{key}");
                     obj.remove(key);
@@ -509,7 +509,7 @@ impl Normalizer<'_> {
                 }
             }
         }
-        match obj.get("required").filter(|_| keys.has("required")) {
+        match keys.get(obj, "required") {
             None => {}
             Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
             Some(_) => {
@@ -521,7 +521,7 @@ impl Normalizer<'_> {
             }
         }
         for key in ["format", "pattern", "title", "description"] {
-            if let Some(v) = obj.get(key).filter(|_| keys.has(key)) {
+            if let Some(v) = keys.get(obj, key) {
                 if !v.is_string() {
                     let p = format!("{ptr}/{key}");
                     obj.remove(key);
@@ -529,23 +529,20 @@ impl Normalizer<'_> {
                 }
             }
         }
-        if let Some(e) = obj.get("enum").filter(|_| keys.has("enum")) {
+        if let Some(e) = keys.get(obj, "enum") {
             if !e.is_array() {
                 self.warn(&format!("{ptr}/enum"), "`enum` must be an array; ignored");
                 obj.remove("enum");
             }
         }
-        if let Some(Value::Array(_)) = obj.get("items").filter(|_| keys.has("items")) {
+        if let Some(Value::Array(_)) = keys.get(obj, "items") {
             self.warn(
                 &format!("{ptr}/items"),
                 "tuple-style `items` arrays are not supported; items are read as untyped JSON",
             );
             obj.insert("items".into(), json!({}));
         }
-        if let Some(Value::Object(disc)) = obj
-            .get("discriminator")
-            .filter(|_| keys.has("discriminator"))
-        {
+        if let Some(Value::Object(disc)) = keys.get(obj, "discriminator") {
             if !disc.get("propertyName").is_some_and(Value::is_string) {
                 self.warn(
                     &format!("{ptr}/discriminator"),
@@ -662,6 +659,11 @@ struct Keys(u64);
 impl Keys {
     fn of(obj: &Map<String, Value>) -> Self {
         Keys(obj.keys().fold(0, |mask, k| mask | keyword_bit(k)))
+    }
+
+    /// `obj[key]`, looked up only when the mask has `key`.
+    fn get<'a>(self, obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+        if self.has(key) { obj.get(key) } else { None }
     }
 
     fn has(self, key: &str) -> bool {
