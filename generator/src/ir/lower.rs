@@ -42,7 +42,7 @@ pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
     ts.components();
     // Another core deserializes component schemas ahead of the lowering that needs them.
     let (groups, mut ts) = std::thread::scope(|scope| {
-        if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+        if crate::emit::cores() > 1 {
             scope.spawn(doc.schema_prefetcher());
         }
         let groups = lower_operations(&mut ts, !auth.is_empty());
