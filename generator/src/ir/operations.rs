@@ -311,7 +311,7 @@ fn lower_operation(
         if location == ParamLocation::Header && data.name.eq_ignore_ascii_case("idempotency-key") {
             idempotency_header = Some(data.name.clone());
         }
-        let hint = format!("{builder}{}", naming::pascal(&data.name, "Param"));
+        let hint = || format!("{builder}{}", naming::pascal(&data.name, "Param"));
         let lowered = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(s) => {
                 ts.lower(s, &format!("{at}/schema"), &hint)
@@ -625,7 +625,7 @@ fn lower_body(
         }
     };
     let mut variants: Vec<BodyVariant> = Vec::new();
-    let hint = format!("{builder}Body");
+    let hint = || format!("{builder}Body");
     let mut xml = None;
     for (media, mt) in &rb.content {
         let mt_ptr = push_pointer(&format!("{at}/content"), media);
@@ -862,7 +862,7 @@ fn lower_responses(
         };
         let (decode, doc) = match ts.doc.resolve(r, at) {
             Ok((resp, resp_at)) => (
-                decode_of(ts, resp, &resp_at, &hint),
+                decode_of(ts, resp, &resp_at, &|| hint.clone()),
                 Some(resp.description.clone()).filter(|d| !d.is_empty()),
             ),
             Err(d) => {
@@ -905,7 +905,12 @@ fn lower_responses(
     (success, error)
 }
 
-fn decode_of(ts: &mut TypeSpace<'_>, resp: &openapiv3::Response, at: &str, hint: &str) -> Decode {
+fn decode_of(
+    ts: &mut TypeSpace<'_>,
+    resp: &openapiv3::Response,
+    at: &str,
+    hint: super::types::Hint<'_>,
+) -> Decode {
     if resp.content.is_empty() {
         return Decode::Empty;
     }
@@ -1018,7 +1023,9 @@ fn success_body(
         let schema = mt.schema.as_ref()?;
         let mt_ptr = push_pointer(&format!("{resp_at}/content"), media);
         let ty = ts
-            .lower(schema, &format!("{mt_ptr}/schema"), "Unused")
+            .lower(schema, &format!("{mt_ptr}/schema"), &|| {
+                "Unused".to_string()
+            })
             .folded();
         return Some((ty, link));
     }

@@ -13,6 +13,11 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
+/// Makes the name for an inline type (`{Owner}{Field}`, `{Builder}Body`), called only when one is
+/// needed: most schemas are scalars or references and need none, and making a name costs a case
+/// conversion and an allocation.
+pub(super) type Hint<'h> = &'h dyn Fn() -> String;
+
 /// A lowered schema: the Rust type plus whether `null` is allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Lowered {
@@ -226,7 +231,7 @@ impl<'d> TypeSpace<'d> {
     }
 
     /// The named type for the schema at `pointer` (a `$ref` target), lowering it on first use.
-    fn named(&mut self, pointer: &str, hint: &str) -> Result<TypeId, Diagnostic> {
+    fn named(&mut self, pointer: &str, hint: Hint<'_>) -> Result<TypeId, Diagnostic> {
         if let Some(id) = self.by_pointer.get(pointer).copied() {
             self.ensure_defined(id);
             return Ok(id);
@@ -251,7 +256,7 @@ impl<'d> TypeSpace<'d> {
             .map(str::to_owned)
         {
             let name = self.types[id.0].name.clone();
-            let target = self.lower_reference(&reference, pointer, &name);
+            let target = self.lower_reference(&reference, pointer, &|| name.clone());
             self.types[id.0].kind = TypeKind::Alias(target.ty);
             self.types[id.0].nullable = target.nullable;
             return;
@@ -278,7 +283,7 @@ impl<'d> TypeSpace<'d> {
         &mut self,
         item: &ReferenceOr<Schema>,
         pointer: &str,
-        hint: &str,
+        hint: Hint<'_>,
     ) -> Lowered {
         match item {
             ReferenceOr::Reference { reference } => self.lower_reference(reference, pointer, hint),
@@ -291,7 +296,7 @@ impl<'d> TypeSpace<'d> {
         &mut self,
         item: &ReferenceOr<Box<Schema>>,
         pointer: &str,
-        hint: &str,
+        hint: Hint<'_>,
     ) -> Lowered {
         match item {
             ReferenceOr::Reference { reference } => self.lower_reference(reference, pointer, hint),
@@ -299,7 +304,7 @@ impl<'d> TypeSpace<'d> {
         }
     }
 
-    fn lower_reference(&mut self, reference: &str, pointer: &str, hint: &str) -> Lowered {
+    fn lower_reference(&mut self, reference: &str, pointer: &str, hint: Hint<'_>) -> Lowered {
         let target = match self.doc.follow(reference, pointer) {
             Ok(t) => t,
             Err(d) => {
@@ -319,7 +324,7 @@ impl<'d> TypeSpace<'d> {
         }
     }
 
-    fn lower_inline(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Lowered {
+    fn lower_inline(&mut self, schema: &Schema, pointer: &str, hint: Hint<'_>) -> Lowered {
         if let Some(id) = self.by_pointer.get(pointer) {
             return Lowered {
                 ty: TypeRef::Named(*id),
@@ -370,7 +375,7 @@ impl<'d> TypeSpace<'d> {
             }
         }
         // Everything else becomes a named type.
-        let name = self.names.claim(naming::type_name(hint, "Inline"));
+        let name = self.names.claim(naming::type_name(&hint(), "Inline"));
         let id = self.reserve(name, pointer);
         self.types[id.0].doc = doc_of(schema);
         self.types[id.0].deprecated = schema.schema_data.deprecated;
@@ -390,7 +395,7 @@ impl<'d> TypeSpace<'d> {
         schema: &Schema,
         v: &View<'_>,
         pointer: &str,
-        hint: &str,
+        hint: Hint<'_>,
     ) -> Option<Lowered> {
         let has_props = v.properties.is_some_and(|p| !p.is_empty());
         let non_null_enum: Vec<&Value> = v.enumeration.iter().filter(|e| !e.is_null()).collect();
@@ -434,7 +439,9 @@ impl<'d> TypeSpace<'d> {
             Some("array") => {
                 let item = match v.items {
                     Some(items) => self
-                        .lower_boxed(items, &format!("{pointer}/items"), &format!("{hint}Item"))
+                        .lower_boxed(items, &format!("{pointer}/items"), &|| {
+                            format!("{}Item", hint())
+                        })
                         .folded(),
                     None => TypeRef::Prim(Prim::Json),
                 };
@@ -443,11 +450,9 @@ impl<'d> TypeSpace<'d> {
             Some("object") if !has_props => match v.additional {
                 Some(AdditionalProperties::Schema(s)) => {
                     let value = self
-                        .lower(
-                            s,
-                            &format!("{pointer}/additionalProperties"),
-                            &format!("{hint}Value"),
-                        )
+                        .lower(s, &format!("{pointer}/additionalProperties"), &|| {
+                            format!("{}Value", hint())
+                        })
                         .folded();
                     Some(Lowered::new(TypeRef::Map(Box::new(value))))
                 }
@@ -479,7 +484,7 @@ impl<'d> TypeSpace<'d> {
         &mut self,
         parts: &[ReferenceOr<Schema>],
         pointer: &str,
-        hint: &str,
+        hint: Hint<'_>,
     ) -> Option<Lowered> {
         let meaningful: Vec<(usize, &ReferenceOr<Schema>)> = parts
             .iter()
@@ -500,7 +505,7 @@ impl<'d> TypeSpace<'d> {
         &mut self,
         alts: &[ReferenceOr<Schema>],
         pointer: &str,
-        hint: &str,
+        hint: Hint<'_>,
     ) -> Option<Lowered> {
         let mut non_null = Vec::new();
         let mut has_null = false;
@@ -581,7 +586,7 @@ impl<'d> TypeSpace<'d> {
         if !v.all_of.is_empty() {
             return match self.merge_all_of(schema, pointer) {
                 Some(merged) => (TypeKind::Struct(self.struct_def(&merged, name)), false),
-                None => match self.single_all_of(v.all_of, pointer, name) {
+                None => match self.single_all_of(v.all_of, pointer, &|| name.to_string()) {
                     Some(l) => (TypeKind::Alias(l.ty), l.nullable),
                     None => {
                         self.fallback(pointer, "allOf combines parts that are not all objects");
@@ -606,7 +611,7 @@ impl<'d> TypeSpace<'d> {
             self.fallback(pointer, "`not` schemas cannot be typed");
             return (TypeKind::Alias(TypeRef::Prim(Prim::Json)), false);
         }
-        match self.anonymous(schema, &v, pointer, name) {
+        match self.anonymous(schema, &v, pointer, &|| name.to_string()) {
             Some(l) => (TypeKind::Alias(l.ty), l.nullable),
             None => (
                 TypeKind::Struct(StructDef {
@@ -640,7 +645,7 @@ impl<'d> TypeSpace<'d> {
                 ReferenceOr::Item(s) => s.schema_data.title.clone(),
                 ReferenceOr::Reference { .. } => None,
             };
-            let hint = match &title {
+            let hint = || match &title {
                 Some(t) => format!("{name}{}", naming::pascal(t, "Variant")),
                 None => format!("{name}Variant{}", i + 1),
             };
@@ -882,7 +887,7 @@ impl<'d> TypeSpace<'d> {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
         for (wire, (prop, prop_ptr)) in &merged.properties {
-            let hint = format!("{parent}{}", naming::pascal(wire, "Field"));
+            let hint = || format!("{parent}{}", naming::pascal(wire, "Field"));
             let lowered = self.lower_boxed(prop, prop_ptr, &hint);
             let doc: &'d Document = self.doc;
             let prop_schema: Option<&Schema> = match prop {
@@ -928,7 +933,7 @@ impl<'d> TypeSpace<'d> {
         }
         let additional = match &merged.additional {
             Some((AdditionalProperties::Schema(s), at)) => {
-                Some(self.lower(s, at, &format!("{parent}Value")).folded())
+                Some(self.lower(s, at, &|| format!("{parent}Value")).folded())
             }
             Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Prim(Prim::Json)),
             _ => None,
@@ -1183,7 +1188,7 @@ fn prim_variant_name(ty: &TypeRef) -> String {
 }
 
 /// A name for a schema found at an arbitrary pointer: the last meaningful tokens.
-fn name_from_pointer(pointer: &str, hint: &str) -> String {
+fn name_from_pointer(pointer: &str, hint: Hint<'_>) -> String {
     if let Some(name) = pointer.strip_prefix("#/components/schemas/") {
         if !name.contains('/') {
             return name.replace("~1", "/").replace("~0", "~");
@@ -1234,7 +1239,7 @@ fn name_from_pointer(pointer: &str, hint: &str) -> String {
         })
         .collect();
     match meaningful.as_slice() {
-        [] => hint.to_string(),
+        [] => hint(),
         [.., last] => last.clone(),
     }
 }
@@ -1265,17 +1270,28 @@ mod tests {
 
     #[test]
     fn names_from_pointers() {
-        assert_eq!(name_from_pointer("#/components/schemas/Pet", "x"), "Pet");
+        let unused = || -> String { panic!("the pointer names the type; no hint is made") };
+        assert_eq!(
+            name_from_pointer("#/components/schemas/Pet", &unused),
+            "Pet"
+        );
         assert_eq!(
             name_from_pointer(
                 "#/paths/~1items/get/responses/200/content/application~1json/schema",
-                "Fallback"
+                &unused
             ),
             "Items"
         );
         assert_eq!(
-            name_from_pointer("#/components/schemas/Pet/properties/owner", "x"),
+            name_from_pointer("#/components/schemas/Pet/properties/owner", &unused),
             "owner"
+        );
+        // Only structural segments: the hint names it.
+        assert_eq!(
+            name_from_pointer("#/paths/~1/get/responses/200/content/schema", &|| {
+                "Fallback".to_string()
+            }),
+            "Fallback"
         );
     }
 }
