@@ -86,8 +86,18 @@ fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
         TypeKind::IntEnum(variants) => int_enum(&t.name, variants),
         TypeKind::Union(u) => union(api, &t.name, u),
         TypeKind::Alias(target) => {
-            let target = ty(api, target, Place::Models);
-            quote!(pub type #name = #target;)
+            let tokens = || {
+                let target = ty(api, target, Place::Models);
+                quote!(#header pub type #name = #target;)
+            };
+            return vec![match text::alias(api, t, target) {
+                Some(text) => Part::Text {
+                    text,
+                    #[cfg(debug_assertions)]
+                    tokens: tokens(),
+                },
+                None => Part::Tokens(tokens()),
+            }];
         }
         TypeKind::Pending => quote!(pub type #name = serde_json::Value;),
     };

@@ -13,7 +13,7 @@
 //! layout against `prettyplease`; the tests below sweep every line length.
 
 use super::{Place, docs, ident, ty_text};
-use crate::ir::{Api, EnumVariant, Field, Presence, StructDef, TypeDef};
+use crate::ir::{Api, EnumVariant, Field, Presence, StructDef, TypeDef, TypeRef};
 use proc_macro2::Literal;
 use std::fmt::Write;
 
@@ -262,6 +262,41 @@ pub(super) fn generic_args(ty: &str) -> Option<(&str, Vec<&str>)> {
     Some((&ty[..open], args))
 }
 
+/// A type's docs (its description, else a line naming its schema) and `#[deprecated]`, as
+/// `models::type_header` makes them.
+fn type_header(out: &mut String, t: &TypeDef) {
+    match &t.doc {
+        Some(doc) => doc_lines(out, 0, doc),
+        None => {
+            let schema = t.pointer.rsplit('/').next().unwrap_or(&t.name);
+            doc_lines(out, 0, &format!("The `{schema}` schema."));
+        }
+    }
+    if t.deprecated {
+        out.push_str("#[deprecated]\n");
+    }
+}
+
+/// `pub type {name} = {target};` with the type's docs: on one line, or broken at the target's
+/// outermost generic arguments (`Vec<` … `>;`). `None` when neither fits.
+pub(super) fn alias(api: &Api, t: &TypeDef, target: &TypeRef) -> Option<String> {
+    let mut out = String::with_capacity(120);
+    type_header(&mut out, t);
+    let name = ident(&t.name);
+    let target = ty_text(api, target, Place::Models);
+    if layout(9 + name.to_string().len() + 3 + target.len() + 1) == Layout::Flat {
+        put(&mut out, 0, format_args!("pub type {name} = {target};"))?;
+        return Some(out);
+    }
+    let (head, args) = generic_args(&target)?;
+    line(&mut out, 0, format_args!("pub type {name} = {head}<"))?;
+    for (i, arg) in args.iter().enumerate() {
+        generic_arg(&mut out, 4, arg, i + 1 == args.len())?;
+    }
+    put(&mut out, 0, format_args!(">;"))?;
+    Some(out)
+}
+
 /// A struct's definition with its docs; `None` when a line is too long to be sure of its layout.
 pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option<String> {
     if s.fields.is_empty() && s.additional.is_none() {
@@ -269,14 +304,7 @@ pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option
     }
     let name = ident(&t.name).to_string();
     let mut out = String::with_capacity(200 + 120 * s.fields.len());
-    let fallback = format!(
-        "The `{}` schema.",
-        t.pointer.rsplit('/').next().unwrap_or(&t.name)
-    );
-    doc_lines(&mut out, 0, t.doc.as_deref().unwrap_or(&fallback));
-    if t.deprecated {
-        out.push_str("#[deprecated]\n");
-    }
+    type_header(&mut out, t);
     out.push_str("#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\n");
     line(&mut out, 0, format_args!("pub struct {name} {{"))?;
     for f in &s.fields {
@@ -622,14 +650,7 @@ pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<S
     let name = ident(&t.name).to_string();
     let mut items = Vec::with_capacity(8);
     let mut out = String::with_capacity(200 + 40 * variants.len());
-    let fallback = format!(
-        "The `{}` schema.",
-        t.pointer.rsplit('/').next().unwrap_or(&t.name)
-    );
-    doc_lines(&mut out, 0, t.doc.as_deref().unwrap_or(&fallback));
-    if t.deprecated {
-        out.push_str("#[deprecated]\n");
-    }
+    type_header(&mut out, t);
     out.push_str(
         "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\n",
     );
@@ -901,6 +922,48 @@ mod tests {
             error_code: None,
             untyped: Vec::new(),
         }
+    }
+
+    /// Aliases of every target shape with names from 1 to 90 bytes long, documented, plain and
+    /// deprecated: the text must be what `prettyplease` prints, and is written for names up to 24
+    /// bytes.
+    #[test]
+    fn aliases_are_what_prettyplease_prints_at_every_line_length() {
+        let mut not_written = Vec::new();
+        for len in 1..=90 {
+            let api = api_with_named(&"N".repeat(len.min(70)));
+            let targets = [
+                TypeRef::Prim(Prim::String),
+                TypeRef::Named(crate::ir::TypeId(0)),
+                TypeRef::Vec(Box::new(TypeRef::Named(crate::ir::TypeId(0)))),
+                TypeRef::Map(Box::new(TypeRef::Prim(Prim::Bool))),
+            ];
+            for (k, target) in targets.iter().enumerate() {
+                let mut t = type_def(&"A".repeat(len), &StructDef::default());
+                t.kind = TypeKind::Alias(target.clone());
+                t.doc = (k % 2 == 0).then(|| format!("An alias {}.", "d".repeat(len)));
+                t.deprecated = k == 3;
+                let header = super::super::models::type_header(&t);
+                let name = super::ident(&t.name);
+                let ty = super::super::ty(&api, target, super::Place::Models);
+                let formatted =
+                    crate::krate::format("models.rs", quote::quote!(#header pub type #name = #ty;))
+                        .unwrap();
+                match super::alias(&api, &t, target) {
+                    Some(text) => assert!(
+                        formatted == text,
+                        "alias {k}, {len} long:\n{}",
+                        difference(&formatted, &text)
+                    ),
+                    None if len <= 24 => not_written.push((k, len)),
+                    None => {}
+                }
+            }
+        }
+        assert!(
+            not_written.is_empty(),
+            "not written as text: {not_written:?}"
+        );
     }
 
     /// String enums whose variant names, wire values and type names cross the margin at every
