@@ -121,14 +121,7 @@ fn format_parts(file: &str, parts: Vec<emit::Part>, cfg: Option<&TokenStream>) -
             } => {
                 if let Some(cfg) = cfg {
                     if cfg_text.is_none() {
-                        let probe = format(file, quote::quote!(#cfg struct Probe;))?;
-                        let attr = probe.strip_suffix("struct Probe;\n").ok_or_else(|| {
-                            Error::InvalidOutput {
-                                file: file.to_string(),
-                                message: format!("a `#[cfg]` formatted unexpectedly: {probe}"),
-                            }
-                        })?;
-                        cfg_text = Some(attr.to_string());
+                        cfg_text = Some(cfg_attribute(file, cfg)?);
                     }
                     out.push_str(cfg_text.as_deref().unwrap_or_default());
                 }
@@ -139,6 +132,30 @@ fn format_parts(file: &str, parts: Vec<emit::Part>, cfg: Option<&TokenStream>) -
         }
     }
     Ok(out)
+}
+
+/// A `#[cfg]` attribute as the formatter prints it in front of an item. Many items share one
+/// (every type only one group uses has that group's), so the formatted text is kept per thread,
+/// keyed by the attribute's tokens.
+fn cfg_attribute(file: &str, cfg: &TokenStream) -> Result<String> {
+    thread_local! {
+        static FORMATTED: std::cell::RefCell<std::collections::HashMap<String, String>> =
+            std::cell::RefCell::default();
+    }
+    let key = cfg.to_string();
+    if let Some(hit) = FORMATTED.with(|f| f.borrow().get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let probe = format(file, quote::quote!(#cfg struct Probe;))?;
+    let attr = probe
+        .strip_suffix("struct Probe;\n")
+        .ok_or_else(|| Error::InvalidOutput {
+            file: file.to_string(),
+            message: format!("a `#[cfg]` formatted unexpectedly: {probe}"),
+        })?
+        .to_string();
+    FORMATTED.with(|f| f.borrow_mut().insert(key, attr.clone()));
+    Ok(attr)
 }
 
 /// Debug builds: text written without the formatter must be exactly what it gives the tokens.
