@@ -737,11 +737,7 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
         &format!("impl std::future::Future<Output = Result<{value}, rt::Error<{err}>>>"),
     )?;
     out.push_str("        rt::operation::value_of(self.send_with_response())\n    }\n");
-    let Success::Single(case) = &op.success else {
-        // A response enum's dispatch (a closure matching on the status) is formatted from its
-        // tokens, alone.
-        return formatted_method(out, &op.builder, super::ops::send_with_response(api, op));
-    };
+    let start = out.len();
     out.push_str(
         "    /// Sends the request and returns the decoded value with the response's status,
     /// headers, rate limit, request id and `meta`.
@@ -761,6 +757,18 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
     } else {
         out.push_str("        let request = self.request();\n");
     }
+    let case = match &op.success {
+        Success::Single(case) => case,
+        Success::Enum { name, cases } => {
+            if dispatch(out, op, name, cases).is_none() {
+                // A line of the dispatch is laid out in a way not modelled here: the method
+                // alone is formatted from its tokens.
+                out.truncate(start);
+                return formatted_method(out, &op.builder, super::ops::send_with_response(api, op));
+            }
+            return Some(());
+        }
+    };
     let tail = End {
         text: "",
         counted: true,
@@ -784,6 +792,70 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
         )?,
     }
     out.push_str("    }\n");
+    Some(())
+}
+
+/// A response enum's dispatch: a closure that matches on the status and decodes the body into
+/// the case's variant (any other success status decodes as the first case).
+fn dispatch(
+    out: &mut String,
+    op: &Operation,
+    name: &str,
+    cases: &[crate::ir::ResponseCase],
+) -> Option<()> {
+    // The closure's block spans lines, so the call breaks before `.send` and between its
+    // arguments.
+    out.push_str(
+        "        self.client
+            .send(
+                request,
+                |response: rt::RawResponse| {
+                    match response.status() {
+",
+    );
+    let mut arms: Vec<(String, &crate::ir::ResponseCase)> = ordered(cases)
+        .into_iter()
+        .map(|c| (status_pattern(c.status), c))
+        .collect();
+    if !cases.iter().any(|c| c.status == Status::Default) {
+        arms.push(("_".to_string(), &cases[0]));
+    }
+    for (pattern, case) in arms {
+        let call = match super::ops::decoder_name(&case.decode) {
+            Some(decoder) => format!(".{decoder}()"),
+            None => format!(".decode_page(&{})", static_text(op, "_PAGINATION")),
+        };
+        let variant = format!("{name}::{}", case.variant);
+        let wrap = if case.decode == Decode::Empty {
+            format!("|()| {variant}")
+        } else {
+            variant
+        };
+        let map = format!(".map(|r| r.map({wrap}))");
+        let flat = format!("response{call}{map}");
+        // The arm's comma is written only when it stays flat, so it is not counted.
+        if layout(24 + pattern.len() + 4 + flat.len()) == Layout::Flat {
+            put(out, 24, format_args!("{pattern} => {flat},"))?;
+            continue;
+        }
+        put(out, 24, format_args!("{pattern} => {{"))?;
+        if layout(28 + flat.len()) == Layout::Flat {
+            put(out, 28, format_args!("{flat}"))?;
+        } else {
+            out.push_str("                            response\n");
+            line(out, 32, format_args!("{call}"))?;
+            // A closure too long for its line is laid out in ways not modelled here.
+            line(out, 32, format_args!("{map}"))?;
+        }
+        put(out, 24, format_args!("}}"))?;
+    }
+    out.push_str(
+        "                    }
+                },
+            )
+    }
+",
+    );
     Some(())
 }
 
