@@ -91,9 +91,43 @@ impl ComponentSchemas {
 
 /// The value at a `#/...` pointer of `raw`.
 fn value_at<'v>(raw: &'v Value, pointer: &str) -> Result<&'v Value, Diagnostic> {
-    fragment_to_pointer(pointer)
-        .and_then(|p| raw.pointer(&p))
-        .ok_or_else(|| Diagnostic::error(pointer, "nothing at this location"))
+    lookup(raw, pointer).ok_or_else(|| Diagnostic::error(pointer, "nothing at this location"))
+}
+
+/// The value at a `#/...` reference: `serde_json::Value::pointer` of the percent-decoded
+/// fragment, walked without allocating unless the fragment or a token needs decoding (every
+/// `$ref` is looked up this way, and most are `#/components/schemas/Name`).
+fn lookup<'v>(raw: &'v Value, reference: &str) -> Option<&'v Value> {
+    let fragment = reference.strip_prefix('#')?;
+    if fragment.contains('%') {
+        return raw.pointer(&fragment_to_pointer(reference)?);
+    }
+    if fragment.is_empty() {
+        return Some(raw);
+    }
+    let mut value = raw;
+    for token in fragment.strip_prefix('/')?.split('/') {
+        let token: std::borrow::Cow<'_, str> = if token.contains('~') {
+            token.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            token.into()
+        };
+        value = match value {
+            Value::Object(map) => map.get(token.as_ref())?,
+            Value::Array(items) => items.get(array_index(&token)?)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// An array index in a JSON pointer as `serde_json` reads one: digits without a sign or a
+/// leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+        return None;
+    }
+    token.parse().ok()
 }
 
 impl std::fmt::Debug for Document {
@@ -325,8 +359,7 @@ pub fn fragment_to_pointer(reference: &str) -> Option<String> {
 impl Document {
     /// The value at a `#/...` pointer.
     pub fn get(&self, pointer: &str) -> Option<&Value> {
-        let p = fragment_to_pointer(pointer)?;
-        self.raw.pointer(&p)
+        lookup(&self.raw, pointer)
     }
 
     /// Work for another thread: deserializes the component schemas, last first, so that lowering
@@ -357,7 +390,8 @@ impl Document {
 
     /// Follows a `$ref` (and chains of them) to the pointer of the referenced item.
     pub fn follow(&self, reference: &str, at: &str) -> Result<String, Diagnostic> {
-        let mut seen = vec![reference.to_string()];
+        // The chain followed so far, made only when the target is itself a `$ref`.
+        let mut seen: Vec<String> = Vec::new();
         let mut current = reference.to_string();
         loop {
             if !current.starts_with('#') {
@@ -373,6 +407,9 @@ impl Document {
             })?;
             match value.get("$ref").and_then(Value::as_str) {
                 Some(next) if value.as_object().is_some_and(|m| m.len() == 1) => {
+                    if seen.is_empty() {
+                        seen.push(current.clone());
+                    }
                     if seen.iter().any(|s| s == next) {
                         seen.push(next.to_string());
                         return Err(Diagnostic::error(
@@ -841,6 +878,42 @@ mod tests {
     fn yaml_errors_carry_line_and_column() {
         let err = parse_tree("a: [1, 2\nb: c\n").unwrap_err();
         assert!(err[0].line_col.is_some(), "{:?}", err);
+    }
+
+    /// `lookup` walks a reference as `serde_json::Value::pointer` walks its decoded fragment.
+    #[test]
+    fn lookups_agree_with_serde_json_pointers() {
+        let raw = serde_json::json!({
+            "paths": {"/items/{id}": {"get": {"parameters": [{"name": "a"}, {"name": "b"}]}}},
+            "a~b": {"c/d": 1, "": {"e": 2}},
+            "list": [10, 11, 12],
+            "%": 3,
+        });
+        for reference in [
+            "#",
+            "#/",
+            "#/paths",
+            "#/paths/~1items~1{id}/get/parameters/1/name",
+            "#/paths/~1items~1%7Bid%7D/get/parameters/0",
+            "#/a~0b/c~1d",
+            "#/a~0b//e",
+            "#/a~0b/missing",
+            "#/list/0",
+            "#/list/2",
+            "#/list/3",
+            "#/list/01",
+            "#/list/+1",
+            "#/list/-1",
+            "#/list/x",
+            "#/list/0/deeper",
+            "#/%25",
+            "#paths",
+            "paths",
+            "#/paths/~1items~1{id}/get/parameters/a",
+        ] {
+            let expected = fragment_to_pointer(reference).and_then(|p| raw.pointer(&p));
+            assert_eq!(lookup(&raw, reference), expected, "{reference}");
+        }
     }
 
     #[test]
