@@ -140,7 +140,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
                 continue;
             }
             let op_ptr = format!("{item_ptr}/{method}");
-            let op: openapiv3::Operation = match doc.deserialize(&op_ptr) {
+            let op = match doc.operation(&op_ptr) {
                 Ok(op) => op,
                 Err(d) => {
                     ts.diags.push(d);
@@ -206,7 +206,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
             if let Some(operation) = lower_operation(
                 ts,
                 &ctx,
-                &op,
+                op,
                 &shared_params,
                 &item_ptr,
                 types_scope,

@@ -47,33 +47,38 @@ pub struct Document {
     /// Warnings found while loading (repairs, downgrades).
     pub diagnostics: Vec<Diagnostic>,
     cache: elsa::FrozenMap<String, Box<openapiv3::Schema>>,
-    components: ComponentSchemas,
+    components: Prefetched<openapiv3::Schema>,
+    operations: Prefetched<openapiv3::Operation>,
     /// Referenced parameters, request bodies, responses and security schemes, deserialized once
     /// per target and type (a shared parameter is referenced by every operation that takes it).
     resolved: elsa::FrozenMap<(String, std::any::TypeId), Box<dyn std::any::Any>>,
 }
 
-/// The `#/components/schemas` entries, each deserialized once by whichever thread needs it
-/// first: lowering, or [`Document::schema_prefetcher`] on another core. Deserializing schemas is
-/// about a third of lowering a large spec, and lowering runs on one core.
-#[derive(Default)]
-struct ComponentSchemas {
-    /// Pointer (`#/components/schemas/Name`) → slot.
+/// Items of one kind (the `#/components/schemas` entries, the operations), each deserialized
+/// once by whichever thread needs it first: lowering, or [`Document::schema_prefetcher`] on
+/// another core. Deserializing them is about a third of lowering a large spec, and lowering runs
+/// on one core.
+struct Prefetched<T> {
+    /// Pointer (`#/components/schemas/Name`, `#/paths/~1pets/get`) → slot.
     index: std::collections::HashMap<String, usize>,
     pointers: Vec<String>,
-    slots: Vec<std::sync::OnceLock<Result<Box<openapiv3::Schema>, Diagnostic>>>,
+    slots: Vec<std::sync::OnceLock<Result<Box<T>, Diagnostic>>>,
 }
 
-impl ComponentSchemas {
-    fn new(raw: &Value) -> Self {
+impl<T> Default for Prefetched<T> {
+    fn default() -> Self {
+        Self {
+            index: Default::default(),
+            pointers: Vec::new(),
+            slots: Vec::new(),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Prefetched<T> {
+    fn new(pointers: impl IntoIterator<Item = String>) -> Self {
         let mut me = Self::default();
-        let names = raw
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|m| m.keys());
-        for name in names {
-            let pointer = push_pointer("#/components/schemas", name);
+        for pointer in pointers {
             me.index.insert(pointer.clone(), me.pointers.len());
             me.pointers.push(pointer);
             me.slots.push(std::sync::OnceLock::new());
@@ -81,12 +86,38 @@ impl ComponentSchemas {
         me
     }
 
-    fn get(&self, slot: usize, raw: &Value) -> &Result<Box<openapiv3::Schema>, Diagnostic> {
+    fn get(&self, slot: usize, raw: &Value) -> &Result<Box<T>, Diagnostic> {
         self.slots[slot].get_or_init(|| {
             let pointer = &self.pointers[slot];
             value_at(raw, pointer).and_then(|v| deserialize_at(v, pointer).map(Box::new))
         })
     }
+}
+
+/// The component schemas' pointers.
+fn schema_pointers(raw: &Value) -> impl Iterator<Item = String> + '_ {
+    raw.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.keys())
+        .map(|name| push_pointer("#/components/schemas", name))
+}
+
+/// The pointers of the operations of path items written in place (a `$ref`'d path item's are
+/// deserialized when lowering meets them), in document order.
+fn operation_pointers(raw: &Value) -> impl Iterator<Item = String> + '_ {
+    raw.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(path, item)| !path.starts_with("x-") && item.get("$ref").is_none())
+        .flat_map(|(path, item)| {
+            let item_ptr = push_pointer("#/paths", path);
+            normalize::METHODS
+                .into_iter()
+                .filter(|method| item.get(*method).is_some())
+                .map(move |method| format!("{item_ptr}/{method}"))
+        })
 }
 
 /// The value at a `#/...` pointer of `raw`.
@@ -170,7 +201,8 @@ pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
         diagnostics: Vec::new(),
         cache: elsa::FrozenMap::new(),
         resolved: elsa::FrozenMap::new(),
-        components: ComponentSchemas::default(),
+        components: Prefetched::default(),
+        operations: Prefetched::default(),
     };
     let mut diags = Vec::new();
     normalize::normalize(&mut doc.raw, version, &mut diags);
@@ -178,7 +210,8 @@ pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
         return Err(diags);
     }
     doc.diagnostics = diags;
-    doc.components = ComponentSchemas::new(&doc.raw);
+    doc.components = Prefetched::new(schema_pointers(&doc.raw));
+    doc.operations = Prefetched::new(operation_pointers(&doc.raw));
     Ok(doc)
 }
 
@@ -362,13 +395,18 @@ impl Document {
         lookup(&self.raw, pointer)
     }
 
-    /// Work for another thread: deserializes the component schemas, last first, so that lowering
-    /// (which meets them roughly in declaration order) mostly finds them done. Safe to run
-    /// alongside any use of the document; each schema is still deserialized once.
+    /// Work for another thread: deserializes the operations in document order (it soon gets ahead
+    /// of lowering, which also lowers each one), then the component schemas, last first, so that
+    /// lowering (which meets them roughly in declaration order) mostly finds them done. Safe to
+    /// run alongside any use of the document; each item is still deserialized once.
     pub fn schema_prefetcher(&self) -> impl FnOnce() + Send + '_ {
         let raw = &self.raw;
         let components = &self.components;
+        let operations = &self.operations;
         move || {
+            for slot in 0..operations.slots.len() {
+                operations.get(slot, raw);
+            }
             for slot in (0..components.slots.len()).rev() {
                 // A schema that is only a `$ref` is lowered as an alias, never deserialized.
                 let is_ref = value_at(raw, &components.pointers[slot])
@@ -376,6 +414,35 @@ impl Document {
                 if !is_ref {
                     components.get(slot, raw);
                 }
+            }
+        }
+    }
+
+    /// The operation at `pointer` (`#/paths/~1pets/get`), deserialized once.
+    pub fn operation(&self, pointer: &str) -> Result<&openapiv3::Operation, Diagnostic> {
+        match self.operations.index.get(pointer) {
+            Some(&slot) => self
+                .operations
+                .get(slot, &self.raw)
+                .as_deref()
+                .map_err(Clone::clone),
+            None => {
+                let key = (
+                    pointer.to_string(),
+                    std::any::TypeId::of::<openapiv3::Operation>(),
+                );
+                let cached = match self.resolved.get(&key) {
+                    Some(found) => found,
+                    None => {
+                        let op: openapiv3::Operation = self.deserialize(pointer)?;
+                        self.resolved.insert(key, Box::new(op))
+                    }
+                };
+                cached
+                    .downcast_ref::<openapiv3::Operation>()
+                    .ok_or_else(|| {
+                        Diagnostic::error(pointer, "an operation was cached as another type")
+                    })
             }
         }
     }
