@@ -57,13 +57,15 @@ pub(super) fn type_header(t: &TypeDef) -> TokenStream {
 }
 
 fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
-    let header = type_header(t);
+    // The docs' tokens are made only for parts emitted (or checked) as tokens.
+    let header = || type_header(t);
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => return struct_def(api, t, s, header),
+        TypeKind::Struct(s) => return struct_def(api, t, s),
         TypeKind::StringEnum(variants) => {
             let Some(texts) = text::string_enum(t, variants) else {
                 let items = string_enum(&t.name, variants);
+                let header = header();
                 return vec![Part::Tokens(quote!(#header #(#items)*))];
             };
             // Debug builds check each item's text against its tokens; the type's docs precede
@@ -78,7 +80,12 @@ fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
                     #[cfg(debug_assertions)]
                     tokens: {
                         let item = items.next().unwrap_or_default();
-                        if _i == 0 { quote!(#header #item) } else { item }
+                        if _i == 0 {
+                            let header = header();
+                            quote!(#header #item)
+                        } else {
+                            item
+                        }
                     },
                 })
                 .collect();
@@ -88,6 +95,7 @@ fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
         TypeKind::Alias(target) => {
             let tokens = || {
                 let target = ty(api, target, Place::Models);
+                let header = header();
                 quote!(#header pub type #name = #target;)
             };
             return vec![match text::alias(api, t, target) {
@@ -101,6 +109,7 @@ fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
         }
         TypeKind::Pending => quote!(pub type #name = serde_json::Value;),
     };
+    let header = header();
     vec![Part::Tokens(quote! {
         #header
         #body
@@ -182,7 +191,7 @@ fn default_expr(api: &Api, d: &DefaultValue, f: &Field) -> TokenStream {
 
 /// A struct: its definition, its serde impls (as text when [`text`] can write them), its
 /// constructor and defaults.
-fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, header: TokenStream) -> Vec<Part> {
+fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
     let name = ident(&t.name);
     let rt = rt(Place::Models);
     let mut default_fns = Vec::new();
@@ -198,7 +207,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, header: TokenStream) -> Vec
     }
     let additional_name = s.additional.as_ref().map(|_| ident(&s.additional_name));
     // The definition's tokens are built only when they are formatted (or checked).
-    let definition_tokens = || definition_tokens(api, t, s, &header);
+    let definition_tokens = || definition_tokens(api, t, s, &type_header(t));
 
     // Constructor: required fields as arguments, everything else empty or defaulted.
     let required: Vec<&Field> = s
@@ -227,20 +236,6 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, header: TokenStream) -> Vec
         .additional
         .as_ref()
         .map(|_| quote!(#additional_name: std::collections::BTreeMap::new(),));
-    let many = (required.len() > 7).then(
-        || quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field")]),
-    );
-    let ctor_doc = if required.is_empty() {
-        format!(
-            " An empty `{}`: every field unset or at its default.",
-            t.name
-        )
-    } else {
-        format!(
-            " A `{}` with its required fields; the others unset or at their defaults.",
-            t.name
-        )
-    };
     let definition = match text::struct_definition(api, t, s) {
         Some(text) => Part::Text {
             text,
@@ -267,6 +262,20 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef, header: TokenStream) -> Vec
     };
     // Built only when they are formatted (or checked), like the definition's.
     let constructor_tokens = || {
+        let many = (required.len() > 7).then(
+            || quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field")]),
+        );
+        let ctor_doc = if required.is_empty() {
+            format!(
+                " An empty `{}`: every field unset or at its default.",
+                t.name
+            )
+        } else {
+            format!(
+                " A `{}` with its required fields; the others unset or at their defaults.",
+                t.name
+            )
+        };
         quote! {
             impl #name {
                 #[doc = #ctor_doc]
