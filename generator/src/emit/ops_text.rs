@@ -5,11 +5,12 @@
 //! text once the models were text ([`super::text`]): GitHub's operation chunks and handles are
 //! 5.5 of its 13.4 MB. Like [`super::text`], this writes the layout `prettyplease` gives the
 //! tokens [`super::ops`] emits: flat when a group fits in the margin, else broken as
-//! `prettyplease` breaks it. Two methods of irregular shape (a response enum's `match` in a
-//! closure, a waiter) are formatted from their tokens alone and spliced in. A part with a line
-//! whose layout is not modelled here (a multipart or multi-media-type body, a name too long for
-//! its line) returns `None` and is emitted as tokens. Debug builds compare every text part with
-//! the formatted tokens (`krate::check_text`); the tests below sweep line lengths.
+//! `prettyplease` breaks it. Waiters, and a response enum's `send_with_response` whose dispatch
+//! has an arm too long for its line, are formatted from their tokens alone and spliced in. A
+//! part with a line whose layout is not modelled here (a name too long for its line in a way
+//! not covered) returns `None` and is emitted as tokens; none of the corpus specs has one. Debug
+//! builds compare every text part with the formatted tokens (`krate::check_text`); the tests
+//! below sweep line lengths.
 
 use super::ops::{
     builder_doc_text, location_word, ordered, required_params, static_name, status_doc,
