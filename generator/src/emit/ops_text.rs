@@ -183,6 +183,11 @@ fn assign_call(
     let (head, head_indent) = if layout(indent + lhs.len() + 3) == Layout::Flat {
         (lhs, indent)
     } else {
+        // Only a chain with a method call (`self.body.get_or_insert_with(…).field`) is modelled:
+        // `self.name` alone would stay on its line (`self` is too short to break after).
+        if !lhs.contains('(') {
+            return None;
+        }
         let mut segments = lhs.split('.');
         put(out, indent, format_args!("{}", segments.next()?))?;
         let last = segments.next_back()?;
