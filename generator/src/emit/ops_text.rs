@@ -1323,21 +1323,10 @@ mod tests {
             kind: TypeKind::Struct(s.clone()),
             groups: Default::default(),
         };
-        Api {
-            title: String::new(),
-            version: String::new(),
-            description: None,
-            default_base_url: None,
-            servers: Vec::new(),
-            auth: Vec::new(),
-            types: vec![
-                ty(format!("Thing{}", "T".repeat(len)), &thing),
-                ty("Meta".to_string(), &thing),
-            ],
-            groups: Vec::new(),
-            error_code: None,
-            untyped: Vec::new(),
-        }
+        Api::with_types(vec![
+            ty(format!("Thing{}", "T".repeat(len)), &thing),
+            ty("Meta".to_string(), &thing),
+        ])
     }
 
     fn named(i: usize) -> TypeRef {

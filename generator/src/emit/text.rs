@@ -911,18 +911,7 @@ mod tests {
             additional_name: "additional_properties".into(),
             all_optional: false,
         };
-        crate::ir::Api {
-            title: String::new(),
-            version: String::new(),
-            description: None,
-            default_base_url: None,
-            servers: Vec::new(),
-            auth: Vec::new(),
-            types: vec![type_def(name, &s)],
-            groups: Vec::new(),
-            error_code: None,
-            untyped: Vec::new(),
-        }
+        crate::ir::Api::with_types(vec![type_def(name, &s)])
     }
 
     /// Aliases of every target shape with names from 1 to 90 bytes long, documented, plain and
