@@ -426,25 +426,29 @@ impl Document {
                 .get(slot, &self.raw)
                 .as_deref()
                 .map_err(Clone::clone),
-            None => {
-                let key = (
-                    pointer.to_string(),
-                    std::any::TypeId::of::<openapiv3::Operation>(),
-                );
-                let cached = match self.resolved.get(&key) {
-                    Some(found) => found,
-                    None => {
-                        let op: openapiv3::Operation = self.deserialize(pointer)?;
-                        self.resolved.insert(key, Box::new(op))
-                    }
-                };
-                cached
-                    .downcast_ref::<openapiv3::Operation>()
-                    .ok_or_else(|| {
-                        Diagnostic::error(pointer, "an operation was cached as another type")
-                    })
-            }
+            None => self.cached(pointer, |d| d),
         }
+    }
+
+    /// `T` at `pointer`, deserialized once and kept (keyed by pointer and type); a failure goes
+    /// through `on_error` first.
+    fn cached<T: DeserializeOwned + 'static>(
+        &self,
+        pointer: &str,
+        on_error: impl FnOnce(Diagnostic) -> Diagnostic,
+    ) -> Result<&T, Diagnostic> {
+        let key = (pointer.to_string(), std::any::TypeId::of::<T>());
+        let cached = match self.resolved.get(&key) {
+            Some(found) => found,
+            None => {
+                let item: T = self.deserialize(pointer).map_err(on_error)?;
+                self.resolved.insert(key, Box::new(item))
+            }
+        };
+        // Entries are stored under their own type's id, so this always succeeds.
+        cached
+            .downcast_ref::<T>()
+            .ok_or_else(|| Diagnostic::error(pointer, "a cached item was read as another type"))
     }
 
     /// Deserializes the value at `pointer` as `T`, reporting failures at the exact nested location.
@@ -503,24 +507,12 @@ impl Document {
             ReferenceOr::Item(t) => Ok((t, at.to_string())),
             ReferenceOr::Reference { reference } => {
                 let target = self.follow(reference, at)?;
-                let key = (target, std::any::TypeId::of::<T>());
-                let cached = match self.resolved.get(&key) {
-                    Some(found) => found,
-                    None => {
-                        let item: T = self.deserialize(&key.0).map_err(|mut d| {
-                            // The target may be fine and the reference wrong: name both.
-                            d.message =
-                                format!("{} (in the target of the $ref at {at})", d.message);
-                            d
-                        })?;
-                        self.resolved.insert(key.clone(), Box::new(item))
-                    }
-                };
-                // Entries are stored under their own type's id, so this always succeeds.
-                let item = cached.downcast_ref::<T>().ok_or_else(|| {
-                    Diagnostic::error(at, "a resolved reference was cached as another type")
+                let item = self.cached::<T>(&target, |mut d| {
+                    // The target may be fine and the reference wrong: name both.
+                    d.message = format!("{} (in the target of the $ref at {at})", d.message);
+                    d
                 })?;
-                Ok((item, key.0))
+                Ok((item, target))
             }
         }
     }
