@@ -855,14 +855,16 @@ fn lower_responses(
     let mut errors = Vec::new();
     for (status, r, at) in &all {
         let success = is_success(status) || (!has_success && *status == Status::Default);
-        let hint = if success {
-            format!("{builder}Response")
-        } else {
-            format!("{builder}{}", status_variant(*status))
+        let hint = || {
+            if success {
+                format!("{builder}Response")
+            } else {
+                format!("{builder}{}", status_variant(*status))
+            }
         };
         let (decode, doc) = match ts.doc.resolve(r, at) {
             Ok((resp, resp_at)) => (
-                decode_of(ts, resp, &resp_at, &|| hint.clone()),
+                decode_of(ts, resp, &resp_at, &hint),
                 Some(resp.description.clone()).filter(|d| !d.is_empty()),
             ),
             Err(d) => {
