@@ -41,6 +41,21 @@ pub(crate) enum Part {
     },
 }
 
+impl Part {
+    /// `text` when it was written, else the tokens. `tokens` is called only when the part is
+    /// emitted as tokens or (in debug builds) checked against them.
+    pub(crate) fn new(text: Option<String>, tokens: impl FnOnce() -> TokenStream) -> Self {
+        match text {
+            Some(text) => Part::Text {
+                text,
+                #[cfg(debug_assertions)]
+                tokens: tokens(),
+            },
+            None => Part::Tokens(tokens()),
+        }
+    }
+}
+
 /// Where the code being emitted lives, which decides how it names models.
 #[derive(Clone, Copy)]
 pub(crate) enum Place {

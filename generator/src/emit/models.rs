@@ -98,14 +98,7 @@ fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
                 let header = header();
                 quote!(#header pub type #name = #target;)
             };
-            return vec![match text::alias(api, t, target) {
-                Some(text) => Part::Text {
-                    text,
-                    #[cfg(debug_assertions)]
-                    tokens: tokens(),
-                },
-                None => Part::Tokens(tokens()),
-            }];
+            return vec![Part::new(text::alias(api, t, target), tokens)];
         }
         TypeKind::Pending => quote!(pub type #name = serde_json::Value;),
     };
@@ -236,30 +229,9 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
         .additional
         .as_ref()
         .map(|_| quote!(#additional_name: std::collections::BTreeMap::new(),));
-    let definition = match text::struct_definition(api, t, s) {
-        Some(text) => Part::Text {
-            text,
-            #[cfg(debug_assertions)]
-            tokens: definition_tokens(),
-        },
-        None => Part::Tokens(definition_tokens()),
-    };
-    let serialize = match text::serialize(t, s) {
-        Some(text) => Part::Text {
-            text,
-            #[cfg(debug_assertions)]
-            tokens: struct_serialize(t, s),
-        },
-        None => Part::Tokens(struct_serialize(t, s)),
-    };
-    let deserialize = match text::deserialize(t, s) {
-        Some(text) => Part::Text {
-            text,
-            #[cfg(debug_assertions)]
-            tokens: struct_deserialize(t, s),
-        },
-        None => Part::Tokens(struct_deserialize(t, s)),
-    };
+    let definition = Part::new(text::struct_definition(api, t, s), definition_tokens);
+    let serialize = Part::new(text::serialize(t, s), || struct_serialize(t, s));
+    let deserialize = Part::new(text::deserialize(t, s), || struct_deserialize(t, s));
     // Built only when they are formatted (or checked), like the definition's.
     let constructor_tokens = || {
         let many = (required.len() > 7).then(
@@ -289,14 +261,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
             }
         }
     };
-    let constructor = match text::constructor(api, t, s) {
-        Some(text) => Part::Text {
-            text,
-            #[cfg(debug_assertions)]
-            tokens: constructor_tokens(),
-        },
-        None => Part::Tokens(constructor_tokens()),
-    };
+    let constructor = Part::new(text::constructor(api, t, s), constructor_tokens);
     let mut parts = vec![definition, serialize, deserialize, constructor];
     if s.all_optional {
         parts.push(Part::Text {

@@ -120,14 +120,9 @@ pub(crate) fn group_header(g: &Group, uses_models: bool) -> TokenStream {
 /// A group's handle, as text when [`super::ops_text`] knows its layout (see
 /// [`operation_chunk`]).
 pub(crate) fn group_handle(api: &Api, g: &Group) -> Part {
-    match super::ops_text::group_handle(api, g) {
-        Some(text) => Part::Text {
-            text,
-            #[cfg(debug_assertions)]
-            tokens: group_handle_tokens(api, g),
-        },
-        None => Part::Tokens(group_handle_tokens(api, g)),
-    }
+    Part::new(super::ops_text::group_handle(api, g), || {
+        group_handle_tokens(api, g)
+    })
 }
 
 /// Whether a group's handle names a model: an argument's type or a waiter's result.
@@ -223,14 +218,7 @@ pub(crate) fn operation_chunk(api: &Api, group: &Group, op: &Operation) -> Vec<P
     texts
         .into_iter()
         .zip(tokens.into_parts())
-        .map(|(text, tokens)| match text {
-            Some(text) => Part::Text {
-                text,
-                #[cfg(debug_assertions)]
-                tokens,
-            },
-            None => Part::Tokens(tokens),
-        })
+        .map(|(text, tokens)| Part::new(text, || tokens))
         .collect()
 }
 
