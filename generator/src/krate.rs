@@ -85,7 +85,15 @@ fn format_model(item: emit::ModelItem) -> Result<(String, bool)> {
         emit::Part::Tokens(tokens) => emit::mentions_ident(tokens.clone(), "rt"),
         emit::Part::Text { text, .. } => code_mentions_path(text, "rt"),
     });
-    let text = format_parts("src/models.rs", item.parts, item.cfg.as_ref())?;
+    #[cfg(debug_assertions)]
+    if let (Some(text), Some(tokens)) = (&item.cfg, &item.cfg_tokens) {
+        check_text(
+            "src/models.rs",
+            &format!("{text}struct Probe;\n"),
+            quote::quote!(#tokens struct Probe;),
+        )?;
+    }
+    let text = format_parts("src/models.rs", item.parts, item.cfg.as_deref())?;
     Ok((text, uses_rt))
 }
 
@@ -107,10 +115,10 @@ fn code_mentions_path(text: &str, root: &str) -> bool {
 }
 
 /// Formats a chunk's parts: token parts through the formatter, text parts as they are (checked
-/// against their tokens in debug builds). Text parts get the `#[cfg]` the token parts carry.
-fn format_parts(file: &str, parts: Vec<emit::Part>, cfg: Option<&TokenStream>) -> Result<String> {
+/// against their tokens in debug builds). Text parts get the `#[cfg]` attribute `cfg` (formatted
+/// text; the token parts carry it already).
+fn format_parts(file: &str, parts: Vec<emit::Part>, cfg: Option<&str>) -> Result<String> {
     let mut out = String::new();
-    let mut cfg_text: Option<String> = None;
     for part in parts {
         match part {
             emit::Part::Tokens(tokens) => out.push_str(&format(file, tokens)?),
@@ -120,10 +128,7 @@ fn format_parts(file: &str, parts: Vec<emit::Part>, cfg: Option<&TokenStream>) -
                 tokens,
             } => {
                 if let Some(cfg) = cfg {
-                    if cfg_text.is_none() {
-                        cfg_text = Some(cfg_attribute(file, cfg)?);
-                    }
-                    out.push_str(cfg_text.as_deref().unwrap_or_default());
+                    out.push_str(cfg);
                 }
                 #[cfg(debug_assertions)]
                 check_text(file, &text, tokens)?;
@@ -132,30 +137,6 @@ fn format_parts(file: &str, parts: Vec<emit::Part>, cfg: Option<&TokenStream>) -
         }
     }
     Ok(out)
-}
-
-/// A `#[cfg]` attribute as the formatter prints it in front of an item. Many items share one
-/// (every type only one group uses has that group's), so the formatted text is kept per thread,
-/// keyed by the attribute's tokens.
-fn cfg_attribute(file: &str, cfg: &TokenStream) -> Result<String> {
-    thread_local! {
-        static FORMATTED: std::cell::RefCell<std::collections::HashMap<String, String>> =
-            std::cell::RefCell::default();
-    }
-    let key = cfg.to_string();
-    if let Some(hit) = FORMATTED.with(|f| f.borrow().get(&key).cloned()) {
-        return Ok(hit);
-    }
-    let probe = format(file, quote::quote!(#cfg struct Probe;))?;
-    let attr = probe
-        .strip_suffix("struct Probe;\n")
-        .ok_or_else(|| Error::InvalidOutput {
-            file: file.to_string(),
-            message: format!("a `#[cfg]` formatted unexpectedly: {probe}"),
-        })?
-        .to_string();
-    FORMATTED.with(|f| f.borrow_mut().insert(key, attr.clone()));
-    Ok(attr)
 }
 
 /// Debug builds: text written without the formatter must be exactly what it gives the tokens.

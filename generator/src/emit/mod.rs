@@ -230,16 +230,30 @@ pub(crate) fn cfg_for(
     api: &Api,
     groups: &std::collections::BTreeSet<usize>,
 ) -> Option<TokenStream> {
+    cfg_features(api, groups).map(|features| cfg_tokens(&features))
+}
+
+/// The cargo features of `groups` when they are not every group (the items need a `#[cfg]`).
+pub(crate) fn cfg_features(
+    api: &Api,
+    groups: &std::collections::BTreeSet<usize>,
+) -> Option<Vec<String>> {
     if groups.len() >= api.groups.len() {
         return None;
     }
-    let features: Vec<String> = groups
-        .iter()
-        .map(|g| feature_name(&api.groups[*g].module))
-        .collect();
-    match features.as_slice() {
-        [one] => Some(quote!(#[cfg(feature = #one)])),
-        many => Some(quote!(#[cfg(any(#(feature = #many),*))])),
+    Some(
+        groups
+            .iter()
+            .map(|g| feature_name(&api.groups[*g].module))
+            .collect(),
+    )
+}
+
+/// `#[cfg(feature = ..)]`, or `#[cfg(any(feature = .., ..))]` for several features.
+pub(crate) fn cfg_tokens(features: &[String]) -> TokenStream {
+    match features {
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
     }
 }
 

@@ -23,23 +23,37 @@ pub(crate) fn models_header(needs_rt: bool, features: bool) -> TokenStream {
 
 /// One type of the models module, in parts (see [`Part`]). With `features`, a type only some
 /// resource groups use is compiled only when one of their cargo features is on: `cfg` is the
-/// attribute every item of the type carries.
+/// attribute every item of the type carries, as formatted text (token parts carry it already).
 pub(crate) struct ModelItem {
-    pub cfg: Option<TokenStream>,
+    pub cfg: Option<String>,
+    /// The attribute's tokens, to check its text against.
+    #[cfg(debug_assertions)]
+    pub cfg_tokens: Option<TokenStream>,
     pub parts: Vec<Part>,
 }
 
 pub(crate) fn model_item(api: &Api, t: &TypeDef, features: bool) -> ModelItem {
-    let cfg = features.then(|| super::cfg_for(api, &t.groups)).flatten();
+    let cfg = features
+        .then(|| super::cfg_features(api, &t.groups))
+        .flatten();
     let mut parts = type_def(api, t);
-    if let Some(cfg) = &cfg {
+    let mut cfg_tokens = None;
+    if let Some(features) = &cfg {
         for part in &mut parts {
             if let Part::Tokens(tokens) = part {
+                let cfg = cfg_tokens.get_or_insert_with(|| super::cfg_tokens(features));
                 *tokens = with_cfg(std::mem::take(tokens), cfg);
             }
         }
     }
-    ModelItem { cfg, parts }
+    #[cfg(debug_assertions)]
+    let cfg_tokens = cfg_tokens.or_else(|| cfg.as_deref().map(super::cfg_tokens));
+    ModelItem {
+        cfg: cfg.as_deref().map(text::cfg_attribute),
+        #[cfg(debug_assertions)]
+        cfg_tokens,
+        parts,
+    }
 }
 
 /// A type's docs and `#[deprecated]`.
@@ -91,7 +105,14 @@ fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
                 .collect();
         }
         TypeKind::IntEnum(variants) => int_enum(&t.name, variants),
-        TypeKind::Union(u) => union(api, &t.name, u),
+        TypeKind::Union(u) => {
+            let tokens = || {
+                let header = header();
+                let body = union(api, &t.name, u);
+                quote!(#header #body)
+            };
+            return vec![Part::new(text::union(api, t, u), tokens)];
+        }
         TypeKind::Alias(target) => {
             let tokens = || {
                 let target = ty(api, target, Place::Models);
@@ -604,7 +625,7 @@ fn int_enum(name: &str, variants: &[IntVariant]) -> TokenStream {
     }
 }
 
-fn union(api: &Api, name: &str, u: &UnionDef) -> TokenStream {
+pub(super) fn union(api: &Api, name: &str, u: &UnionDef) -> TokenStream {
     let name_ident = ident(name);
     let variants: Vec<TokenStream> = u
         .variants

@@ -17,7 +17,7 @@ use super::ops::{
 };
 use super::text::{
     End, Layout, STATEMENT, call_broken, doc_lines, field_line, generic_arg, generic_args,
-    impl_header, layout, line, lit, method_call, put, rustdoc_lines,
+    impl_header, layout, line, lit, method_call, put, rustdoc_lines, variant,
 };
 use super::{Place, docs, is_displayable, takes_into, ty_text};
 use crate::ir::{
@@ -1026,21 +1026,6 @@ fn doc_attr(out: &mut String, indent: usize, text: &str) -> Option<()> {
     Some(())
 }
 
-/// One variant: its docs, then `Name,` or `Name(Type),`, or `Name(`, the type on its own line,
-/// and `),` when that does not fit.
-fn variant(out: &mut String, name: &str, doc: &str, t: Option<&str>) -> Option<()> {
-    doc_lines(out, 4, doc);
-    let Some(t) = t else {
-        return put(out, 4, format_args!("{name},"));
-    };
-    if layout(4 + name.len() + 1 + t.len() + 2) == Layout::Flat {
-        return put(out, 4, format_args!("{name}({t}),"));
-    }
-    put(out, 4, format_args!("{name}("))?;
-    generic_arg(out, 8, t, true)?;
-    put(out, 4, format_args!("),"))
-}
-
 const LARGE_VARIANTS: &str =
     "#[allow(clippy::large_enum_variant, reason = \"variants mirror the documented responses\")]\n";
 
@@ -1109,7 +1094,8 @@ fn cases_enum(
             Decode::Empty => None,
             _ => Some(decode_ty(api, op, &c.decode)?),
         };
-        variant(out, &c.variant, &doc, t.as_deref())?;
+        doc_lines(out, 4, &doc);
+        variant(out, &c.variant, t.as_deref())?;
     }
     out.push_str("}\n");
     Some(())

@@ -14,7 +14,7 @@
 //! layout against `prettyplease`; the tests below sweep every line length.
 
 use super::{Place, docs, ident, ty_text};
-use crate::ir::{Api, EnumVariant, Field, Presence, StructDef, TypeDef, TypeRef};
+use crate::ir::{Api, EnumVariant, Field, Presence, StructDef, TypeDef, TypeRef, UnionDef};
 use proc_macro2::Literal;
 use std::fmt::Write;
 
@@ -720,9 +720,87 @@ pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<S
 
 /// A match arm `{pattern} => {value},` at 12 (its comma is not counted); `None` when it does not
 /// fit.
+/// One variant (after its docs): `Name,` or `Name(Type),`, or `Name(`, the type on its own line,
+/// and `),` when that does not fit.
+pub(super) fn variant(out: &mut String, name: &str, t: Option<&str>) -> Option<()> {
+    let Some(t) = t else {
+        return put(out, 4, format_args!("{name},"));
+    };
+    if layout(4 + name.len() + 1 + t.len() + 2) == Layout::Flat {
+        return put(out, 4, format_args!("{name}({t}),"));
+    }
+    put(out, 4, format_args!("{name}("))?;
+    generic_arg(out, 8, t, true)?;
+    put(out, 4, format_args!("),"))
+}
+
+/// An untagged union's definition with its docs (a union with a discriminator is written from
+/// tokens); `None` when a line is too long to be sure of its layout.
+pub(super) fn union(api: &Api, t: &TypeDef, u: &UnionDef) -> Option<String> {
+    if u.discriminator.is_some() {
+        return None;
+    }
+    let name = ident(&t.name).to_string();
+    let mut out = String::with_capacity(300 + 80 * u.variants.len());
+    type_header(&mut out, t);
+    out.push_str(
+        "#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\n#[serde(untagged)]\n#[allow(\n    clippy::large_enum_variant,\n    reason = \"variants mirror the schema's alternatives\"\n)]\n",
+    );
+    line(&mut out, 0, format_args!("pub enum {name} {{"))?;
+    for v in &u.variants {
+        let inner = ty_text(api, &v.ty, Place::Models);
+        let ty = if v.boxed {
+            format!("Box<{inner}>")
+        } else {
+            inner
+        };
+        let doc = match &v.ty {
+            TypeRef::Named(id) => format!("A [`{}`].", api.ty(*id).name),
+            _ => format!("The `{}` alternative.", v.name),
+        };
+        rustdoc_lines(&mut out, 4, &doc);
+        variant(&mut out, &v.name, Some(&ty))?;
+    }
+    out.push_str("}\n");
+    Some(out)
+}
+
+/// A `#[cfg]` attribute for `features`, as [`super::cfg_tokens`] makes it and `prettyplease`
+/// prints it in front of an item: flat when it fits, else the parentheses' contents on their own
+/// lines, `any(..)`'s broken one feature per line when they do not fit either.
+pub(super) fn cfg_attribute(features: &[String]) -> String {
+    let items: Vec<String> = features
+        .iter()
+        .map(|f| format!("feature = {}", lit(f)))
+        .collect();
+    let inner = match items.as_slice() {
+        [one] => one.clone(),
+        many => format!("any({})", many.join(", ")),
+    };
+    if layout(6 + inner.len() + 2) == Layout::Flat {
+        return format!("#[cfg({inner})]\n");
+    }
+    if items.len() == 1 || layout(4 + inner.len()) == Layout::Flat {
+        return format!("#[cfg(\n    {inner}\n)]\n");
+    }
+    let mut out = String::with_capacity(40 + 12 * items.len() + inner.len());
+    out.push_str("#[cfg(\n    any(\n");
+    for (i, item) in items.iter().enumerate() {
+        push_indent(&mut out, 8);
+        out.push_str(item);
+        out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("    )\n)]\n");
+    out
+}
+
+/// A `match` arm at the depth of a method's body. An arm too long for its line gets its value in
+/// a block (`pattern => {`, the value, `}`), however long the pattern or the value.
 fn arm(out: &mut String, pattern: &str, value: &str) -> Option<()> {
     if layout(12 + pattern.len() + 4 + value.len()) == Layout::Broken {
-        return None;
+        put(out, 12, format_args!("{pattern} => {{"))?;
+        put(out, 16, format_args!("{value}"))?;
+        return put(out, 12, format_args!("}}"));
     }
     put(out, 12, format_args!("{pattern} => {value},"))
 }
@@ -956,9 +1034,89 @@ mod tests {
         );
     }
 
+    /// `#[cfg]` attributes of one to twelve features whose names cross the margin at every
+    /// column: the text must be what `prettyplease` prints in front of an item.
+    #[test]
+    fn cfg_attributes_are_what_prettyplease_prints_at_every_line_length() {
+        for count in 1..=12 {
+            for len in 1..=100usize {
+                let features: Vec<String> = (0..count)
+                    .map(|i| format!("f{i}{}", "x".repeat(len.saturating_sub(2))))
+                    .collect();
+                let cfg = super::super::cfg_tokens(&features);
+                let formatted =
+                    crate::krate::format("models.rs", quote::quote!(#cfg struct Probe;)).unwrap();
+                let text = format!("{}struct Probe;\n", super::cfg_attribute(&features));
+                assert!(
+                    formatted == text,
+                    "{count} features, {len} long:\n{}",
+                    difference(&formatted, &text)
+                );
+            }
+        }
+    }
+
+    /// Untagged unions whose variant names, variant types and type names cross the margin at
+    /// every column, boxed and not: the text must be what `prettyplease` prints, and is written
+    /// for names up to 60 bytes.
+    #[test]
+    fn unions_are_what_prettyplease_prints_at_every_line_length() {
+        use crate::ir::{UnionDef, UnionVariant};
+        let mut not_written = Vec::new();
+        for len in 1..=90 {
+            let api = api_with_named(&"N".repeat(len.min(70)));
+            let variants = vec![
+                UnionVariant {
+                    name: format!("V{}", "x".repeat(len - 1)),
+                    ty: TypeRef::Named(crate::ir::TypeId(0)),
+                    boxed: len % 2 == 0,
+                },
+                UnionVariant {
+                    name: "Items".into(),
+                    ty: TypeRef::Vec(Box::new(TypeRef::Map(Box::new(TypeRef::Named(
+                        crate::ir::TypeId(0),
+                    ))))),
+                    boxed: len % 3 == 0,
+                },
+                UnionVariant {
+                    name: "Value".into(),
+                    ty: TypeRef::Prim(Prim::String),
+                    boxed: false,
+                },
+            ];
+            let u = UnionDef {
+                variants,
+                discriminator: None,
+            };
+            for type_name in ["U".to_string(), "E".repeat(len)] {
+                let mut t = type_def(&type_name, &StructDef::default());
+                t.kind = TypeKind::Union(u.clone());
+                t.doc = (len % 2 == 0).then(|| format!("A union {}.", "d".repeat(len)));
+                t.deprecated = len % 5 == 0;
+                let header = super::super::models::type_header(&t);
+                let body = super::super::models::union(&api, &t.name, &u);
+                let formatted =
+                    crate::krate::format("models.rs", quote::quote!(#header #body)).unwrap();
+                match super::union(&api, &t, &u) {
+                    Some(text) => assert!(
+                        formatted == text,
+                        "{type_name}, {len} long:\n{}",
+                        difference(&formatted, &text)
+                    ),
+                    None if len <= 60 => not_written.push((type_name, len)),
+                    None => {}
+                }
+            }
+        }
+        assert!(
+            not_written.is_empty(),
+            "not written as text: {not_written:?}"
+        );
+    }
+
     /// String enums whose variant names, wire values and type names cross the margin at every
     /// column: each item's text must be what `prettyplease` prints, and it is written as text
-    /// for names up to 24 bytes.
+    /// for variant names up to 80 bytes and type names up to 60 (long arms included).
     #[test]
     fn string_enums_are_what_prettyplease_prints_at_every_line_length() {
         use crate::ir::EnumVariant;
@@ -979,7 +1137,7 @@ mod tests {
                 t.kind = TypeKind::StringEnum(variants.clone());
                 t.doc = (len % 2 == 0).then(|| "An enum.  ".to_string());
                 let Some(texts) = super::string_enum(&t, &variants) else {
-                    if len <= 24 {
+                    if len <= 80 && type_name.len() <= 60 {
                         not_written.push((type_name, len));
                     }
                     continue;
