@@ -5,8 +5,9 @@
 //! *named* `type` or `const` is never mistaken for a keyword.
 
 use super::SpecVersion;
-use crate::error::{Diagnostic, push_pointer};
+use crate::error::{Diagnostic, escape_pointer_token};
 use serde_json::{Map, Value, json};
+use std::fmt;
 
 /// Marks a schema that only admits `null` (`type: "null"`), which OpenAPI 3.0 cannot express.
 pub const NULL_MARKER: &str = "x-codegen-null";
@@ -62,9 +63,9 @@ impl Normalizer<'_> {
             }
         }
         if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+            let paths_ptr = Ptr::Root("#/paths");
             for (path, item) in paths.iter_mut() {
-                let ptr = push_pointer("#/paths", path);
-                self.path_item(item, &ptr);
+                self.path_item(item, &paths_ptr.key(path));
             }
         }
         match root.get_mut("components") {
@@ -89,13 +90,14 @@ impl Normalizer<'_> {
     }
 
     fn components(&mut self, components: &mut Map<String, Value>) {
+        let components_ptr = Ptr::Root("#/components");
         for (kind, items) in components.iter_mut() {
-            let base = push_pointer("#/components", kind);
+            let base = components_ptr.key(kind);
             let Some(items) = items.as_object_mut() else {
                 if !kind.starts_with("x-") && !items.is_null() {
                     self.diags.push(
                         Diagnostic::error(
-                            &base,
+                            base.to_string(),
                             format!("`{kind}` must be an object, found {}", kind_of(items)),
                         )
                         .help(format!(
@@ -106,7 +108,7 @@ impl Normalizer<'_> {
                 continue;
             };
             for (name, item) in items.iter_mut() {
-                let ptr = push_pointer(&base, name);
+                let ptr = base.key(name);
                 match kind.as_str() {
                     "schemas" => self.schema(item, &ptr),
                     "parameters" | "headers" => self.parameter(item, &ptr),
@@ -115,8 +117,7 @@ impl Normalizer<'_> {
                     "callbacks" => {
                         if let Some(cb) = item.as_object_mut() {
                             for (expr, pi) in cb.iter_mut() {
-                                let p = push_pointer(&ptr, expr);
-                                self.path_item(pi, &p);
+                                self.path_item(pi, &ptr.key(expr));
                             }
                         }
                     }
@@ -126,36 +127,37 @@ impl Normalizer<'_> {
         }
     }
 
-    fn path_item(&mut self, item: &mut Value, ptr: &str) {
+    fn path_item(&mut self, item: &mut Value, ptr: &Ptr<'_>) {
         self.ref_siblings(item, ptr);
         let Some(obj) = item.as_object_mut() else {
             return;
         };
         if let Some(params) = obj.get_mut("parameters").and_then(Value::as_array_mut) {
             for (i, p) in params.iter_mut().enumerate() {
-                self.parameter(p, &format!("{ptr}/parameters/{i}"));
+                self.parameter(p, &ptr.key("parameters").index(i));
             }
         }
         for method in METHODS {
             let Some(op) = obj.get_mut(method).and_then(Value::as_object_mut) else {
                 continue;
             };
-            let op_ptr = format!("{ptr}/{method}");
+            let op_ptr = ptr.key(method);
             if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
                 for (i, p) in params.iter_mut().enumerate() {
-                    self.parameter(p, &format!("{op_ptr}/parameters/{i}"));
+                    self.parameter(p, &op_ptr.key("parameters").index(i));
                 }
             }
             if let Some(body) = op.get_mut("requestBody") {
-                self.content_holder(body, &format!("{op_ptr}/requestBody"));
+                self.content_holder(body, &op_ptr.key("requestBody"));
             }
             if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                let responses_ptr = op_ptr.key("responses");
                 for (status, r) in responses.iter_mut() {
-                    let p = push_pointer(&format!("{op_ptr}/responses"), status);
+                    let p = responses_ptr.key(status);
                     if !is_response_key(status) {
                         // openapiv3 would drop the entry without a word.
                         self.diags.push(
-                            Diagnostic::error(&p, format!("`{status}` is not an HTTP status code"))
+                            Diagnostic::error(p.to_string(), format!("`{status}` is not an HTTP status code"))
                                 .help("key responses by a status code from 100 to 599 (`200`), a range (`2XX`) or `default`"),
                         );
                         continue;
@@ -164,13 +166,13 @@ impl Normalizer<'_> {
                 }
             }
             if let Some(callbacks) = op.get_mut("callbacks").and_then(Value::as_object_mut) {
+                let callbacks_ptr = op_ptr.key("callbacks");
                 for (name, cb) in callbacks.iter_mut() {
-                    let cb_ptr = push_pointer(&format!("{op_ptr}/callbacks"), name);
+                    let cb_ptr = callbacks_ptr.key(name);
                     self.ref_siblings(cb, &cb_ptr);
                     if let Some(cb) = cb.as_object_mut() {
                         for (expr, pi) in cb.iter_mut() {
-                            let p = push_pointer(&cb_ptr, expr);
-                            self.path_item(pi, &p);
+                            self.path_item(pi, &cb_ptr.key(expr));
                         }
                     }
                 }
@@ -178,13 +180,13 @@ impl Normalizer<'_> {
         }
     }
 
-    fn parameter(&mut self, p: &mut Value, ptr: &str) {
+    fn parameter(&mut self, p: &mut Value, ptr: &Ptr<'_>) {
         self.ref_siblings(p, ptr);
         let Some(obj) = p.as_object_mut() else { return };
         if obj.contains_key("schema") && obj.contains_key("content") {
             // openapiv3 would silently keep one of the two.
             self.diags.push(
-                Diagnostic::error(ptr, "the parameter has both `schema` and `content`")
+                Diagnostic::error(ptr.to_string(), "the parameter has both `schema` and `content`")
                     .help("describe the value with exactly one of them: `schema` for simple values, `content` for a serialized media type"),
             );
         }
@@ -198,19 +200,19 @@ impl Normalizer<'_> {
             } else {
                 self.schema(
                     obj.get_mut("schema").expect("checked above"),
-                    &format!("{ptr}/schema"),
+                    &ptr.key("schema"),
                 );
             }
         }
         self.content(obj, ptr);
     }
 
-    fn response(&mut self, r: &mut Value, ptr: &str) {
+    fn response(&mut self, r: &mut Value, ptr: &Ptr<'_>) {
         self.content_holder(r, ptr);
         if let Some(headers) = r.get_mut("headers").and_then(Value::as_object_mut) {
+            let headers_ptr = ptr.key("headers");
             for (name, h) in headers.iter_mut() {
-                let p = push_pointer(&format!("{ptr}/headers"), name);
-                self.parameter(h, &p);
+                self.parameter(h, &headers_ptr.key(name));
             }
         }
         if let Some(obj) = r.as_object_mut() {
@@ -221,19 +223,20 @@ impl Normalizer<'_> {
         }
     }
 
-    fn content_holder(&mut self, v: &mut Value, ptr: &str) {
+    fn content_holder(&mut self, v: &mut Value, ptr: &Ptr<'_>) {
         self.ref_siblings(v, ptr);
         if let Some(obj) = v.as_object_mut() {
             self.content(obj, ptr);
         }
     }
 
-    fn content(&mut self, obj: &mut Map<String, Value>, ptr: &str) {
+    fn content(&mut self, obj: &mut Map<String, Value>, ptr: &Ptr<'_>) {
         let Some(content) = obj.get_mut("content").and_then(Value::as_object_mut) else {
             return;
         };
+        let content_ptr = ptr.key("content");
         for (media, mt) in content.iter_mut() {
-            let mt_ptr = push_pointer(&format!("{ptr}/content"), media);
+            let mt_ptr = content_ptr.key(media);
             let Some(mt) = mt.as_object_mut() else {
                 continue;
             };
@@ -247,7 +250,7 @@ impl Normalizer<'_> {
                 }
                 Some(_) => {
                     let schema = mt.get_mut("schema").expect("checked above");
-                    self.schema(schema, &format!("{mt_ptr}/schema"));
+                    self.schema(schema, &mt_ptr.key("schema"));
                 }
                 None => {}
             }
@@ -260,7 +263,7 @@ impl Normalizer<'_> {
 
     /// `$ref` objects outside schemas may carry `summary`/`description` in 3.1; openapiv3 ignores
     /// them, which is what the specification says a consumer should do.
-    fn ref_siblings(&mut self, v: &mut Value, _ptr: &str) {
+    fn ref_siblings(&mut self, v: &mut Value, _ptr: &Ptr<'_>) {
         if let Some(obj) = v.as_object_mut() {
             if obj.contains_key("$ref") && obj.len() > 1 {
                 obj.retain(|k, _| k == "$ref");
@@ -268,7 +271,7 @@ impl Normalizer<'_> {
         }
     }
 
-    fn schema(&mut self, v: &mut Value, ptr: &str) {
+    fn schema(&mut self, v: &mut Value, ptr: &Ptr<'_>) {
         // Boolean schemas (3.1): `true` accepts anything, `false` nothing.
         if let Value::Bool(b) = v {
             *v = if *b { json!({}) } else { json!({"not": {}}) };
@@ -277,7 +280,7 @@ impl Normalizer<'_> {
         let Some(obj) = v.as_object_mut() else {
             self.diags.push(
                 Diagnostic::error(
-                    ptr,
+                    ptr.to_string(),
                     format!("a schema must be an object, found {}", kind_of(v)),
                 )
                 .help("write a schema object (e.g. `type: string`) or a `$ref`"),
@@ -286,8 +289,7 @@ impl Normalizer<'_> {
         };
 
         let mut keys = Keys::of(obj);
-        if let Some(reference) = keys
-            .has("$ref")
+        if let Some(reference) = has!(keys, "$ref")
             .then(|| obj.get("$ref"))
             .flatten()
             .filter(|r| !r.is_string())
@@ -305,7 +307,7 @@ impl Normalizer<'_> {
 
         // `$ref` with siblings: 3.0 says siblings are ignored, 3.1 says they apply. Annotations
         // are dropped; constraints that change the type are kept through `allOf`.
-        if keys.has("$ref") && obj.len() > 1 {
+        if has!(keys, "$ref") && obj.len() > 1 {
             let reference = obj.remove("$ref").expect("checked above");
             obj.retain(|k, _| {
                 !matches!(
@@ -336,7 +338,7 @@ impl Normalizer<'_> {
         }
 
         // `type` arrays and `type: "null"` (a plain type name, the usual case, needs nothing).
-        let plain_type = match keys.get(obj, "type") {
+        let plain_type = match get!(keys, obj, "type") {
             None => true,
             Some(Value::String(t)) => t != "null",
             Some(_) => false,
@@ -397,24 +399,20 @@ impl Normalizer<'_> {
 
         let keys = if plain_type { keys } else { Keys::of(obj) };
         // Enum values of another type than the declared one (`type: string, enum: [1]`).
-        if let Some(Value::String(t)) = (keys.has("enum") || keys.has("const"))
+        if let Some(Value::String(t)) = (has!(keys, "enum") || has!(keys, "const"))
             .then(|| obj.get("type"))
             .flatten()
         {
             let t = t.clone();
-            let mut values: Vec<(String, &Value)> = Vec::new();
+            // (index in `enum`, or `None` for `const`; the value)
+            let mut values: Vec<(Option<usize>, &Value)> = Vec::new();
             if let Some(Value::Array(items)) = obj.get("enum") {
-                values.extend(
-                    items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| (format!("{ptr}/enum/{i}"), v)),
-                );
+                values.extend(items.iter().enumerate().map(|(i, v)| (Some(i), v)));
             }
             if let Some(c) = obj.get("const") {
-                values.push((format!("{ptr}/const"), c));
+                values.push((None, c));
             }
-            for (at, v) in values {
+            for (i, v) in values {
                 let fits = match t.as_str() {
                     "string" => v.is_string(),
                     "integer" => v.as_f64().is_some_and(|f| f.fract() == 0.0),
@@ -423,6 +421,10 @@ impl Normalizer<'_> {
                     _ => true,
                 };
                 if !fits && !v.is_null() {
+                    let at = match i {
+                        Some(i) => format!("{ptr}/enum/{i}"),
+                        None => format!("{ptr}/const"),
+                    };
                     self.diags.push(
                         Diagnostic::error(
                             at,
@@ -440,13 +442,12 @@ impl Normalizer<'_> {
             }
         }
 
-        if let Some(c) = keys.has("const").then(|| obj.remove("const")).flatten() {
+        if let Some(c) = has!(keys, "const").then(|| obj.remove("const")).flatten() {
             if !obj.contains_key("enum") {
                 obj.insert("enum".into(), json!([c]));
             }
         }
-        if let Some(Value::Array(mut examples)) = keys
-            .has("examples")
+        if let Some(Value::Array(mut examples)) = has!(keys, "examples")
             .then(|| obj.remove("examples"))
             .flatten()
         {
@@ -458,6 +459,9 @@ impl Normalizer<'_> {
             ("exclusiveMinimum", "minimum"),
             ("exclusiveMaximum", "maximum"),
         ] {
+            if !keys.any(mask!(&["exclusiveMinimum", "exclusiveMaximum"])) {
+                break;
+            }
             if !keys.has(exclusive) {
                 continue;
             }
@@ -468,7 +472,10 @@ impl Normalizer<'_> {
         }
         // The rewrites above add keys (`enum`, `example`, bounds): look again.
         let keys = Keys::of(obj);
-        for key in NUMERIC_KEYWORDS.iter().filter(|k| keys.has(k)) {
+        let numeric = keys
+            .any(mask!(NUMERIC_KEYWORDS))
+            .then_some(NUMERIC_KEYWORDS);
+        for key in numeric.unwrap_or_default().iter().filter(|k| keys.has(k)) {
             match obj.get(*key) {
                 None | Some(Value::Number(_)) => {}
                 Some(other) => {
@@ -482,7 +489,8 @@ impl Normalizer<'_> {
                 }
             }
         }
-        for key in COUNT_KEYWORDS.iter().filter(|k| keys.has(k)) {
+        let counts = keys.any(mask!(COUNT_KEYWORDS)).then_some(COUNT_KEYWORDS);
+        for key in counts.unwrap_or_default().iter().filter(|k| keys.has(k)) {
             if let Some(v) = obj.get(*key) {
                 if v.as_u64().is_none() {
                     let p = format!("{ptr}/{key}");
@@ -492,15 +500,10 @@ impl Normalizer<'_> {
                 }
             }
         }
-        for key in [
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "uniqueItems",
-            "nullable",
-            "readOnly",
-            "writeOnly",
-            "deprecated",
-        ] {
+        let booleans = keys
+            .any(mask!(BOOLEAN_KEYWORDS))
+            .then_some(BOOLEAN_KEYWORDS);
+        for &key in booleans.unwrap_or_default() {
             if let Some(v) = keys.get(obj, key) {
                 if !v.is_boolean() {
                     let p = format!("{ptr}/{key}");
@@ -509,7 +512,7 @@ impl Normalizer<'_> {
                 }
             }
         }
-        match keys.get(obj, "required") {
+        match get!(keys, obj, "required") {
             None => {}
             Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
             Some(_) => {
@@ -520,7 +523,8 @@ impl Normalizer<'_> {
                 obj.remove("required");
             }
         }
-        for key in ["format", "pattern", "title", "description"] {
+        let strings = keys.any(mask!(STRING_KEYWORDS)).then_some(STRING_KEYWORDS);
+        for &key in strings.unwrap_or_default() {
             if let Some(v) = keys.get(obj, key) {
                 if !v.is_string() {
                     let p = format!("{ptr}/{key}");
@@ -529,20 +533,20 @@ impl Normalizer<'_> {
                 }
             }
         }
-        if let Some(e) = keys.get(obj, "enum") {
+        if let Some(e) = get!(keys, obj, "enum") {
             if !e.is_array() {
                 self.warn(&format!("{ptr}/enum"), "`enum` must be an array; ignored");
                 obj.remove("enum");
             }
         }
-        if let Some(Value::Array(_)) = keys.get(obj, "items") {
+        if let Some(Value::Array(_)) = get!(keys, obj, "items") {
             self.warn(
                 &format!("{ptr}/items"),
                 "tuple-style `items` arrays are not supported; items are read as untyped JSON",
             );
             obj.insert("items".into(), json!({}));
         }
-        if let Some(Value::Object(disc)) = keys.get(obj, "discriminator") {
+        if let Some(Value::Object(disc)) = get!(keys, obj, "discriminator") {
             if !disc.get("propertyName").is_some_and(Value::is_string) {
                 self.warn(
                     &format!("{ptr}/discriminator"),
@@ -564,16 +568,15 @@ impl Normalizer<'_> {
         }
 
         // Recurse into sub-schemas.
-        if let Some(props) = keys
-            .has("properties")
+        if let Some(props) = has!(keys, "properties")
             .then(|| obj.get_mut("properties"))
             .flatten()
         {
             match props.as_object_mut() {
                 Some(props) => {
+                    let props_ptr = ptr.key("properties");
                     for (name, s) in props.iter_mut() {
-                        let p = push_pointer(&format!("{ptr}/properties"), name);
-                        self.schema(s, &p);
+                        self.schema(s, &props_ptr.key(name));
                     }
                 }
                 None => {
@@ -587,17 +590,8 @@ impl Normalizer<'_> {
                 }
             }
         }
-        for key in [
-            "items",
-            "not",
-            "additionalProperties",
-            "unevaluatedProperties",
-            "propertyNames",
-            "contains",
-            "if",
-            "then",
-            "else",
-        ] {
+        let singles = keys.any(mask!(SCHEMA_KEYWORDS)).then_some(SCHEMA_KEYWORDS);
+        for &key in singles.unwrap_or_default() {
             if !keys.has(key) {
                 continue;
             }
@@ -605,19 +599,22 @@ impl Normalizer<'_> {
                 if key == "additionalProperties" && s.is_boolean() {
                     continue;
                 }
-                let p = format!("{ptr}/{key}");
-                self.schema(s, &p);
+                self.schema(s, &ptr.key(key));
             }
         }
-        for key in ["allOf", "oneOf", "anyOf", "prefixItems"] {
+        let lists = keys
+            .any(mask!(SCHEMA_LIST_KEYWORDS))
+            .then_some(SCHEMA_LIST_KEYWORDS);
+        for &key in lists.unwrap_or_default() {
             if !keys.has(key) {
                 continue;
             }
             match obj.get_mut(key) {
                 None => {}
                 Some(Value::Array(items)) => {
+                    let list_ptr = ptr.key(key);
                     for (i, s) in items.iter_mut().enumerate() {
-                        self.schema(s, &format!("{ptr}/{key}/{i}"));
+                        self.schema(s, &list_ptr.index(i));
                     }
                 }
                 Some(_) => {
@@ -631,28 +628,58 @@ impl Normalizer<'_> {
                 }
             }
         }
-        for key in [
-            "$defs",
-            "definitions",
-            "patternProperties",
-            "dependentSchemas",
-        ] {
+        let maps = keys
+            .any(mask!(SCHEMA_MAP_KEYWORDS))
+            .then_some(SCHEMA_MAP_KEYWORDS);
+        for &key in maps.unwrap_or_default() {
             if !keys.has(key) {
                 continue;
             }
             if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
+                let map_ptr = ptr.key(key);
                 for (name, s) in map.iter_mut() {
-                    let p = push_pointer(&format!("{ptr}/{key}"), name);
-                    self.schema(s, &p);
+                    self.schema(s, &map_ptr.key(name));
                 }
             }
         }
     }
 }
 
+/// Where the walk is, as a JSON pointer made into a string only for a diagnostic (most places
+/// have none, and building every pointer was a large share of the walk).
+enum Ptr<'a> {
+    /// A pointer written out, e.g. `#/paths`.
+    Root(&'static str),
+    /// A member of an object (the token is escaped when the pointer is written).
+    Key(&'a Ptr<'a>, &'a str),
+    /// An element of an array.
+    Index(&'a Ptr<'a>, usize),
+}
+
+impl Ptr<'_> {
+    fn key<'b>(&'b self, token: &'b str) -> Ptr<'b> {
+        Ptr::Key(self, token)
+    }
+
+    fn index(&self, i: usize) -> Ptr<'_> {
+        Ptr::Index(self, i)
+    }
+}
+
+impl fmt::Display for Ptr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ptr::Root(pointer) => f.write_str(pointer),
+            Ptr::Key(parent, token) => write!(f, "{parent}/{}", escape_pointer_token(token)),
+            Ptr::Index(parent, i) => write!(f, "{parent}/{i}"),
+        }
+    }
+}
+
 /// The keywords [`Normalizer::schema`] reads that a schema object has, found in one pass over its
 /// keys. Each lookup in a `serde_json::Map` hashes its key, and a schema usually has a handful of
-/// keys and none of the 40-odd keywords checked: asking the mask first skips those lookups.
+/// keys and none of the 40-odd keywords checked: asking the mask first skips those lookups, and a
+/// list of keywords none of which is present is skipped with one test ([`mask!`]).
 #[derive(Clone, Copy)]
 struct Keys(u64);
 
@@ -661,19 +688,133 @@ impl Keys {
         Keys(obj.keys().fold(0, |mask, k| mask | keyword_bit(k)))
     }
 
+    /// Whether any keyword of `mask` is present.
+    fn any(self, mask: u64) -> bool {
+        self.0 & mask != 0
+    }
+
     /// `obj[key]`, looked up only when the mask has `key`.
     fn get<'a>(self, obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
         if self.has(key) { obj.get(key) } else { None }
     }
 
+    /// Whether `key` is present; [`has!`] for a literal key.
     fn has(self, key: &str) -> bool {
         let bit = keyword_bit(key);
         debug_assert!(bit != 0, "`{key}` is not in `keyword_bit`");
-        self.0 & bit != 0
+        self.any(bit)
     }
 }
 
-/// A bit for each keyword [`Keys`] tracks; 0 for any other key.
+/// The bits of a list of keywords, computed at compile time.
+macro_rules! mask {
+    ($keys:expr) => {
+        const { keyword_mask($keys) }
+    };
+}
+use mask;
+
+/// [`Keys::has`] for a literal keyword, its bit computed at compile time.
+macro_rules! has {
+    ($keys:expr, $key:literal) => {
+        $keys.any(mask!(&[$key]))
+    };
+}
+use has;
+
+/// [`Keys::get`] for a literal keyword, its bit computed at compile time.
+macro_rules! get {
+    ($keys:expr, $obj:expr, $key:literal) => {
+        if has!($keys, $key) {
+            $obj.get($key)
+        } else {
+            None
+        }
+    };
+}
+use get;
+
+/// The keywords [`Keys`] tracks; the index of each is its bit.
+const KEYWORDS: [&str; 45] = [
+    "$ref",
+    "type",
+    "enum",
+    "const",
+    "examples",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minimum",
+    "maximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "uniqueItems",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "required",
+    "format",
+    "pattern",
+    "title",
+    "description",
+    "items",
+    "discriminator",
+    "properties",
+    "not",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "propertyNames",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "prefixItems",
+    "$defs",
+    "definitions",
+    "patternProperties",
+    "dependentSchemas",
+];
+
+/// The bits of `keys` (at compile time: a key [`KEYWORDS`] lacks fails the build).
+const fn keyword_mask(keys: &[&str]) -> u64 {
+    let mut mask = 0;
+    let mut k = 0;
+    while k < keys.len() {
+        let mut i = 0;
+        loop {
+            assert!(i < KEYWORDS.len(), "not a keyword `Keys` tracks");
+            if KEYWORDS[i].len() == keys[k].len() && starts_with(KEYWORDS[i], keys[k]) {
+                mask |= 1 << i;
+                break;
+            }
+            i += 1;
+        }
+        k += 1;
+    }
+    mask
+}
+
+const fn starts_with(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut i = 0;
+    while i < b.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A bit for each keyword [`Keys`] tracks (its index in [`KEYWORDS`]); 0 for any other key.
 fn keyword_bit(key: &str) -> u64 {
     let i = match key {
         "$ref" => 0,
@@ -745,6 +886,37 @@ const SCALAR_KEYS: &[&str] = &[
     "exclusiveMaximum",
     "multipleOf",
     "enum",
+];
+const BOOLEAN_KEYWORDS: &[&str] = &[
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "uniqueItems",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+];
+const STRING_KEYWORDS: &[&str] = &["format", "pattern", "title", "description"];
+/// Keywords whose value is one sub-schema.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "items",
+    "not",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "propertyNames",
+    "contains",
+    "if",
+    "then",
+    "else",
+];
+/// Keywords whose value is an array of sub-schemas.
+const SCHEMA_LIST_KEYWORDS: &[&str] = &["allOf", "oneOf", "anyOf", "prefixItems"];
+/// Keywords whose value maps names to sub-schemas.
+const SCHEMA_MAP_KEYWORDS: &[&str] = &[
+    "$defs",
+    "definitions",
+    "patternProperties",
+    "dependentSchemas",
 ];
 const NUMERIC_KEYWORDS: &[&str] = &["minimum", "maximum", "multipleOf"];
 const COUNT_KEYWORDS: &[&str] = &[
@@ -920,6 +1092,29 @@ mod tests {
         for key in ["ok", "999", "20", "2000", "6XX", "0XX"] {
             assert!(!is_response_key(key), "{key}");
         }
+    }
+
+    #[test]
+    fn keyword_bits_are_the_keywords_indexes() {
+        for (i, key) in super::KEYWORDS.iter().enumerate() {
+            assert_eq!(super::keyword_bit(key), 1 << i, "{key}");
+            assert_eq!(super::keyword_mask(&[key]), 1 << i, "{key}");
+        }
+        for other in ["", "Type", "types", "x-type", "$reff", "propertie"] {
+            assert_eq!(super::keyword_bit(other), 0, "{other}");
+        }
+    }
+
+    #[test]
+    fn pointers_are_written_only_as_diagnostics_need_them() {
+        let root = super::Ptr::Root("#/paths");
+        let path = root.key("/pets/{id}~x");
+        let get = path.key("get");
+        let param = get.key("parameters");
+        assert_eq!(
+            param.index(3).to_string(),
+            "#/paths/~1pets~1{id}~0x/get/parameters/3"
+        );
     }
 
     #[test]
