@@ -102,23 +102,29 @@ fn format_model(item: emit::ModelItem) -> Result<(String, bool)> {
 /// the path always contains it.
 fn code_mentions_path(text: &str, root: &str) -> bool {
     let needle = format!("{root}::");
-    text.lines()
-        .filter(|l| !l.trim_start().starts_with("///"))
-        .any(|l| {
-            l.match_indices(&needle).any(|(at, _)| {
-                !l[..at]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
-            })
-        })
+    text.match_indices(&needle).any(|(at, _)| {
+        let before = &text[..at];
+        let line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
+        !line.trim_start().starts_with("///")
+            && !before
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 /// Formats a chunk's parts: token parts through the formatter, text parts as they are (checked
 /// against their tokens in debug builds). Text parts get the `#[cfg]` attribute `cfg` (formatted
 /// text; the token parts carry it already).
 fn format_parts(file: &str, parts: Vec<emit::Part>, cfg: Option<&str>) -> Result<String> {
-    let mut out = String::new();
+    let text_len: usize = parts
+        .iter()
+        .map(|p| match p {
+            emit::Part::Text { text, .. } => text.len() + cfg.map_or(0, str::len),
+            emit::Part::Tokens(_) => 0,
+        })
+        .sum();
+    let mut out = String::with_capacity(text_len);
     for part in parts {
         match part {
             emit::Part::Tokens(tokens) => out.push_str(&format(file, tokens)?),
@@ -189,7 +195,8 @@ pub(crate) struct Pieces {
     apis: Vec<(String, String)>,
 }
 
-pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool) -> Result<Pieces> {
+/// The client, models and group files' texts, each starting with `prefix`.
+pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) -> Result<Pieces> {
     let env_prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name);
     // Every chunk (the client, a group's handle, a type, an operation) is emitted and formatted
     // on its own, in parallel; prettyplease separates top-level items the same way, so joining
@@ -240,29 +247,46 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool) -> Result<Piec
             format_parts(&file, parts, None).map(|text| (gi + 2, text, models))
         }
     });
-    let mut bodies: Vec<String> = vec![String::new(); api.groups.len() + 2];
+    let mut bodies: Vec<Vec<String>> = vec![Vec::new(); api.groups.len() + 2];
     let mut mentions = vec![false; api.groups.len() + 2];
     for result in done {
         let (slot, text, mentioned) = result?;
-        bodies[slot].push_str(&text);
+        bodies[slot].push(text);
         mentions[slot] |= mentioned;
     }
-    let root = std::mem::take(&mut bodies[0]);
-    let mut models = format("src/models.rs", emit::models_header(mentions[1], features))?;
-    models.push_str(&bodies[1]);
+    let root = concat(&[prefix], &bodies[0]);
+    let models_header = format("src/models.rs", emit::models_header(mentions[1], features))?;
+    let models = concat(&[prefix, &models_header], &bodies[1]);
     let mut apis = Vec::new();
     for (gi, g) in api.groups.iter().enumerate() {
-        let mut text = format(&group_file(gi), emit::group_header(g, mentions[gi + 2]))?;
-        text.push_str(&bodies[gi + 2]);
-        apis.push((g.module.clone(), text));
+        let header = format(&group_file(gi), emit::group_header(g, mentions[gi + 2]))?;
+        apis.push((
+            g.module.clone(),
+            concat(&[prefix, &header], &bodies[gi + 2]),
+        ));
     }
     Ok(Pieces { root, models, apis })
 }
 
+/// `heads` then `texts`, in one allocation of the exact size (the models of a large spec are
+/// megabytes: growing a string to that size copies it many times).
+fn concat(heads: &[&str], texts: &[String]) -> String {
+    let len =
+        heads.iter().map(|h| h.len()).sum::<usize>() + texts.iter().map(String::len).sum::<usize>();
+    let mut out = String::with_capacity(len);
+    for h in heads {
+        out.push_str(h);
+    }
+    for t in texts {
+        out.push_str(t);
+    }
+    out
+}
+
 /// Every file of the generated crate, keyed by path relative to the crate folder.
 pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, String>> {
-    let pieces = pieces(api, &settings.name, true)?;
     let rs_header = header("//", &settings.regenerate);
+    let pieces = pieces(api, &settings.name, true, &rs_header)?;
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), cargo_toml(api, settings));
     files.insert("README.md".to_string(), readme(api, settings));
@@ -270,24 +294,15 @@ pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMa
         "src/lib.rs".to_string(),
         format!("{rs_header}{}", lib_rs(api)),
     );
-    files.insert(
-        "src/client.rs".to_string(),
-        format!("{rs_header}{}", pieces.root),
-    );
-    files.insert(
-        "src/models.rs".to_string(),
-        format!("{rs_header}{}", pieces.models),
-    );
+    files.insert("src/client.rs".to_string(), pieces.root);
+    files.insert("src/models.rs".to_string(), pieces.models);
     let mut apis_mod = String::from("//! Operations grouped by resource (the spec's tags).\n\n");
-    for (module, text) in &pieces.apis {
+    for (module, text) in pieces.apis {
         apis_mod.push_str(&format!(
             "#[cfg(feature = \"{}\")]\npub mod {module};\n",
-            emit::feature_name(module)
+            emit::feature_name(&module)
         ));
-        files.insert(
-            format!("src/apis/{module}.rs"),
-            format!("{rs_header}{text}"),
-        );
+        files.insert(format!("src/apis/{module}.rs"), text);
     }
     files.insert(
         "src/apis/mod.rs".to_string(),
@@ -301,7 +316,7 @@ pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMa
 
 /// One file with inline modules, for `include!` from a build script.
 pub(crate) fn single_file(api: &Api, crate_name: &str, regenerate: &str) -> Result<String> {
-    let pieces = pieces(api, crate_name, false)?;
+    let pieces = pieces(api, crate_name, false, "")?;
     let mut out = header("//", regenerate);
     out.push_str("// Include it with `include!(concat!(env!(\"OUT_DIR\"), \"/<name>.rs\"));`.\n\n");
     out.push_str("mod client {\n");

@@ -7,6 +7,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::borrow::Cow;
 
 /// `#[doc = "…"]` attributes for `text` (nothing when empty).
 pub(crate) fn attrs(text: &str) -> TokenStream {
@@ -35,50 +36,72 @@ pub(crate) fn join(parts: &[Option<&str>]) -> String {
     out.join("\n\n")
 }
 
-/// Rewrites markdown so rustdoc renders it without warnings or doctests.
+/// Rewrites markdown so rustdoc renders it without warnings or doctests: code fences become
+/// `text` blocks, indentation is dropped, [`escape_inline`] escapes the rest, runs of blank lines
+/// collapse to one and the text is trimmed.
 pub(crate) fn sanitize(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let mut out = Vec::new();
-    let mut fence: Option<String> = None;
+    let normalized;
+    let text = if text.contains('\r') {
+        normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+        &normalized
+    } else {
+        text
+    };
+    let mut out = Lines::with_capacity(text.len() + 8);
+    let mut fence: Option<&str> = None;
     for line in text.lines() {
         let trimmed = line.trim_start();
-        if let Some(marker) = &fence {
-            if trimmed.starts_with(marker.as_str()) {
-                out.push(marker.clone());
+        if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                out.push(marker);
                 fence = None;
             } else {
-                out.push(line.to_string());
+                out.push(line);
             }
             continue;
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            let marker: String = trimmed
-                .chars()
-                .take_while(|c| *c == '`' || *c == '~')
-                .collect();
-            out.push(format!("{marker}text"));
+            let marker = &trimmed[..trimmed.len() - trimmed.trim_start_matches(['`', '~']).len()];
+            out.push(&format!("{marker}text"));
             fence = Some(marker);
             continue;
         }
         // No indented code blocks (they would be doctests): drop leading indentation.
-        out.push(escape_inline(trimmed));
+        out.push(&escape_inline(trimmed));
     }
     if let Some(marker) = fence {
         out.push(marker);
     }
-    // Collapse runs of blank lines and trim.
-    let mut result: Vec<String> = Vec::new();
-    for line in out {
-        let line = line.trim_end().to_string();
-        if line.is_empty() && result.last().is_none_or(|l: &String| l.is_empty()) {
-            continue;
+    out.text
+}
+
+/// Lines joined with `\n` as they come, each trimmed at its end, without blank lines at the
+/// start or the end and with each run of blank lines inside collapsed to one.
+struct Lines {
+    text: String,
+    blank: bool,
+}
+
+impl Lines {
+    fn with_capacity(capacity: usize) -> Self {
+        Lines {
+            text: String::with_capacity(capacity),
+            blank: false,
         }
-        result.push(line);
     }
-    while result.last().is_some_and(String::is_empty) {
-        result.pop();
+
+    fn push(&mut self, line: &str) {
+        let line = line.trim_end();
+        if line.is_empty() {
+            self.blank = !self.text.is_empty();
+            return;
+        }
+        if !self.text.is_empty() {
+            self.text.push_str(if self.blank { "\n\n" } else { "\n" });
+        }
+        self.blank = false;
+        self.text.push_str(line);
     }
-    result.join("\n")
 }
 
 /// Whether `chars` begins with `prefix` (without collecting a `String` per position).
@@ -89,11 +112,14 @@ fn starts_with(chars: &[char], prefix: &str) -> bool {
 
 /// Escapes one line outside code blocks: brackets, angle brackets and bare URLs. Inline code
 /// spans are left alone.
-fn escape_inline(line: &str) -> String {
+fn escape_inline(line: &str) -> Cow<'_, str> {
     // Most lines have nothing to escape: without these characters the loop below copies the
-    // line unchanged.
-    if !line.contains(['`', '[', ']', '<', '>', '\\']) && !line.contains("http") {
-        return line.to_string();
+    // line unchanged, and so it does whose only such characters are backticks, balanced (code spans).
+    if !line.contains(['[', ']', '<', '>', '\\'])
+        && !line.contains("http")
+        && line.bytes().filter(|b| *b == b'`').count() % 2 == 0
+    {
+        return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len() + 8);
     let mut in_code = false;
@@ -151,9 +177,9 @@ fn escape_inline(line: &str) -> String {
     }
     if in_code {
         // An unbalanced backtick would swallow the rest of the doc; escape it instead.
-        return escape_inline(&line.replace('`', "'"));
+        return Cow::Owned(escape_inline(&line.replace('`', "'")).into_owned());
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The end (exclusive) of a markdown link `[text](http…)` starting at `start`.

@@ -328,8 +328,18 @@ pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option
     Some(out)
 }
 
-/// A string literal as `quote` writes it (and `prettyplease` prints it back unchanged).
+/// A string literal as `quote` writes it (and `prettyplease` prints it back unchanged). Printable
+/// ASCII but `"` and `\\` is written as it is, as `quote` does; anything else goes through it.
 pub(super) fn lit(s: &str) -> String {
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     Literal::string(s).to_string()
 }
 
@@ -769,28 +779,35 @@ pub(super) fn union(api: &Api, t: &TypeDef, u: &UnionDef) -> Option<String> {
 /// prints it in front of an item: flat when it fits, else the parentheses' contents on their own
 /// lines, `any(..)`'s broken one feature per line when they do not fit either.
 pub(super) fn cfg_attribute(features: &[String]) -> String {
-    let items: Vec<String> = features
-        .iter()
-        .map(|f| format!("feature = {}", lit(f)))
-        .collect();
-    let inner = match items.as_slice() {
-        [one] => one.clone(),
-        many => format!("any({})", many.join(", ")),
+    let lits: Vec<String> = features.iter().map(|f| lit(f)).collect();
+    // `feature = "…"` each, `, ` between them, `any(…)` around several.
+    let items_len: usize = lits.iter().map(|l| 10 + l.len()).sum::<usize>() + 2 * (lits.len() - 1);
+    let inner_len = if lits.len() == 1 {
+        items_len
+    } else {
+        items_len + 5
     };
-    if layout(6 + inner.len() + 2) == Layout::Flat {
-        return format!("#[cfg({inner})]\n");
+    let mut out = String::with_capacity(20 + inner_len + 10 * lits.len());
+    let flat = layout(6 + inner_len + 2) == Layout::Flat;
+    let any_flat = lits.len() == 1 || layout(4 + inner_len) == Layout::Flat;
+    out.push_str(if flat { "#[cfg(" } else { "#[cfg(\n    " });
+    if lits.len() > 1 {
+        out.push_str(if any_flat { "any(" } else { "any(\n" });
     }
-    if items.len() == 1 || layout(4 + inner.len()) == Layout::Flat {
-        return format!("#[cfg(\n    {inner}\n)]\n");
+    for (i, l) in lits.iter().enumerate() {
+        if !any_flat {
+            push_indent(&mut out, 8);
+        }
+        out.push_str("feature = ");
+        out.push_str(l);
+        if i + 1 < lits.len() {
+            out.push_str(if any_flat { ", " } else { ",\n" });
+        }
     }
-    let mut out = String::with_capacity(40 + 12 * items.len() + inner.len());
-    out.push_str("#[cfg(\n    any(\n");
-    for (i, item) in items.iter().enumerate() {
-        push_indent(&mut out, 8);
-        out.push_str(item);
-        out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+    if lits.len() > 1 {
+        out.push_str(if any_flat { ")" } else { "\n    )" });
     }
-    out.push_str("    )\n)]\n");
+    out.push_str(if flat { ")]\n" } else { "\n)]\n" });
     out
 }
 
@@ -1053,6 +1070,36 @@ mod tests {
                     difference(&formatted, &text)
                 );
             }
+        }
+    }
+
+    /// Every printable ASCII character, alone and in words, with escapes and non-ASCII text:
+    /// a literal is what `quote` writes.
+    #[test]
+    fn literals_are_what_quote_writes() {
+        let mut cases: Vec<String> = (0u8..=127).map(|b| char::from(b).to_string()).collect();
+        cases.extend(
+            [
+                "",
+                "plain words",
+                "it's",
+                "tab\there",
+                "a\"quote",
+                "back\\slash",
+                "nul\0x",
+                "nul\u{0}7",
+                "é and 😀",
+                "\u{7f}",
+                "line\nbreak",
+            ]
+            .map(String::from),
+        );
+        for case in cases {
+            assert_eq!(
+                super::lit(&case),
+                proc_macro2::Literal::string(&case).to_string(),
+                "{case:?}"
+            );
         }
     }
 
