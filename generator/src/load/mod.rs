@@ -23,6 +23,7 @@
 //! and a reference cycle without indirection is an error naming the pointers involved.
 
 pub mod normalize;
+mod schema;
 
 use crate::error::{Diagnostic, escape_pointer_token, push_pointer};
 use openapiv3::ReferenceOr;
@@ -75,7 +76,42 @@ impl<T> Default for Prefetched<T> {
     }
 }
 
-impl<T: DeserializeOwned> Prefetched<T> {
+/// How an item of a [`Prefetched`] kind is read from its JSON.
+trait Read: DeserializeOwned {
+    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+        deserialize_at(value, pointer)
+    }
+}
+
+impl Read for openapiv3::Operation {}
+
+impl Read for openapiv3::Schema {
+    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+        read_schema(value, pointer)
+    }
+}
+
+/// A schema read by [`schema::schema`], else (for anything it leaves to serde) deserialized.
+/// Debug builds check that both agree.
+fn read_schema(value: &Value, pointer: &str) -> Result<openapiv3::Schema, Diagnostic> {
+    match schema::schema(value) {
+        Some(schema) => {
+            #[cfg(debug_assertions)]
+            if let Ok(expected) = <openapiv3::Schema as serde::Deserialize>::deserialize(value) {
+                assert!(
+                    schema == expected,
+                    "{pointer}: the schema read differs from serde's:\n{schema:#?}\n{expected:#?}"
+                );
+            } else {
+                panic!("{pointer}: a schema serde refuses was read");
+            }
+            Ok(schema)
+        }
+        None => deserialize_at(value, pointer),
+    }
+}
+
+impl<T: Read> Prefetched<T> {
     fn new(pointers: impl IntoIterator<Item = String>) -> Self {
         let mut me = Self::default();
         for pointer in pointers {
@@ -89,7 +125,7 @@ impl<T: DeserializeOwned> Prefetched<T> {
     fn get(&self, slot: usize, raw: &Value) -> &Result<Box<T>, Diagnostic> {
         self.slots[slot].get_or_init(|| {
             let pointer = &self.pointers[slot];
-            value_at(raw, pointer).and_then(|v| deserialize_at(v, pointer).map(Box::new))
+            value_at(raw, pointer).and_then(|v| T::read(v, pointer).map(Box::new))
         })
     }
 }
@@ -528,7 +564,10 @@ impl Document {
         if let Some(s) = self.cache.get(pointer) {
             return Ok(s);
         }
-        let schema: openapiv3::Schema = self.deserialize(pointer)?;
+        let value = self
+            .get(pointer)
+            .ok_or_else(|| Diagnostic::error(pointer, "nothing at this location"))?;
+        let schema = read_schema(value, pointer)?;
         Ok(self.cache.insert(pointer.to_string(), Box::new(schema)))
     }
 }
