@@ -255,6 +255,12 @@ pub use error::{Diagnostic, Error, Result, Severity};
 pub use krate::{DEPENDENCIES, MARKER};
 
 use std::collections::BTreeMap;
+
+/// A hash map for the generator's own tables (names, pointers): looked up, never iterated, so
+/// its order cannot reach the output.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// A hash set, as [`FastMap`].
+pub(crate) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 use std::path::{Path, PathBuf};
 
 /// Where the spec comes from.

@@ -17,7 +17,6 @@
 //!   keeps the result deterministic: the same spec always gives the same names.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use std::collections::BTreeSet;
 
 /// Keywords of the 2024 edition (strict, reserved and weak ones that matter in item position).
 const KEYWORDS: &[&str] = &[
@@ -179,7 +178,7 @@ fn is_upper_camel(s: &str) -> bool {
 fn cached(raw: &str, fallback: &str, kind: char, compute: impl FnOnce() -> String) -> String {
     type Entries = Vec<(String, char, String)>;
     thread_local! {
-        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Entries>> =
+        static CACHE: std::cell::RefCell<crate::FastMap<String, Entries>> =
             std::cell::RefCell::default();
     }
     let hit = CACHE.with(|c| {
@@ -236,7 +235,7 @@ pub fn unraw(ident: &str) -> &str {
 /// Hands out unique names within one scope, in call order.
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
-    taken: BTreeSet<String>,
+    taken: crate::FastSet<String>,
 }
 
 impl Scope {

@@ -78,7 +78,7 @@ pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
 /// `[asc, desc]` hundreds of times) become aliases of the first one: every name still exists and
 /// its variants are reachable through it, but the enum and its impls are compiled once.
 fn share_identical_enums(types: &mut [super::TypeDef]) {
-    let mut first: std::collections::HashMap<Vec<String>, super::TypeId> = Default::default();
+    let mut first: crate::FastMap<Vec<String>, super::TypeId> = Default::default();
     for i in 0..types.len() {
         let super::TypeKind::StringEnum(variants) = &types[i].kind else {
             continue;

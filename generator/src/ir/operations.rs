@@ -10,7 +10,7 @@ use crate::error::{Diagnostic, push_pointer};
 use crate::naming::{self, Scope};
 use openapiv3::{ReferenceOr, StatusCode};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -83,7 +83,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
         "url",
         "tracing",
     ]);
-    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut ids: crate::FastMap<String, String> = crate::FastMap::default();
 
     let paths: Vec<String> = doc
         .raw

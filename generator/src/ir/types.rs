@@ -11,7 +11,7 @@ use crate::naming::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// Makes the name for an inline type (`{Owner}{Field}`, `{Builder}Body`), called only when one is
 /// needed: most schemas are scalars or references and need none, and making a name costs a case
@@ -161,7 +161,7 @@ fn is_unconstrained(schema: &Schema) -> bool {
 pub(super) struct TypeSpace<'d> {
     pub doc: &'d Document,
     pub types: Vec<TypeDef>,
-    by_pointer: HashMap<String, TypeId>,
+    by_pointer: crate::FastMap<String, TypeId>,
     pub names: Scope,
     pub untyped: Vec<Untyped>,
     pub diags: Vec<Diagnostic>,
@@ -174,7 +174,7 @@ impl<'d> TypeSpace<'d> {
         Self {
             doc,
             types: Vec::new(),
-            by_pointer: HashMap::new(),
+            by_pointer: crate::FastMap::default(),
             names: Scope::default(),
             untyped: Vec::new(),
             diags: Vec::new(),
@@ -1126,9 +1126,10 @@ impl<'a> Merged<'a> {
     fn from_view(v: &View<'a>, pointer: &str) -> Self {
         let mut m = Merged::default();
         if let Some(props) = v.properties {
+            let base = format!("{pointer}/properties");
             for (name, p) in props {
-                let at = push_pointer(&format!("{pointer}/properties"), name);
-                m.properties.insert(name.clone(), (p, at));
+                m.properties
+                    .insert(name.clone(), (p, push_pointer(&base, name)));
             }
         }
         m.required = v.required.iter().cloned().collect();

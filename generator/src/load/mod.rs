@@ -61,7 +61,7 @@ pub struct Document {
 /// on one core.
 struct Prefetched<T> {
     /// Pointer (`#/components/schemas/Name`, `#/paths/~1pets/get`) → slot.
-    index: std::collections::HashMap<String, usize>,
+    index: crate::FastMap<String, usize>,
     pointers: Vec<String>,
     slots: Vec<std::sync::OnceLock<Result<Box<T>, Diagnostic>>>,
 }
