@@ -412,6 +412,7 @@ impl Generator {
             keywords: str_list("keywords"),
             categories: str_list("categories"),
         };
+        doc.dispose();
         Ok(Generated {
             api,
             warnings: diagnostics,
