@@ -17,7 +17,7 @@ use super::ops::{
 };
 use super::text::{
     End, Layout, STATEMENT, call_broken, doc_lines, field_line, generic_arg, generic_args,
-    impl_header, layout, line, lit, method_call, put, rustdoc_lines, variant,
+    impl_header, layout, line, lit, method_call, push_indent, put, rustdoc_lines, variant,
 };
 use super::{Place, docs, is_displayable, takes_into, ty_text};
 use crate::ir::{
@@ -767,6 +767,8 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
         Success::Single(case) => case,
         Success::Enum { name, cases } => {
             if dispatch(out, op, name, cases).is_none() {
+                #[cfg(test)]
+                DISPATCH_FALLBACKS.with(|n| n.set(n.get() + 1));
                 // A line of the dispatch is laid out in a way not modelled here: the method
                 // alone is formatted from its tokens.
                 out.truncate(start);
@@ -850,8 +852,7 @@ fn dispatch(
         } else {
             out.push_str("                            response\n");
             line(out, 32, format_args!("{call}"))?;
-            // A closure too long for its line is laid out in ways not modelled here.
-            line(out, 32, format_args!("{map}"))?;
+            closure_map(out, &wrap);
         }
         put(out, 24, format_args!("}}"))?;
     }
@@ -863,6 +864,56 @@ fn dispatch(
 ",
     );
     Some(())
+}
+
+/// `.map(|r| r.map(W))` on its own line at column 32 of a dispatch arm, as `prettyplease` lays
+/// it out. Here each line of it stays whole while its text (without indentation) is at most
+/// [`CLOSURE_LINE`] bytes, which lets it run up to 3 columns past the margin at this depth (and
+/// its inner lines 7 and 11): the closure's body breaks into a block, then the body's call
+/// before `.map`, then the call's argument (a `|()|` closure's body into a block).
+fn closure_map(out: &mut String, wrap: &str) {
+    let flat = format!(".map(|r| r.map({wrap}))");
+    if flat.len() <= CLOSURE_LINE {
+        out.push_str("                                ");
+        out.push_str(&flat);
+        out.push('\n');
+        return;
+    }
+    out.push_str("                                .map(|r| {\n");
+    let body = format!("r.map({wrap})");
+    if body.len() <= CLOSURE_LINE {
+        push_indent(out, 36);
+        out.push_str(&body);
+        out.push('\n');
+    } else {
+        out.push_str("                                    r\n");
+        let call = format!(".map({wrap})");
+        if call.len() <= CLOSURE_LINE {
+            push_indent(out, 40);
+            out.push_str(&call);
+            out.push('\n');
+        } else if let Some(path) = wrap.strip_prefix("|()| ") {
+            out.push_str("                                        .map(|()| {\n");
+            push_indent(out, 44);
+            out.push_str(path);
+            out.push_str("\n                                        })\n");
+        } else {
+            out.push_str("                                        .map(\n");
+            push_indent(out, 44);
+            out.push_str(wrap);
+            out.push_str(",\n                                        )\n");
+        }
+    }
+    out.push_str("                                })\n");
+}
+
+/// The longest line [`closure_map`] keeps whole (its indentation not counted).
+const CLOSURE_LINE: usize = 60;
+
+#[cfg(test)]
+thread_local! {
+    /// How many dispatches were formatted from tokens (the sweep tests require none).
+    static DISPATCH_FALLBACKS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// A method formatted from its tokens inside `impl Builder { … }`, whose first and last lines
@@ -1651,6 +1702,11 @@ mod tests {
         assert!(
             not_written.is_empty(),
             "not written as text: {not_written:?}"
+        );
+        assert_eq!(
+            super::DISPATCH_FALLBACKS.with(std::cell::Cell::get),
+            0,
+            "a response enum's dispatch was formatted from tokens"
         );
     }
 
