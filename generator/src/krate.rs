@@ -259,7 +259,8 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) 
     let models = concat(&[prefix, &models_header], &bodies[1]);
     let mut apis = Vec::new();
     for (gi, g) in api.groups.iter().enumerate() {
-        let header = format(&group_file(gi), emit::group_header(g, mentions[gi + 2]))?;
+        let file = group_file(gi);
+        let header = format_parts(&file, vec![emit::group_header(g, mentions[gi + 2])], None)?;
         apis.push((
             g.module.clone(),
             concat(&[prefix, &header], &bodies[gi + 2]),

@@ -99,11 +99,41 @@ pub(crate) fn root_items(
 
 /// One `apis::<tag>` module.
 /// The header of one `apis::<tag>` module: docs, lints, imports and the group's handle.
-pub(crate) fn group_header(g: &Group, uses_models: bool) -> TokenStream {
-    let module_doc = inner_doc(&docs::join(&[
+pub(crate) fn group_header(g: &Group, uses_models: bool) -> Part {
+    Part::new(Some(group_header_text(g, uses_models)), || {
+        group_header_tokens(g, uses_models)
+    })
+}
+
+/// [`group_header_tokens`] as `prettyplease` prints them: each doc line as `//!`, then the fixed
+/// attribute and imports.
+fn group_header_text(g: &Group, uses_models: bool) -> String {
+    let doc = docs::sanitize(&group_doc(g));
+    let mut out = String::with_capacity(doc.len() + 200);
+    for l in doc.lines() {
+        out.push_str("//! ");
+        out.push_str(l);
+        out.truncate(out.trim_end_matches(' ').len());
+        out.push('\n');
+    }
+    out.push_str(
+        "#![allow(\n    deprecated,\n    reason = \"deprecated operations and schemas are still part of the API\"\n)]\nuse super::super::runtime as rt;\n",
+    );
+    if uses_models {
+        out.push_str("use super::super::models;\n");
+    }
+    out
+}
+
+fn group_doc(g: &Group) -> String {
+    docs::join(&[
         Some(&format!("Operations tagged `{}`.", g.tag)),
         g.doc.as_deref(),
-    ]));
+    ])
+}
+
+fn group_header_tokens(g: &Group, uses_models: bool) -> TokenStream {
+    let module_doc = inner_doc(&group_doc(g));
     let models_use = uses_models.then(|| {
         quote!(
             use super::super::models;
