@@ -170,7 +170,7 @@ pub(super) fn default_fn_name(type_name: &str, field: &str) -> proc_macro2::Iden
     )
 }
 
-fn default_expr(api: &Api, d: &DefaultValue, f: &Field) -> TokenStream {
+pub(super) fn default_expr(api: &Api, d: &DefaultValue, f: &Field) -> TokenStream {
     let value = match d {
         DefaultValue::Bool(b) => quote!(#b),
         DefaultValue::Int(i) => {
@@ -208,15 +208,19 @@ fn default_expr(api: &Api, d: &DefaultValue, f: &Field) -> TokenStream {
 fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
     let name = ident(&t.name);
     let rt = rt(Place::Models);
+    // One part per default-value function, so each gets the type's `#[cfg]`.
     let mut default_fns = Vec::new();
     for f in &s.fields {
         if let (Presence::Defaulted, Some(d)) = (f.presence, &f.default) {
-            let fn_name = default_fn_name(&t.name, &f.name);
-            let fty = field_type(api, f);
-            let value = default_expr(api, d, f);
-            default_fns.push(quote! {
-                fn #fn_name() -> #fty { #value }
-            });
+            let tokens = || {
+                let fn_name = default_fn_name(&t.name, &f.name);
+                let fty = field_type(api, f);
+                let value = default_expr(api, d, f);
+                quote! {
+                    fn #fn_name() -> #fty { #value }
+                }
+            };
+            default_fns.push(Part::new(text::default_fn(api, t, f, d), tokens));
         }
     }
     let additional_name = s.additional.as_ref().map(|_| ident(&s.additional_name));
@@ -297,9 +301,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
             },
         });
     }
-    if !default_fns.is_empty() {
-        parts.push(Part::Tokens(quote!(#(#default_fns)*)));
-    }
+    parts.extend(default_fns);
     parts
 }
 

@@ -660,6 +660,50 @@ pub(super) fn constructor(api: &Api, t: &TypeDef, s: &StructDef) -> Option<Strin
     Some(out)
 }
 
+/// A defaulted field's default-value function: `fn default_…() -> Type {`, the value, `}`.
+/// `None` when the type has generic arguments or the value does not fit its line.
+pub(super) fn default_fn(
+    api: &Api,
+    t: &TypeDef,
+    f: &Field,
+    d: &crate::ir::DefaultValue,
+) -> Option<String> {
+    use crate::ir::DefaultValue;
+    let ty = field_type(api, f);
+    if ty.contains(['<', '(', '[', '&']) {
+        return None;
+    }
+    let value = match d {
+        // Literals as `quote` writes them (`1i64`, `0.5f64`), through the same tokens.
+        DefaultValue::Int(_) | DefaultValue::Float(_) => {
+            let text = super::models::default_expr(api, d, f).to_string();
+            // One literal token (a negative one included); anything else is left to tokens.
+            if text.contains(' ') {
+                return None;
+            }
+            text
+        }
+        DefaultValue::Bool(b) => b.to_string(),
+        DefaultValue::Str(s) => format!("String::from({})", lit(s)),
+        DefaultValue::Variant(id, variant) => format!("{}::{variant}", ident(&api.ty(*id).name)),
+    };
+    let value = if f.boxed {
+        format!("Box::new({value})")
+    } else {
+        value
+    };
+    if layout(4 + value.len()) == Layout::Broken {
+        return None;
+    }
+    let name = super::models::default_fn_name(&t.name, &f.name);
+    let mut out = String::with_capacity(40 + name.to_string().len() + ty.len() + value.len());
+    // Without parameters the signature cannot break: a long one runs past the margin.
+    put(&mut out, 0, format_args!("fn {name}() -> {ty} {{"))?;
+    put(&mut out, 4, format_args!("{value}"))?;
+    out.push_str("}\n");
+    Some(out)
+}
+
 /// `impl Default for {name}` through `new()`.
 pub(super) fn default_impl(name: &str) -> String {
     let mut out = String::with_capacity(100 + name.len());
@@ -1257,8 +1301,27 @@ mod tests {
                             f.ty = TypeRef::Vec(Box::new(TypeRef::Named(crate::ir::TypeId(0))));
                         }
                         if *p == Presence::Defaulted {
-                            f.ty = TypeRef::Prim(Prim::Bool);
-                            f.default = Some(crate::ir::DefaultValue::Bool(true));
+                            use crate::ir::DefaultValue;
+                            let (ty, value) = match (len + i) % 6 {
+                                0 => (Prim::Bool, DefaultValue::Bool(true)),
+                                1 => (Prim::I32, DefaultValue::Int(-7)),
+                                2 => (Prim::I64, DefaultValue::Int(1 << 40)),
+                                3 => (Prim::F64, DefaultValue::Float(0.5)),
+                                4 => (Prim::F32, DefaultValue::Float(-3.0)),
+                                _ => (
+                                    Prim::String,
+                                    DefaultValue::Str(format!("a \"b\" {}", "c".repeat(len))),
+                                ),
+                            };
+                            f.ty = TypeRef::Prim(ty);
+                            f.default = Some(value);
+                            if len % 7 == 0 {
+                                f.ty = TypeRef::Named(crate::ir::TypeId(0));
+                                f.default = Some(DefaultValue::Variant(
+                                    crate::ir::TypeId(0),
+                                    format!("V{}", "v".repeat(len)),
+                                ));
+                            }
                         }
                         f
                     })
