@@ -310,7 +310,10 @@ pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMa
         format!("{rs_header}{apis_mod}"),
     );
     for (name, text) in RUNTIME {
-        files.insert(format!("src/runtime/{name}"), format!("{rs_header}{text}"));
+        files.insert(
+            format!("src/runtime/{name}"),
+            concat(&[&rs_header, text], &[]),
+        );
     }
     Ok(files)
 }
