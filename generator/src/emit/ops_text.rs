@@ -1,12 +1,14 @@
 //! Operations written straight as formatted text: each operation's statics, builder
-//! definition and methods, body, response and error enums, and each group's handle.
+//! definition and methods, body, response and error enums, and each group's handle (and, in
+//! [`super::ops`], its file's header).
 //!
 //! These were most of the cost left in going from tokens through `syn` and `prettyplease` to
 //! text once the models were text ([`super::text`]): GitHub's operation chunks and handles are
 //! 5.5 of its 13.4 MB. Like [`super::text`], this writes the layout `prettyplease` gives the
 //! tokens [`super::ops`] emits: flat when a group fits in the margin, else broken as
-//! `prettyplease` breaks it. Waiters, and a response enum's `send_with_response` whose dispatch
-//! has an arm too long for its line, are formatted from their tokens alone and spliced in. A
+//! `prettyplease` breaks it. Waiters are formatted from their tokens alone and spliced in, and so
+//! is a response enum's `send_with_response` whose dispatch has a line not modelled here (the
+//! sweep tests find none). A
 //! part with a line whose layout is not modelled here (a name too long for its line in a way
 //! not covered) returns `None` and is emitted as tokens; none of the corpus specs has one. Debug
 //! builds compare every text part with the formatted tokens (`krate::check_text`); the tests

@@ -1,6 +1,6 @@
 //! Parts of the models module written straight as formatted text: a struct's definition, its
-//! `Serialize` and `Deserialize` impls, constructor and `Default`, a string enum's items and a
-//! type alias.
+//! `Serialize` and `Deserialize` impls, constructor, `Default` and default-value functions, a
+//! string enum's items, an untagged union, a type alias and a `#[cfg]` attribute.
 //! The layout helpers here serve [`super::ops_text`] too.
 //!
 //! These are most of the models module of a large spec (GitHub's: 6.5 of 7.9 MB), and going
