@@ -455,16 +455,12 @@ impl Normalizer<'_> {
                 obj.insert("example".into(), examples.swap_remove(0));
             }
         }
-        for (exclusive, bound) in [
-            ("exclusiveMinimum", "minimum"),
-            ("exclusiveMaximum", "maximum"),
-        ] {
-            if !keys.any(mask!(&["exclusiveMinimum", "exclusiveMaximum"])) {
-                break;
-            }
-            if !keys.has(exclusive) {
-                continue;
-            }
+        for exclusive in present!(keys, &["exclusiveMinimum", "exclusiveMaximum"]) {
+            let bound = if exclusive == "exclusiveMinimum" {
+                "minimum"
+            } else {
+                "maximum"
+            };
             if let Some(Value::Number(n)) = obj.get(exclusive).cloned() {
                 obj.insert(bound.into(), Value::Number(n));
                 obj.insert(exclusive.into(), json!(true));
@@ -472,11 +468,8 @@ impl Normalizer<'_> {
         }
         // The rewrites above add keys (`enum`, `example`, bounds): look again.
         let keys = Keys::of(obj);
-        let numeric = keys
-            .any(mask!(NUMERIC_KEYWORDS))
-            .then_some(NUMERIC_KEYWORDS);
-        for key in numeric.unwrap_or_default().iter().filter(|k| keys.has(k)) {
-            match obj.get(*key) {
+        for key in present!(keys, NUMERIC_KEYWORDS) {
+            match obj.get(key) {
                 None | Some(Value::Number(_)) => {}
                 Some(other) => {
                     let p = format!("{ptr}/{key}");
@@ -484,27 +477,23 @@ impl Normalizer<'_> {
                         "`{key}` must be a number, found {}; ignored",
                         kind_of(other)
                     );
-                    obj.remove(*key);
+                    obj.remove(key);
                     self.warn(&p, msg);
                 }
             }
         }
-        let counts = keys.any(mask!(COUNT_KEYWORDS)).then_some(COUNT_KEYWORDS);
-        for key in counts.unwrap_or_default().iter().filter(|k| keys.has(k)) {
-            if let Some(v) = obj.get(*key) {
+        for key in present!(keys, COUNT_KEYWORDS) {
+            if let Some(v) = obj.get(key) {
                 if v.as_u64().is_none() {
                     let p = format!("{ptr}/{key}");
                     let msg = format!("`{key}` must be a non-negative integer; ignored");
-                    obj.remove(*key);
+                    obj.remove(key);
                     self.warn(&p, msg);
                 }
             }
         }
-        let booleans = keys
-            .any(mask!(BOOLEAN_KEYWORDS))
-            .then_some(BOOLEAN_KEYWORDS);
-        for &key in booleans.unwrap_or_default() {
-            if let Some(v) = keys.get(obj, key) {
+        for key in present!(keys, BOOLEAN_KEYWORDS) {
+            if let Some(v) = obj.get(key) {
                 if !v.is_boolean() {
                     let p = format!("{ptr}/{key}");
                     obj.remove(key);
@@ -523,9 +512,8 @@ impl Normalizer<'_> {
                 obj.remove("required");
             }
         }
-        let strings = keys.any(mask!(STRING_KEYWORDS)).then_some(STRING_KEYWORDS);
-        for &key in strings.unwrap_or_default() {
-            if let Some(v) = keys.get(obj, key) {
+        for key in present!(keys, STRING_KEYWORDS) {
+            if let Some(v) = obj.get(key) {
                 if !v.is_string() {
                     let p = format!("{ptr}/{key}");
                     obj.remove(key);
@@ -590,11 +578,7 @@ impl Normalizer<'_> {
                 }
             }
         }
-        let singles = keys.any(mask!(SCHEMA_KEYWORDS)).then_some(SCHEMA_KEYWORDS);
-        for &key in singles.unwrap_or_default() {
-            if !keys.has(key) {
-                continue;
-            }
+        for key in present!(keys, SCHEMA_KEYWORDS) {
             if let Some(s) = obj.get_mut(key) {
                 if key == "additionalProperties" && s.is_boolean() {
                     continue;
@@ -602,13 +586,7 @@ impl Normalizer<'_> {
                 self.schema(s, &ptr.key(key));
             }
         }
-        let lists = keys
-            .any(mask!(SCHEMA_LIST_KEYWORDS))
-            .then_some(SCHEMA_LIST_KEYWORDS);
-        for &key in lists.unwrap_or_default() {
-            if !keys.has(key) {
-                continue;
-            }
+        for key in present!(keys, SCHEMA_LIST_KEYWORDS) {
             match obj.get_mut(key) {
                 None => {}
                 Some(Value::Array(items)) => {
@@ -628,13 +606,7 @@ impl Normalizer<'_> {
                 }
             }
         }
-        let maps = keys
-            .any(mask!(SCHEMA_MAP_KEYWORDS))
-            .then_some(SCHEMA_MAP_KEYWORDS);
-        for &key in maps.unwrap_or_default() {
-            if !keys.has(key) {
-                continue;
-            }
+        for key in present!(keys, SCHEMA_MAP_KEYWORDS) {
             if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
                 let map_ptr = ptr.key(key);
                 for (name, s) in map.iter_mut() {
@@ -693,11 +665,6 @@ impl Keys {
         self.0 & mask != 0
     }
 
-    /// `obj[key]`, looked up only when the mask has `key`.
-    fn get<'a>(self, obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-        if self.has(key) { obj.get(key) } else { None }
-    }
-
     /// Whether `key` is present; [`has!`] for a literal key.
     fn has(self, key: &str) -> bool {
         let bit = keyword_bit(key);
@@ -714,6 +681,17 @@ macro_rules! mask {
 }
 use mask;
 
+/// The keywords of a list (in its order) that a schema has: one mask test, computed at compile
+/// time, skips the whole list when it has none of them.
+macro_rules! present {
+    ($keys:expr, $list:expr) => {{
+        let keys: Keys = $keys;
+        let list: &'static [&'static str] = if keys.any(mask!($list)) { $list } else { &[] };
+        list.iter().copied().filter(move |key| keys.has(key))
+    }};
+}
+use present;
+
 /// [`Keys::has`] for a literal keyword, its bit computed at compile time.
 macro_rules! has {
     ($keys:expr, $key:literal) => {
@@ -722,7 +700,8 @@ macro_rules! has {
 }
 use has;
 
-/// [`Keys::get`] for a literal keyword, its bit computed at compile time.
+/// `obj[key]` for a literal keyword, looked up only when the mask has it (its bit computed at
+/// compile time).
 macro_rules! get {
     ($keys:expr, $obj:expr, $key:literal) => {
         if has!($keys, $key) {
