@@ -262,17 +262,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
         let many = (required.len() > 7).then(
             || quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field")]),
         );
-        let ctor_doc = if required.is_empty() {
-            format!(
-                " An empty `{}`: every field unset or at its default.",
-                t.name
-            )
-        } else {
-            format!(
-                " A `{}` with its required fields; the others unset or at their defaults.",
-                t.name
-            )
-        };
+        let ctor_doc = format!(" {}", constructor_doc(t, required.is_empty()));
         quote! {
             impl #name {
                 #[doc = #ctor_doc]
@@ -303,6 +293,21 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
     }
     parts.extend(default_fns);
     parts
+}
+
+/// The sentence documenting a struct's constructor.
+pub(super) fn constructor_doc(t: &TypeDef, no_arguments: bool) -> String {
+    if no_arguments {
+        format!(
+            "An empty `{}`: every field unset or at its default.",
+            t.name
+        )
+    } else {
+        format!(
+            "A `{}` with its required fields; the others unset or at their defaults.",
+            t.name
+        )
+    }
 }
 
 /// A struct's definition (docs in `header`) as tokens.

@@ -19,7 +19,7 @@ use super::ops::{
 };
 use super::text::{
     End, Layout, STATEMENT, call_broken, doc_lines, field_line, generic_arg, generic_args,
-    impl_header, layout, line, lit, method_call, push_indent, put, rustdoc_lines, variant,
+    impl_header, layout, line, lit, method_call, put, rustdoc_lines, variant,
 };
 use super::{Place, docs, is_displayable, takes_into, ty_text};
 use crate::ir::{
@@ -854,7 +854,7 @@ fn dispatch(
         } else {
             out.push_str("                            response\n");
             line(out, 32, format_args!("{call}"))?;
-            closure_map(out, &wrap);
+            closure_map(out, &wrap)?;
         }
         put(out, 24, format_args!("}}"))?;
     }
@@ -873,40 +873,31 @@ fn dispatch(
 /// [`CLOSURE_LINE`] bytes, which lets it run up to 3 columns past the margin at this depth (and
 /// its inner lines 7 and 11): the closure's body breaks into a block, then the body's call
 /// before `.map`, then the call's argument (a `|()|` closure's body into a block).
-fn closure_map(out: &mut String, wrap: &str) {
+fn closure_map(out: &mut String, wrap: &str) -> Option<()> {
     let flat = format!(".map(|r| r.map({wrap}))");
     if flat.len() <= CLOSURE_LINE {
-        out.push_str("                                ");
-        out.push_str(&flat);
-        out.push('\n');
-        return;
+        return put(out, 32, format_args!("{flat}"));
     }
-    out.push_str("                                .map(|r| {\n");
+    put(out, 32, format_args!(".map(|r| {{"))?;
     let body = format!("r.map({wrap})");
     if body.len() <= CLOSURE_LINE {
-        push_indent(out, 36);
-        out.push_str(&body);
-        out.push('\n');
+        put(out, 36, format_args!("{body}"))?;
     } else {
-        out.push_str("                                    r\n");
+        put(out, 36, format_args!("r"))?;
         let call = format!(".map({wrap})");
         if call.len() <= CLOSURE_LINE {
-            push_indent(out, 40);
-            out.push_str(&call);
-            out.push('\n');
+            put(out, 40, format_args!("{call}"))?;
         } else if let Some(path) = wrap.strip_prefix("|()| ") {
-            out.push_str("                                        .map(|()| {\n");
-            push_indent(out, 44);
-            out.push_str(path);
-            out.push_str("\n                                        })\n");
+            put(out, 40, format_args!(".map(|()| {{"))?;
+            put(out, 44, format_args!("{path}"))?;
+            put(out, 40, format_args!("}})"))?;
         } else {
-            out.push_str("                                        .map(\n");
-            push_indent(out, 44);
-            out.push_str(wrap);
-            out.push_str(",\n                                        )\n");
+            put(out, 40, format_args!(".map("))?;
+            put(out, 44, format_args!("{wrap},"))?;
+            put(out, 40, format_args!(")"))?;
         }
     }
-    out.push_str("                                })\n");
+    put(out, 32, format_args!("}})"))
 }
 
 /// The longest line [`closure_map`] keeps whole (its indentation not counted).

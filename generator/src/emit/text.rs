@@ -591,17 +591,7 @@ pub(super) fn constructor(api: &Api, t: &TypeDef, s: &StructDef) -> Option<Strin
         .iter()
         .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
         .collect();
-    let doc = if required.is_empty() {
-        format!(
-            "An empty `{}`: every field unset or at its default.",
-            t.name
-        )
-    } else {
-        format!(
-            "A `{}` with its required fields; the others unset or at their defaults.",
-            t.name
-        )
-    };
+    let doc = super::models::constructor_doc(t, required.is_empty());
     if doc.contains(['\n', '\r']) {
         return None;
     }
