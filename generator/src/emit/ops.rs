@@ -110,12 +110,7 @@ pub(crate) fn group_header(g: &Group, uses_models: bool) -> Part {
 fn group_header_text(g: &Group, uses_models: bool) -> String {
     let doc = docs::sanitize(&group_doc(g));
     let mut out = String::with_capacity(doc.len() + 200);
-    for l in doc.lines() {
-        out.push_str("//! ");
-        out.push_str(l);
-        out.truncate(out.trim_end_matches(' ').len());
-        out.push('\n');
-    }
+    super::text::comment_lines(&mut out, 0, "//!", &doc);
     out.push_str(
         "#![allow(\n    deprecated,\n    reason = \"deprecated operations and schemas are still part of the API\"\n)]\nuse super::super::runtime as rt;\n",
     );

@@ -184,9 +184,16 @@ pub(super) fn doc_lines(out: &mut String, indent: usize, text: &str) {
 
 /// Doc comment lines for text that is rustdoc already, as `docs::rustdoc_attrs` makes them.
 pub(super) fn rustdoc_lines(out: &mut String, indent: usize, text: &str) {
+    comment_lines(out, indent, "///", text);
+}
+
+/// Doc comment lines `{marker} {line}` (`///` or `//!`), trailing spaces trimmed, as
+/// `prettyplease` prints one-line `doc` attributes.
+pub(super) fn comment_lines(out: &mut String, indent: usize, marker: &str, text: &str) {
     for l in text.lines() {
         push_indent(out, indent);
-        out.push_str("/// ");
+        out.push_str(marker);
+        out.push(' ');
         out.push_str(l);
         out.truncate(out.trim_end_matches(' ').len());
         out.push('\n');
