@@ -222,9 +222,10 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) 
     // Slot 0 is the client, 1 the models, 2.. the groups.
     let group_file = |gi: usize| format!("src/apis/{}.rs", api.groups[gi].module);
     let done = emit::parallel(jobs.len(), |i| match jobs[i] {
-        Job::Root => format(
+        Job::Root => format_parts(
             "src/client.rs",
-            emit::root_items(api, crate_name, &env_prefix, features),
+            vec![emit::root_items(api, crate_name, &env_prefix, features)],
+            None,
         )
         .map(|text| (0, text, false)),
         Job::Handle(gi) => {

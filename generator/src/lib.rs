@@ -334,12 +334,14 @@ impl Generator {
     /// Loads, checks and lowers the spec. Errors list every problem found; warnings are in
     /// [`Generated::warnings`].
     pub fn generate(&self) -> Result<Generated> {
-        let bytes = match &self.source {
-            Source::Path(p) => std::fs::read(p).map_err(|source| Error::Read {
-                path: p.clone(),
-                source,
-            })?,
-            Source::Bytes { bytes, .. } => bytes.clone(),
+        let bytes: std::borrow::Cow<'_, [u8]> = match &self.source {
+            Source::Path(p) => std::fs::read(p)
+                .map_err(|source| Error::Read {
+                    path: p.clone(),
+                    source,
+                })?
+                .into(),
+            Source::Bytes { bytes, .. } => bytes.as_slice().into(),
         };
         // The recorded copy (a JSON spec is parsed and printed again: 8% of the CLI's time on
         // GitHub's spec) is made on another thread while this one loads and lowers the spec.

@@ -11,8 +11,17 @@ use quote::{format_ident, quote};
 
 const PLACE: Place = Place::Apis;
 
-/// Items at the root of the generated tree: API info, `Client` constructors and group accessors.
-pub(crate) fn root_items(
+/// Items at the root of the generated tree (`src/client.rs`): API info, `Client` constructors and
+/// group accessors, as text when [`super::ops_text`] knows every line's layout.
+pub(crate) fn root_items(api: &Api, crate_name: &str, env_prefix: &str, features: bool) -> Part {
+    Part::new(
+        super::ops_text::root(api, crate_name, env_prefix, features),
+        || root_tokens(api, crate_name, env_prefix, features),
+    )
+}
+
+/// [`root_items`] as tokens.
+pub(super) fn root_tokens(
     api: &Api,
     crate_name: &str,
     env_prefix: &str,

@@ -23,9 +23,9 @@ use super::text::{
 };
 use super::{Place, docs, is_displayable, takes_into, ty_text};
 use crate::ir::{
-    Api, Body, BodyKind, BodyVariant, Decode, ErrorEnum, Group, MultipartBody, MultipartPart,
-    Operation, PageStyle, Param, ParamLocation, PartKind, PathPart, Presence, QueryStyle, Status,
-    Success, TypeKind, TypeRef,
+    Api, AuthScheme, Body, BodyKind, BodyVariant, Decode, ErrorEnum, Group, MultipartBody,
+    MultipartPart, Operation, PageStyle, Param, ParamLocation, PartKind, PathPart, Presence,
+    QueryStyle, Status, Success, TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use std::fmt::Write;
@@ -984,6 +984,161 @@ fn pagination_methods(out: &mut String, api: &Api, op: &Operation) -> Option<()>
     Some(())
 }
 
+/// `src/client.rs`'s items as `prettyplease` prints [`super::ops::root_tokens`]: the module's
+/// doc and import, the API's `ApiInfo`, `Client`'s constructors, one accessor per group and the
+/// typed `error_code`. `None` when a line's layout is not modelled here (a literal or a name too
+/// long for its line).
+pub(super) fn root(
+    api: &Api,
+    crate_name: &str,
+    env_prefix: &str,
+    features: bool,
+) -> Option<String> {
+    let mut out = String::with_capacity(1200 + 400 * api.groups.len());
+    out.push_str(
+        "//! Client construction and the resource accessors.
+use super::runtime;
+/// What the runtime needs to know about this API.
+static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
+",
+    );
+    line(
+        &mut out,
+        4,
+        format_args!("crate_name: {},", lit(crate_name)),
+    )?;
+    out.push_str("    crate_version: env!(\"CARGO_PKG_VERSION\"),\n");
+    match &api.default_base_url {
+        Some(url) => line(
+            &mut out,
+            4,
+            format_args!("default_base_url: Some({}),", lit(url)),
+        )?,
+        None => out.push_str("    default_base_url: None,\n"),
+    }
+    line(
+        &mut out,
+        4,
+        format_args!("env_prefix: {},", lit(env_prefix)),
+    )?;
+    let schemes: Vec<String> = api
+        .auth
+        .iter()
+        .map(|a| match a {
+            AuthScheme::Bearer => "runtime::AuthScheme::Bearer".to_string(),
+            AuthScheme::Basic => "runtime::AuthScheme::Basic".to_string(),
+            AuthScheme::ApiKeyHeader(n) => format!("runtime::AuthScheme::ApiKeyHeader({})", lit(n)),
+            AuthScheme::ApiKeyQuery(n) => format!("runtime::AuthScheme::ApiKeyQuery({})", lit(n)),
+            AuthScheme::ApiKeyCookie(n) => format!("runtime::AuthScheme::ApiKeyCookie({})", lit(n)),
+        })
+        .collect();
+    // The struct literal's last field: its comma is written because the literal is broken and
+    // does not count towards the width.
+    let flat = schemes.join(", ");
+    if layout(4 + "auth: &[".len() + flat.len() + 1) == Layout::Flat {
+        put(&mut out, 4, format_args!("auth: &[{flat}],"))?;
+    } else {
+        out.push_str("    auth: &[\n");
+        for scheme in &schemes {
+            line(&mut out, 8, format_args!("{scheme},"))?;
+        }
+        out.push_str("    ],\n");
+    }
+    out.push_str(
+        "};
+impl runtime::Client {
+    /// Starts configuring a client.
+    pub fn builder() -> runtime::ClientBuilder {
+        runtime::ClientBuilder::new(&API_INFO)
+    }
+",
+    );
+    doc_attr(
+        &mut out,
+        4,
+        &format!(
+            "A client configured from the environment: `{env_prefix}_API_KEY` (required) and `{env_prefix}_BASE_URL` (optional)."
+        ),
+    )?;
+    out.push_str(
+        "    pub fn from_env() -> Result<runtime::Client, runtime::BuildError> {
+        runtime::ClientBuilder::new(&API_INFO).from_env()?.build()
+    }
+",
+    );
+    for g in &api.groups {
+        accessor(&mut out, g, features)?;
+    }
+    out.push_str("}\n");
+    if let Some(code) = &api.error_code {
+        let t = api.ty(code.ty);
+        if features && let Some(features) = super::cfg_features(api, &t.groups) {
+            out.push_str(&super::text::cfg_attribute(&features));
+        }
+        out.push_str(
+            "impl<E> runtime::ApiError<E> {
+    /// The error envelope's machine-readable `code`, typed; unknown codes are kept in
+    /// the enum's `Unknown` variant.
+",
+        );
+        let name = &t.name;
+        signature(
+            &mut out,
+            4,
+            "pub fn error_code",
+            &["&self".to_string()],
+            &format!("Option<super::models::{name}>"),
+        )?;
+        method_call(
+            &mut out,
+            8,
+            "self.code()",
+            "map",
+            &[&format!("super::models::{name}::from")],
+            &End {
+                text: "",
+                counted: true,
+            },
+        )?;
+        out.push_str("    }\n}\n");
+    }
+    Some(out)
+}
+
+/// `Client::{module}()`: the group's handle. Paths are never broken: a long one runs past the
+/// margin.
+fn accessor(out: &mut String, g: &Group, features: bool) -> Option<()> {
+    doc_lines(
+        out,
+        4,
+        &docs::join(&[
+            Some(&format!("Operations on {} (tag `{}`).", g.tag, g.tag)),
+            g.doc.as_deref(),
+        ]),
+    );
+    if features {
+        let feature = lit(&super::feature_name(&g.module));
+        line(out, 4, format_args!("#[cfg(feature = {feature})]"))?;
+    }
+    let handle = format!("super::apis::{}::{}", g.module, g.handle);
+    let head = format!("pub fn {}", g.module);
+    if layout(4 + head.len() + "(&self) -> ".len() + handle.len() + 2) == Layout::Flat {
+        put(out, 4, format_args!("{head}(&self) -> {handle} {{"))?;
+    } else {
+        line(out, 4, format_args!("{head}("))?;
+        out.push_str("        &self,\n");
+        put(out, 4, format_args!(") -> {handle} {{"))?;
+    }
+    if layout(8 + handle.len() + "::new(self.clone())".len()) == Layout::Flat {
+        put(out, 8, format_args!("{handle}::new(self.clone())"))?;
+    } else {
+        put(out, 8, format_args!("{handle}::new("))?;
+        out.push_str("            self.clone(),\n        )\n");
+    }
+    out.push_str("    }\n");
+    Some(())
+}
+
 /// A group's handle: the struct and one method per operation (a waiter is formatted from its
 /// tokens, alone).
 pub(super) fn group_handle(api: &Api, g: &Group) -> Option<String> {
@@ -1737,6 +1892,75 @@ mod tests {
                 ),
                 None if len <= 16 => not_written.push(len),
                 None => {}
+            }
+        }
+        assert!(
+            not_written.is_empty(),
+            "not written as text: {not_written:?}"
+        );
+    }
+
+    /// The client file with names, literals and lists from 0 to 90 bytes longer than usual, with
+    /// and without features: the text must be what `prettyplease` prints, and is written for
+    /// names up to 35 bytes longer (a longer base URL no longer fits its line).
+    #[test]
+    fn client_file_is_what_prettyplease_prints_at_every_line_length() {
+        use crate::ir::{AuthScheme, ErrorCodeConvention};
+        let mut not_written = Vec::new();
+        for len in 0..=90 {
+            let grow = |k: usize, k2: usize| if k == k2 { len } else { 0 };
+            let key = |k| format!("X-Key{}", "k".repeat(grow(k, 2)));
+            let auths = [
+                Vec::new(),
+                vec![AuthScheme::ApiKeyHeader(key(1))],
+                vec![AuthScheme::Bearer, AuthScheme::ApiKeyQuery(key(2))],
+                vec![
+                    AuthScheme::Bearer,
+                    AuthScheme::Basic,
+                    AuthScheme::ApiKeyHeader(key(3)),
+                    AuthScheme::ApiKeyQuery("q".into()),
+                    AuthScheme::ApiKeyCookie(key(3)),
+                ],
+            ];
+            for (k, auth) in auths.into_iter().enumerate() {
+                for features in [false, true] {
+                    let mut api = api(len);
+                    api.auth = auth.clone();
+                    // One literal at a time grows with the names (a literal too long for its
+                    // line is not modelled).
+                    api.default_base_url = (k != 1)
+                        .then(|| format!("https://{}.example.com/v1", "a".repeat(grow(k, 0))));
+                    api.types[0].groups = [0].into();
+                    api.error_code = (k != 2).then_some(ErrorCodeConvention { ty: TypeId(0) });
+                    let long = format!("things{}", "x".repeat(len));
+                    api.groups = vec![
+                        Group {
+                            module: long.clone(),
+                            handle: format!("Things{}", "T".repeat(len)),
+                            doc: Some(format!("All the things.\n\nLine {len}.")),
+                            ..group(Vec::new())
+                        },
+                        Group {
+                            tag: "Others".into(),
+                            module: "others".into(),
+                            handle: "Others".into(),
+                            ..group(Vec::new())
+                        },
+                    ];
+                    let crate_name = format!("crate-{}", "c".repeat(grow(k, 3)));
+                    let prefix = format!("CRATE_{}", "C".repeat(grow(k, 1)));
+                    let tokens =
+                        super::super::ops::root_tokens(&api, &crate_name, &prefix, features);
+                    let expected = crate::krate::format("client.rs", tokens).unwrap();
+                    match super::root(&api, &crate_name, &prefix, features) {
+                        Some(text) => assert!(
+                            text == expected,
+                            "names {len} longer, auth {k}, features {features}:\n--- formatted ---\n{expected}\n--- written ---\n{text}"
+                        ),
+                        None if len <= 35 => not_written.push((len, k, features)),
+                        None => {}
+                    }
+                }
             }
         }
         assert!(
