@@ -256,7 +256,11 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) 
         mentions[slot] |= mentioned;
     }
     let root = concat(&[prefix], &bodies[0]);
-    let models_header = format("src/models.rs", emit::models_header(mentions[1], features))?;
+    let models_header = format_parts(
+        "src/models.rs",
+        vec![emit::models_header(mentions[1], features)],
+        None,
+    )?;
     let models = concat(&[prefix, &models_header], &bodies[1]);
     let mut apis = Vec::new();
     for (gi, g) in api.groups.iter().enumerate() {

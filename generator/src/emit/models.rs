@@ -9,7 +9,26 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 /// The models module's header: its docs, lints and (when a type needs it) the runtime import.
-pub(crate) fn models_header(needs_rt: bool, features: bool) -> TokenStream {
+/// The models module's header: its doc, lint and the runtime's import when a type uses it, as
+/// text (the layout `prettyplease` gives [`models_header_tokens`]).
+pub(crate) fn models_header(needs_rt: bool, features: bool) -> Part {
+    let mut text = String::from(
+        "//! Types of the API's schemas: requests, responses and everything they contain.
+#![allow(deprecated, reason = \"deprecated schemas are still part of the API\")]
+",
+    );
+    if needs_rt {
+        if features {
+            text.push_str(
+                "#[allow(unused_imports, reason = \"only feature-gated types may use the runtime\")]\n",
+            );
+        }
+        text.push_str("use super::runtime as rt;\n");
+    }
+    Part::new(Some(text), || models_header_tokens(needs_rt, features))
+}
+
+fn models_header_tokens(needs_rt: bool, features: bool) -> TokenStream {
     let allow = features.then(|| {
         quote!(#[allow(unused_imports, reason = "only feature-gated types may use the runtime")])
     });
@@ -687,6 +706,26 @@ pub(super) fn union(api: &Api, name: &str, u: &UnionDef) -> TokenStream {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The header's text is what `prettyplease` prints for its tokens, with and without the
+    /// runtime's import and features.
+    #[test]
+    fn models_header_is_what_prettyplease_prints() {
+        for needs_rt in [false, true] {
+            for features in [false, true] {
+                let super::Part::Text { text, .. } = super::models_header(needs_rt, features)
+                else {
+                    panic!("the header is written as text");
+                };
+                let tokens = super::models_header_tokens(needs_rt, features);
+                let expected = crate::krate::format("models.rs", tokens).unwrap();
+                assert_eq!(text, expected, "runtime {needs_rt}, features {features}");
             }
         }
     }
