@@ -132,6 +132,75 @@ impl<T: Read> Prefetched<T> {
     }
 }
 
+/// The prefetcher's walk from an operation's JSON to the component schemas it refers to.
+struct RefWalk<'a> {
+    raw: &'a Value,
+    components: &'a Prefetched<openapiv3::Schema>,
+    /// Component schema slots reached.
+    seen: crate::FastSet<usize>,
+    /// Other references followed (`#/components/responses/…`).
+    walked: crate::FastSet<&'a str>,
+}
+
+impl<'a> RefWalk<'a> {
+    /// Deserializes the component schemas `value` refers to, then theirs, depth first in
+    /// document order (with a stack: chains of references can be long). Examples and extensions
+    /// are data, not structure: their `$ref`s are not followed.
+    fn value(&mut self, value: &'a Value) {
+        let mut stack = vec![value];
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::Object(map) => {
+                    let first = stack.len();
+                    stack.extend(
+                        map.iter()
+                            .filter(|(key, member)| {
+                                (member.is_object() || member.is_array())
+                                    && !matches!(key.as_str(), "example" | "examples")
+                                    && !key.starts_with("x-")
+                            })
+                            .map(|(_, member)| member),
+                    );
+                    stack[first..].reverse();
+                    if let Some(reference) = map.get("$ref").and_then(Value::as_str)
+                        && let Some(target) = self.target(reference)
+                    {
+                        stack.push(target);
+                    }
+                }
+                Value::Array(items) => {
+                    stack.extend(items.iter().rev().filter(|i| i.is_object() || i.is_array()));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The value `reference` points at, the first time it is met; a component schema's is
+    /// deserialized first.
+    fn target(&mut self, reference: &'a str) -> Option<&'a Value> {
+        match self.components.index.get(reference) {
+            Some(&slot) => {
+                if !self.seen.insert(slot) {
+                    return None;
+                }
+                let target = value_at(self.raw, &self.components.pointers[slot]).ok()?;
+                // A schema that is only a `$ref` is lowered as an alias, never deserialized.
+                if target.get("$ref").is_none() {
+                    self.components.get(slot, self.raw);
+                }
+                Some(target)
+            }
+            None => {
+                if !self.walked.insert(reference) {
+                    return None;
+                }
+                lookup(self.raw, reference)
+            }
+        }
+    }
+}
+
 /// The component schemas' pointers.
 fn schema_pointers(raw: &Value) -> impl Iterator<Item = String> + '_ {
     raw.pointer("/components/schemas")
@@ -433,17 +502,27 @@ impl Document {
         lookup(&self.raw, pointer)
     }
 
-    /// Work for another thread: deserializes the operations in document order (it soon gets ahead
-    /// of lowering, which also lowers each one), then the component schemas, last first, so that
-    /// lowering (which meets them roughly in declaration order) mostly finds them done. Safe to
-    /// run alongside any use of the document; each item is still deserialized once.
+    /// Work for another thread: deserializes the operations in document order, each followed by
+    /// the component schemas it refers to, depth first (lowering an operation needs them next,
+    /// and the prefetcher soon gets ahead of it); then the other component schemas, last first,
+    /// so that lowering (which meets them roughly in declaration order) mostly finds them done.
+    /// Safe to run alongside any use of the document; each item is still deserialized once.
     pub fn schema_prefetcher(&self) -> impl FnOnce() + Send + '_ {
         let raw = &self.raw;
         let components = &self.components;
         let operations = &self.operations;
         move || {
+            let mut walk = RefWalk {
+                raw,
+                components,
+                seen: crate::FastSet::default(),
+                walked: crate::FastSet::default(),
+            };
             for slot in 0..operations.slots.len() {
                 operations.get(slot, raw);
+                if let Ok(operation) = value_at(raw, &operations.pointers[slot]) {
+                    walk.value(operation);
+                }
             }
             for slot in (0..components.slots.len()).rev() {
                 // A schema that is only a `$ref` is lowered as an alias, never deserialized.
@@ -978,6 +1057,59 @@ fn serde_found(found: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The prefetcher's walk from an operation reaches the schemas lowering will need: through
+    /// other components and chains of schemas, past an alias (followed, not deserialized), and
+    /// not through examples or extensions.
+    #[test]
+    fn the_prefetch_walk_reads_the_schemas_an_operation_refers_to() {
+        let doc = parse(
+            br##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+  "paths": {"/things": {"get": {
+    "parameters": [{"name": "q", "in": "query", "schema": {"$ref": "#/components/schemas/Query"}}],
+    "responses": {
+      "200": {"$ref": "#/components/responses/Things"},
+      "400": {"description": "no", "content": {"application/json": {
+        "schema": {"type": "object"},
+        "example": {"$ref": "#/components/schemas/InExample"}}}}},
+    "x-extra": {"$ref": "#/components/schemas/InExtension"}}}},
+  "components": {
+    "responses": {"Things": {"description": "ok", "content": {"application/json": {
+      "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}}},
+    "schemas": {
+      "Query": {"type": "string"},
+      "Thing": {"type": "object", "properties": {"part": {"$ref": "#/components/schemas/Alias"}}},
+      "Alias": {"$ref": "#/components/schemas/Part"},
+      "Part": {"type": "object", "properties": {"back": {"$ref": "#/components/schemas/Thing"}}},
+      "InExample": {"type": "string"},
+      "InExtension": {"type": "string"},
+      "Unused": {"type": "string"}}}}"##,
+        )
+        .unwrap();
+        let mut walk = RefWalk {
+            raw: &doc.raw,
+            components: &doc.components,
+            seen: Default::default(),
+            walked: Default::default(),
+        };
+        walk.value(doc.get("#/paths/~1things/get").unwrap());
+        let read: Vec<&str> = [
+            "Query",
+            "Thing",
+            "Alias",
+            "Part",
+            "InExample",
+            "InExtension",
+            "Unused",
+        ]
+        .into_iter()
+        .filter(|name| {
+            let slot = doc.components.index[&format!("#/components/schemas/{name}")];
+            doc.components.slots[slot].get().is_some()
+        })
+        .collect();
+        assert_eq!(read, ["Query", "Thing", "Part"]);
+    }
 
     #[test]
     fn yaml_numeric_keys_become_strings() {
