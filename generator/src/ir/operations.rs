@@ -264,15 +264,10 @@ fn lower_operation(
             .resolve(p, &format!("{}/parameters/{i}", ctx.pointer))
         {
             Ok((param, at)) => {
-                let key = (
-                    param.parameter_data_ref().name.clone(),
-                    std::mem::discriminant(param),
-                );
+                let name = &param.parameter_data_ref().name;
+                let location = std::mem::discriminant(param);
                 resolved.retain(|(q, _)| {
-                    (
-                        q.parameter_data_ref().name.clone(),
-                        std::mem::discriminant(*q),
-                    ) != key
+                    q.parameter_data_ref().name != *name || std::mem::discriminant(*q) != location
                 });
                 resolved.push((param, at));
             }
