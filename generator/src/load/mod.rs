@@ -53,6 +53,9 @@ pub struct Document {
     /// Referenced parameters, request bodies, responses and security schemes, deserialized once
     /// per target and type (a shared parameter is referenced by every operation that takes it).
     resolved: elsa::FrozenMap<(String, std::any::TypeId), Box<dyn std::any::Any>>,
+    /// `$ref` → the pointer it leads to, for references followed before (most are followed many
+    /// times, and walking a pointer through the tree's maps is the slower part).
+    followed: elsa::FrozenMap<String, String, foldhash::fast::RandomState>,
 }
 
 /// Items of one kind (the `#/components/schemas` entries, the operations), each deserialized
@@ -307,6 +310,7 @@ pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
         version,
         diagnostics: Vec::new(),
         cache: elsa::FrozenMap::new(),
+        followed: elsa::FrozenMap::default(),
         resolved: elsa::FrozenMap::new(),
         components: Prefetched::default(),
         operations: Prefetched::default(),
@@ -596,6 +600,16 @@ impl Document {
 
     /// Follows a `$ref` (and chains of them) to the pointer of the referenced item.
     pub fn follow(&self, reference: &str, at: &str) -> Result<String, Diagnostic> {
+        if let Some(target) = self.followed.get(reference) {
+            return Ok(target.to_string());
+        }
+        // Failures are not kept: their diagnostics name `at`.
+        let target = self.follow_uncached(reference, at)?;
+        self.followed.insert(reference.to_string(), target.clone());
+        Ok(target)
+    }
+
+    fn follow_uncached(&self, reference: &str, at: &str) -> Result<String, Diagnostic> {
         // The chain followed so far, made only when the target is itself a `$ref`.
         let mut seen: Vec<String> = Vec::new();
         let mut current = reference.to_string();
@@ -1260,5 +1274,24 @@ mod tests {
         .unwrap();
         let err = doc.follow("#/components/schemas/A", "#/x").unwrap_err();
         assert!(err.message.contains("cycle"), "{err}");
+    }
+
+    /// A reference followed again (from the cache) leads where it did; a failing one fails again,
+    /// each time at the place that refers.
+    #[test]
+    fn references_followed_again_lead_to_the_same_place() {
+        let doc = parse(
+            br##"{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{},
+                "components":{"schemas":{"A":{"$ref":"#/components/schemas/B"},"B":{"type":"string"}}}}"##,
+        )
+        .unwrap();
+        for at in ["#/x", "#/y"] {
+            assert_eq!(
+                doc.follow("#/components/schemas/A", at).unwrap(),
+                "#/components/schemas/B"
+            );
+            let err = doc.follow("#/components/schemas/C", at).unwrap_err();
+            assert_eq!(err.pointer, at);
+        }
     }
 }
