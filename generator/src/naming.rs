@@ -70,27 +70,29 @@ pub fn words(raw: &str) -> String {
     let trimmed = raw.trim();
     let mut out = String::with_capacity(trimmed.len() + 6);
     let rest = if let Some(rest) = trimmed.strip_prefix('+') {
-        out.push_str("plus ");
+        out.push_str("plus");
         rest
     } else if let Some(rest) = trimmed.strip_prefix('-') {
-        out.push_str("minus ");
+        out.push_str("minus");
         rest
     } else {
         trimmed
     };
+    // Non-ASCII letters are valid in identifiers but awkward to type: ASCII letters and digits
+    // only, runs of anything else one space between words.
+    let mut gap = !out.is_empty();
     for c in rest.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
             out.push(c);
         } else {
-            out.push(' ');
+            gap = true;
         }
     }
-    // Non-ASCII letters are valid in identifiers but awkward to type; keep ASCII only.
-    let ascii: String = out
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
-    ascii.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// `snake_case` identifier (field, method, module) for a spec name; `fallback` when nothing
@@ -277,6 +279,49 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `words` as it was written first, in three passes: the reference for the one-pass version.
+    fn words_in_passes(raw: &str) -> String {
+        let trimmed = raw.trim();
+        let mut out = String::new();
+        let rest = if let Some(rest) = trimmed.strip_prefix('+') {
+            out.push_str("plus ");
+            rest
+        } else if let Some(rest) = trimmed.strip_prefix('-') {
+            out.push_str("minus ");
+            rest
+        } else {
+            trimmed
+        };
+        for c in rest.chars() {
+            out.push(if c.is_alphanumeric() { c } else { ' ' });
+        }
+        let ascii: String = out
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+            .collect();
+        ascii.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn words_keep_ascii_letters_and_digits_one_space_apart() {
+        let pieces = [
+            "", " ", "+", "-", "a", "Z9", "é", "ß", "_", ".", "  ", "\t", "日本", "x-y", "$",
+            "\u{a0}",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let raw = format!("{a}{b}{c}");
+                    assert_eq!(words(&raw), words_in_passes(&raw), "{raw:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, pieces.len().pow(3));
+        assert_eq!(words("  +1 café--ok  "), "plus 1 caf ok");
+    }
 
     #[test]
     fn keywords_become_raw_identifiers() {
