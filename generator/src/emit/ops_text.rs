@@ -14,9 +14,7 @@
 //! builds compare every text part with the formatted tokens (`krate::check_text`); the tests
 //! below sweep line lengths.
 
-use super::ops::{
-    builder_doc_text, location_word, ordered, required_params, static_name, status_doc,
-};
+use super::ops::{builder_doc_text, location_word, ordered, required_params, status_doc};
 use super::text::{
     End, Layout, STATEMENT, call_broken, doc_lines, field_line, generic_arg, generic_args,
     impl_header, layout, line, lit, method_call, put, rustdoc_lines, variant,
@@ -136,7 +134,11 @@ fn error_ty(op: &Operation) -> String {
 }
 
 fn static_text(op: &Operation, suffix: &str) -> String {
-    static_name(op, suffix).to_string()
+    // [`super::ops::static_name`]'s text, without making (and validating) an `Ident`: the builder's name is
+    // UpperCamelCase, so its SHOUTY_SNAKE_CASE is an identifier and never a keyword.
+    let mut name = heck::ToShoutySnakeCase::to_shouty_snake_case(op.builder.as_str());
+    name.push_str(suffix);
+    name
 }
 
 /// `{head}({params}) -> {ret} {` as `prettyplease` lays out a function signature: flat when the
