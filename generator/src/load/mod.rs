@@ -148,7 +148,8 @@ struct RefWalk<'a> {
 impl<'a> RefWalk<'a> {
     /// Deserializes the component schemas `value` refers to, then theirs, depth first in
     /// document order (with a stack: chains of references can be long). Examples and extensions
-    /// are data, not structure: their `$ref`s are not followed.
+    /// are data, not structure: their `$ref`s are not followed. (Neither are those of a property
+    /// named `example` or `x-…`: lowering then reads its schema itself; only the time moves.)
     fn value(&mut self, value: &'a Value) {
         let mut stack = vec![value];
         while let Some(value) = stack.pop() {
