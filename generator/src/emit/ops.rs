@@ -20,6 +20,21 @@ pub(crate) fn root_items(api: &Api, crate_name: &str, env_prefix: &str, features
     )
 }
 
+/// The doc of `Client::{module}()`, a group's accessor.
+pub(super) fn accessor_doc(g: &Group) -> String {
+    docs::join(&[
+        Some(&format!("Operations on {} (tag `{}`).", g.tag, g.tag)),
+        g.doc.as_deref(),
+    ])
+}
+
+/// The doc of `Client::from_env()`, naming the environment variables it reads.
+pub(super) fn from_env_doc(env_prefix: &str) -> String {
+    format!(
+        "A client configured from the environment: `{env_prefix}_API_KEY` (required) and `{env_prefix}_BASE_URL` (optional)."
+    )
+}
+
 /// [`root_items`] as tokens.
 pub(super) fn root_tokens(
     api: &Api,
@@ -42,10 +57,7 @@ pub(super) fn root_tokens(
         let cfg = super::group_cfg(g, features);
         let module = ident(&g.module);
         let handle = ident(&g.handle);
-        let doc = docs::attrs(&docs::join(&[
-            Some(&format!("Operations on {} (tag `{}`).", g.tag, g.tag)),
-            g.doc.as_deref(),
-        ]));
+        let doc = docs::attrs(&accessor_doc(g));
         quote! {
             #doc
             #cfg
@@ -54,11 +66,7 @@ pub(super) fn root_tokens(
             }
         }
     });
-    let key_var = format!("{env_prefix}_API_KEY");
-    let url_var = format!("{env_prefix}_BASE_URL");
-    let from_env_doc = format!(
-        " A client configured from the environment: `{key_var}` (required) and `{url_var}` (optional)."
-    );
+    let from_env_doc = format!(" {}", from_env_doc(env_prefix));
     let error_code = api.error_code.as_ref().map(|c| {
         let code_ty = ident(&api.ty(c.ty).name);
         let cfg = features
@@ -424,7 +432,15 @@ fn handle_method(api: &Api, op: &Operation) -> TokenStream {
 }
 
 pub(super) fn static_name(op: &Operation, suffix: &str) -> proc_macro2::Ident {
-    format_ident!("{}{}", op.builder.to_shouty_snake_case(), suffix)
+    ident(&static_name_text(op, suffix))
+}
+
+/// [`static_name`]'s text: the builder's name (UpperCamelCase) in SHOUTY_SNAKE_CASE, which is an
+/// identifier and never a keyword, then `suffix`.
+pub(super) fn static_name_text(op: &Operation, suffix: &str) -> String {
+    let mut name = op.builder.to_shouty_snake_case();
+    name.push_str(suffix);
+    name
 }
 
 fn success_ty(api: &Api, op: &Operation) -> TokenStream {

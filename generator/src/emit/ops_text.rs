@@ -14,7 +14,10 @@
 //! builds compare every text part with the formatted tokens (`krate::check_text`); the tests
 //! below sweep line lengths.
 
-use super::ops::{builder_doc_text, location_word, ordered, required_params, status_doc};
+use super::ops::{
+    accessor_doc, builder_doc_text, from_env_doc, location_word, ordered, required_params,
+    static_name_text, status_doc,
+};
 use super::text::{
     End, Layout, STATEMENT, call_broken, doc_lines, field_line, generic_arg, generic_args,
     impl_header, layout, line, lit, method_call, put, rustdoc_lines, variant,
@@ -133,14 +136,6 @@ fn error_ty(op: &Operation) -> String {
     }
 }
 
-fn static_text(op: &Operation, suffix: &str) -> String {
-    // [`super::ops::static_name`]'s text, without making (and validating) an `Ident`: the builder's name is
-    // UpperCamelCase, so its SHOUTY_SNAKE_CASE is an identifier and never a keyword.
-    let mut name = heck::ToShoutySnakeCase::to_shouty_snake_case(op.builder.as_str());
-    name.push_str(suffix);
-    name
-}
-
 /// `{head}({params}) -> {ret} {` as `prettyplease` lays out a function signature: flat when the
 /// whole line fits; else one parameter per line and the return type after `) -> `, itself
 /// broken at its generic arguments when it does not fit.
@@ -249,7 +244,7 @@ fn statics(op: &Operation) -> Option<String> {
         Some(h) => format!("Some({})", lit(h)),
         None => "None".to_string(),
     };
-    let name = static_text(op, "");
+    let name = static_name_text(op, "");
     struct_literal(
         &mut out,
         0,
@@ -265,7 +260,7 @@ fn statics(op: &Operation) -> Option<String> {
         ";",
     )?;
     if let Some(p) = &op.pagination {
-        let name = static_text(op, "_PAGINATION");
+        let name = static_name_text(op, "_PAGINATION");
         put(
             &mut out,
             0,
@@ -656,7 +651,7 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
     } else {
         out.push_str("    fn request(&self) -> rt::RequestBuilder {\n");
     }
-    let name = static_text(op, "");
+    let name = static_name_text(op, "");
     let flat = format!("let mut request = self.client.request(&{name});");
     if layout(8 + flat.len()) == Layout::Flat {
         put(out, 8, format_args!("{flat}"))?;
@@ -720,7 +715,7 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
             "request",
             "page_token",
             &[
-                &format!("&{}.style", static_text(op, "_PAGINATION")),
+                &format!("&{}.style", static_name_text(op, "_PAGINATION")),
                 "token",
             ],
             &STATEMENT,
@@ -799,7 +794,10 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
             8,
             "self.client",
             "send_page",
-            &["request", &format!("&{}", static_text(op, "_PAGINATION"))],
+            &[
+                "request",
+                &format!("&{}", static_name_text(op, "_PAGINATION")),
+            ],
             &tail,
         )?,
     }
@@ -835,7 +833,7 @@ fn dispatch(
     for (pattern, case) in arms {
         let call = match super::ops::decoder_name(&case.decode) {
             Some(decoder) => format!(".{decoder}()"),
-            None => format!(".decode_page(&{})", static_text(op, "_PAGINATION")),
+            None => format!(".decode_page(&{})", static_name_text(op, "_PAGINATION")),
         };
         let variant = format!("{name}::{}", case.variant);
         let wrap = if case.decode == Decode::Empty {
@@ -952,7 +950,7 @@ fn pagination_methods(out: &mut String, api: &Api, op: &Operation) -> Option<()>
     out.push_str(
         "        let client = self.client.clone();\n        let start = self.start.clone();\n",
     );
-    let pagination = format!("&{}", static_text(op, "_PAGINATION"));
+    let pagination = format!("&{}", static_name_text(op, "_PAGINATION"));
     let args = [
         "client",
         pagination.as_str(),
@@ -1055,13 +1053,7 @@ impl runtime::Client {
     }
 ",
     );
-    doc_attr(
-        &mut out,
-        4,
-        &format!(
-            "A client configured from the environment: `{env_prefix}_API_KEY` (required) and `{env_prefix}_BASE_URL` (optional)."
-        ),
-    )?;
+    doc_attr(&mut out, 4, &from_env_doc(env_prefix))?;
     out.push_str(
         "    pub fn from_env() -> Result<runtime::Client, runtime::BuildError> {
         runtime::ClientBuilder::new(&API_INFO).from_env()?.build()
@@ -1110,14 +1102,7 @@ impl runtime::Client {
 /// `Client::{module}()`: the group's handle. Paths are never broken: a long one runs past the
 /// margin.
 fn accessor(out: &mut String, g: &Group, features: bool) -> Option<()> {
-    doc_lines(
-        out,
-        4,
-        &docs::join(&[
-            Some(&format!("Operations on {} (tag `{}`).", g.tag, g.tag)),
-            g.doc.as_deref(),
-        ]),
-    );
+    doc_lines(out, 4, &accessor_doc(g));
     if features {
         let feature = lit(&super::feature_name(&g.module));
         line(out, 4, format_args!("#[cfg(feature = {feature})]"))?;
