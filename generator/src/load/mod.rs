@@ -135,6 +135,18 @@ impl<T: Read> Prefetched<T> {
     }
 }
 
+impl Prefetched<openapiv3::Schema> {
+    /// Deserializes the component schema in `slot` ahead of lowering, unless it is only a `$ref`
+    /// (lowered as an alias, never deserialized); its JSON.
+    fn prefetch<'v>(&self, slot: usize, raw: &'v Value) -> Option<&'v Value> {
+        let value = value_at(raw, &self.pointers[slot]).ok()?;
+        if value.get("$ref").is_none() {
+            self.get(slot, raw);
+        }
+        Some(value)
+    }
+}
+
 /// The prefetcher's walk from an operation's JSON to the component schemas it refers to.
 struct RefWalk<'a> {
     raw: &'a Value,
@@ -188,12 +200,7 @@ impl<'a> RefWalk<'a> {
                 if !self.seen.insert(slot) {
                     return None;
                 }
-                let target = value_at(self.raw, &self.components.pointers[slot]).ok()?;
-                // A schema that is only a `$ref` is lowered as an alias, never deserialized.
-                if target.get("$ref").is_none() {
-                    self.components.get(slot, self.raw);
-                }
-                Some(target)
+                self.components.prefetch(slot, self.raw)
             }
             None => {
                 if !self.walked.insert(reference) {
@@ -530,12 +537,7 @@ impl Document {
                 }
             }
             for slot in (0..components.slots.len()).rev() {
-                // A schema that is only a `$ref` is lowered as an alias, never deserialized.
-                let is_ref = value_at(raw, &components.pointers[slot])
-                    .is_ok_and(|v| v.get("$ref").is_some());
-                if !is_ref {
-                    components.get(slot, raw);
-                }
+                components.prefetch(slot, raw);
             }
         }
     }
