@@ -80,7 +80,7 @@ pub fn words(raw: &str) -> String {
     };
     // Non-ASCII letters are valid in identifiers but awkward to type: ASCII letters and digits
     // only, runs of anything else one space between words.
-    let mut gap = !out.is_empty();
+    let mut gap = true;
     for c in rest.chars() {
         if c.is_ascii_alphanumeric() {
             if gap && !out.is_empty() {
