@@ -126,7 +126,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
             continue;
         }
         let shared_params: Vec<ReferenceOr<openapiv3::Parameter>> = match item.get("parameters") {
-            Some(_) => match doc.deserialize(&format!("{item_ptr}/parameters")) {
+            Some(_) => match doc.read(&format!("{item_ptr}/parameters")) {
                 Ok(p) => p,
                 Err(d) => {
                     ts.diags.push(d);

@@ -23,6 +23,7 @@
 //! and a reference cycle without indirection is an error naming the pointers involved.
 
 pub mod normalize;
+mod operation;
 mod schema;
 
 use crate::error::{Diagnostic, escape_pointer_token, push_pointer};
@@ -79,38 +80,73 @@ impl<T> Default for Prefetched<T> {
     }
 }
 
-/// How an item of a [`Prefetched`] kind is read from its JSON.
-trait Read: DeserializeOwned {
+/// How an item that lowering asks for by pointer is read from its JSON.
+pub(crate) trait Read: DeserializeOwned {
     fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
         deserialize_at(value, pointer)
     }
 }
 
-impl Read for openapiv3::Operation {}
-
-impl Read for openapiv3::Schema {
+impl Read for openapiv3::Operation {
     fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
-        read_schema(value, pointer)
+        read_by_hand(value, pointer, operation::operation)
     }
 }
 
-/// A schema read by [`schema::schema`], else (for anything it leaves to serde) deserialized.
-/// Debug builds (every test run) check that both agree, and report a disagreement as an error.
-fn read_schema(value: &Value, pointer: &str) -> Result<openapiv3::Schema, Diagnostic> {
-    match schema::schema(value) {
-        Some(schema) => {
+impl Read for openapiv3::Parameter {
+    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+        read_by_hand(value, pointer, operation::parameter)
+    }
+}
+
+impl Read for Vec<ReferenceOr<openapiv3::Parameter>> {
+    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+        read_by_hand(value, pointer, operation::parameters)
+    }
+}
+
+impl Read for openapiv3::RequestBody {
+    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+        read_by_hand(value, pointer, operation::request_body)
+    }
+}
+
+impl Read for openapiv3::Response {
+    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+        read_by_hand(value, pointer, operation::response)
+    }
+}
+
+impl Read for openapiv3::SecurityScheme {}
+
+impl Read for openapiv3::Schema {
+    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+        read_by_hand(value, pointer, schema::schema)
+    }
+}
+
+/// An item read by `read` ([`schema::schema`], [`operation::operation`], …), else (for anything it
+/// leaves to serde) deserialized. Debug builds (every test run) check that both agree, and report
+/// a disagreement as an error.
+fn read_by_hand<T: DeserializeOwned + PartialEq>(
+    value: &Value,
+    pointer: &str,
+    read: fn(&Value) -> Option<T>,
+) -> Result<T, Diagnostic> {
+    match read(value) {
+        Some(item) => {
             #[cfg(debug_assertions)]
             {
-                let expected = <openapiv3::Schema as serde::Deserialize>::deserialize(value).ok();
-                if expected.as_ref() != Some(&schema) {
+                let expected = T::deserialize(value).ok();
+                if expected.as_ref() != Some(&item) {
                     return Err(Diagnostic::error(
                         pointer,
-                        "the generator read this schema differently from `openapiv3` (a bug in the generator)",
+                        "the generator read this item differently from `openapiv3` (a bug in the generator)",
                     )
-                    .help("please report it with this schema"));
+                    .help("please report it with this item"));
                 }
             }
-            Ok(schema)
+            Ok(item)
         }
         None => deserialize_at(value, pointer),
     }
@@ -574,7 +610,7 @@ impl Document {
 
     /// `T` at `pointer`, deserialized once and kept (keyed by pointer and type); a failure goes
     /// through `on_error` first.
-    fn cached<T: DeserializeOwned + 'static>(
+    fn cached<T: Read + 'static>(
         &self,
         pointer: &str,
         on_error: impl FnOnce(Diagnostic) -> Diagnostic,
@@ -583,7 +619,7 @@ impl Document {
         let cached = match self.resolved.get(&key) {
             Some(found) => found,
             None => {
-                let item: T = self.deserialize(pointer).map_err(on_error)?;
+                let item: T = self.read(pointer).map_err(on_error)?;
                 self.resolved.insert(key, Box::new(item))
             }
         };
@@ -591,6 +627,14 @@ impl Document {
         cached
             .downcast_ref::<T>()
             .ok_or_else(|| Diagnostic::error(pointer, "a cached item was read as another type"))
+    }
+
+    /// Reads the value at `pointer` as `T`, reporting failures at the exact nested location.
+    pub(crate) fn read<T: Read>(&self, pointer: &str) -> Result<T, Diagnostic> {
+        let value = self
+            .get(pointer)
+            .ok_or_else(|| Diagnostic::error(pointer, "nothing at this location"))?;
+        T::read(value, pointer)
     }
 
     /// Deserializes the value at `pointer` as `T`, reporting failures at the exact nested location.
@@ -650,7 +694,7 @@ impl Document {
     }
 
     /// Resolves a `ReferenceOr<T>` found at `at` into the item and the pointer it lives at.
-    pub fn resolve<'a, T: DeserializeOwned + 'static>(
+    pub(crate) fn resolve<'a, T: Read + 'static>(
         &'a self,
         item: &'a ReferenceOr<T>,
         at: &str,
@@ -683,7 +727,7 @@ impl Document {
         let value = self
             .get(pointer)
             .ok_or_else(|| Diagnostic::error(pointer, "nothing at this location"))?;
-        let schema = read_schema(value, pointer)?;
+        let schema = <openapiv3::Schema as Read>::read(value, pointer)?;
         Ok(self.cache.insert(pointer.to_string(), Box::new(schema)))
     }
 }

@@ -28,7 +28,7 @@ pub(super) fn schema(value: &Value) -> Option<Schema> {
     schema_of(obj)
 }
 
-fn reference_or(value: &Value) -> Option<ReferenceOr<Schema>> {
+pub(super) fn reference_or(value: &Value) -> Option<ReferenceOr<Schema>> {
     let obj = value.as_object()?;
     match obj.get("$ref") {
         Some(Value::String(reference)) => Some(ReferenceOr::Reference {
@@ -76,7 +76,10 @@ struct Raw {
 }
 
 /// An optional field: `Some(None)` when `null`, `None` when `read` refuses the value.
-fn optional<T>(value: &Value, read: impl FnOnce(&Value) -> Option<T>) -> Option<Option<T>> {
+pub(super) fn optional<T>(
+    value: &Value,
+    read: impl FnOnce(&Value) -> Option<T>,
+) -> Option<Option<T>> {
     if value.is_null() {
         Some(None)
     } else {
@@ -84,7 +87,7 @@ fn optional<T>(value: &Value, read: impl FnOnce(&Value) -> Option<T>) -> Option<
     }
 }
 
-fn string(value: &Value) -> Option<String> {
+pub(super) fn string(value: &Value) -> Option<String> {
     value.as_str().map(str::to_owned)
 }
 
@@ -103,7 +106,7 @@ fn list(value: &Value) -> Option<Vec<ReferenceOr<Schema>>> {
     value.as_array()?.iter().map(reference_or).collect()
 }
 
-fn serde_read<T: DeserializeOwned>(value: &Value) -> Option<T> {
+pub(super) fn serde_read<T: DeserializeOwned>(value: &Value) -> Option<T> {
     T::deserialize(value).ok()
 }
 
