@@ -174,17 +174,32 @@ fn is_upper_camel(s: &str) -> bool {
     true
 }
 
+/// Bumped at the start of each generation: a thread's name cache holds one generation's names
+/// only, so a process that generates many specs does not keep every name it ever saw, and a
+/// generation is never faster for having run before (as a `build.rs` runs it once).
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Starts a new generation for [`cached`]: every thread's cache is emptied on its next use.
+pub(crate) fn new_generation() {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Large specs ask for the same names thousands of times, and heck is not free: results are
-/// cached per thread, keyed by the raw name (looked up without allocating), then by the rarely
-/// varying rest (`kind` tells the conversions apart).
+/// cached per thread and per generation, keyed by the raw name (looked up without allocating),
+/// then by the rarely varying rest (`kind` tells the conversions apart).
 fn cached(raw: &str, fallback: &str, kind: char, compute: impl FnOnce() -> String) -> String {
     type Entries = Vec<(String, char, String)>;
     thread_local! {
-        static CACHE: std::cell::RefCell<crate::FastMap<String, Entries>> =
+        static CACHE: std::cell::RefCell<(u64, crate::FastMap<String, Entries>)> =
             std::cell::RefCell::default();
     }
+    let generation = GENERATION.load(std::sync::atomic::Ordering::Relaxed);
     let hit = CACHE.with(|c| {
-        c.borrow().get(raw).and_then(|entries| {
+        let mut cache = c.borrow_mut();
+        if cache.0 != generation {
+            *cache = (generation, Default::default());
+        }
+        cache.1.get(raw).and_then(|entries| {
             entries
                 .iter()
                 .find(|(f, k, _)| f == fallback && *k == kind)
@@ -196,7 +211,7 @@ fn cached(raw: &str, fallback: &str, kind: char, compute: impl FnOnce() -> Strin
     }
     let value = compute();
     CACHE.with(|c| {
-        c.borrow_mut().entry(raw.to_string()).or_default().push((
+        c.borrow_mut().1.entry(raw.to_string()).or_default().push((
             fallback.to_string(),
             kind,
             value.clone(),
@@ -279,6 +294,23 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A new generation empties the cache: a name is computed again after it, whatever ran
+    /// before (other tests may start generations at any time, so only the recomputation is
+    /// certain).
+    #[test]
+    fn a_new_generation_computes_names_again() {
+        let computed = std::cell::Cell::new(0);
+        let compute = || {
+            computed.set(computed.get() + 1);
+            "Value".to_string()
+        };
+        assert_eq!(cached("cache-test-name", "", 't', compute), "Value");
+        assert_eq!(computed.get(), 1);
+        new_generation();
+        assert_eq!(cached("cache-test-name", "", 't', compute), "Value");
+        assert_eq!(computed.get(), 2);
+    }
 
     /// `words` as it was written first, in three passes: the reference for the one-pass version.
     fn words_in_passes(raw: &str) -> String {
