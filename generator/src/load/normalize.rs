@@ -16,6 +16,19 @@ pub(super) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// How many paths, and as many components, make normalizing the two on two cores pay for the
+/// thread (about 40 µs to start and join).
+const PARALLEL_AT: usize = 64;
+
+/// The named items of every kind of `components`.
+fn component_count(components: &Map<String, Value>) -> usize {
+    components
+        .values()
+        .filter_map(Value::as_object)
+        .map(Map::len)
+        .sum()
+}
+
 /// Normalizes `doc` in place; repairs are reported as warnings, unrepairable shapes as errors.
 pub fn normalize(doc: &mut Value, version: SpecVersion, diags: &mut Vec<Diagnostic>) {
     let mut n = Normalizer { version, diags };
@@ -62,30 +75,68 @@ impl Normalizer<'_> {
                 return;
             }
         }
-        if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
-            let paths_ptr = Ptr::Root("#/paths");
-            for (path, item) in paths.iter_mut() {
-                self.path_item(item, &paths_ptr.key(path));
+        let mut paths = None;
+        let mut components = None;
+        for (key, value) in root.iter_mut() {
+            match key.as_str() {
+                "paths" => paths = value.as_object_mut(),
+                "components" => components = Some(value),
+                _ => {}
             }
         }
-        match root.get_mut("components") {
-            None | Some(Value::Null) => {}
+        let components = match components {
+            None | Some(Value::Null) => Ok(None),
             Some(Value::Object(components)) => {
                 if self.version == SpecVersion::V31 {
                     components.remove("pathItems");
                 }
-                self.components(components);
+                Ok(Some(components))
             }
-            Some(other) => {
-                let found = kind_of(other);
-                self.diags.push(
-                    Diagnostic::error(
-                        "#/components",
-                        format!("`components` must be an object, found {found}"),
-                    )
-                    .help("map component kinds (`schemas`, `parameters`, …) to named components"),
-                );
+            Some(other) => Err(Diagnostic::error(
+                "#/components",
+                format!("`components` must be an object, found {}", kind_of(other)),
+            )
+            .help("map component kinds (`schemas`, `parameters`, …) to named components")),
+        };
+        let path_count = paths.as_ref().map_or(0, |paths| paths.len());
+        match components {
+            // When both halves are large, the components are normalized on another core, into
+            // diagnostics of their own that follow the paths' as they would in one pass.
+            Ok(Some(components))
+                if crate::emit::cores() > 1
+                    && path_count.min(component_count(components)) >= PARALLEL_AT =>
+            {
+                let version = self.version;
+                let mut component_diags = Vec::new();
+                std::thread::scope(|scope| {
+                    scope.spawn(|| {
+                        Normalizer {
+                            version,
+                            diags: &mut component_diags,
+                        }
+                        .components(components)
+                    });
+                    self.paths(paths);
+                });
+                self.diags.append(&mut component_diags);
             }
+            Ok(components) => {
+                self.paths(paths);
+                if let Some(components) = components {
+                    self.components(components);
+                }
+            }
+            Err(diagnostic) => {
+                self.paths(paths);
+                self.diags.push(diagnostic);
+            }
+        }
+    }
+
+    fn paths(&mut self, paths: Option<&mut Map<String, Value>>) {
+        let paths_ptr = Ptr::Root("#/paths");
+        for (path, item) in paths.into_iter().flatten() {
+            self.path_item(item, &paths_ptr.key(path));
         }
     }
 
@@ -1050,6 +1101,43 @@ mod tests {
         assert_eq!(s, json!({NULL_MARKER: true}));
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].pointer, "#/components/schemas/S/type");
+    }
+
+    /// A document large enough for its components to be normalized on another core: every
+    /// repair is made, and the diagnostics come in document order (the paths' first).
+    #[test]
+    fn large_documents_are_normalized_in_document_order() {
+        let count = PARALLEL_AT + 3;
+        let paths: serde_json::Map<String, Value> = (0..count)
+            .map(|i| {
+                let parameter = json!({"name": "q", "in": "query", "schema": {"type": "null"}});
+                (
+                    format!("/p{i}"),
+                    json!({"get": {"parameters": [parameter], "responses": {}}}),
+                )
+            })
+            .collect();
+        let schemas: serde_json::Map<String, Value> = (0..count)
+            .map(|i| (format!("S{i}"), json!({"type": "null"})))
+            .collect();
+        let mut doc =
+            json!({"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}});
+        let mut diags = Vec::new();
+        normalize(&mut doc, SpecVersion::V30, &mut diags);
+        let expected: Vec<String> = (0..count)
+            .map(|i| format!("#/paths/~1p{i}/get/parameters/0/schema/type"))
+            .chain((0..count).map(|i| format!("#/components/schemas/S{i}/type")))
+            .collect();
+        let found: Vec<&str> = diags.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(found, expected);
+        assert_eq!(
+            doc["components"]["schemas"]["S0"],
+            json!({NULL_MARKER: true})
+        );
+        assert_eq!(
+            doc["paths"]["/p0"]["get"]["parameters"][0]["schema"],
+            json!({NULL_MARKER: true})
+        );
     }
 
     #[test]
