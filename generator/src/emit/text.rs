@@ -13,7 +13,7 @@
 //! tokens too and compare (`krate::check_text`), so every test run that generates checks this
 //! layout against `prettyplease`; the tests below sweep every line length.
 
-use super::{Place, docs, ident, ty_text};
+use super::{Place, docs, ty_text};
 use crate::ir::{Api, EnumVariant, Field, Presence, StructDef, TypeDef, TypeRef, UnionDef};
 use proc_macro2::Literal;
 use std::fmt::Write;
@@ -40,7 +40,11 @@ pub(super) fn put(out: &mut String, indent: usize, text: std::fmt::Arguments<'_>
 }
 
 pub(super) fn push_indent(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    const SPACES: &str = "                                                                ";
+    match SPACES.get(..indent) {
+        Some(spaces) => out.push_str(spaces),
+        None => out.extend(std::iter::repeat_n(' ', indent)),
+    }
 }
 
 /// How `prettyplease` lays out a group that is `len` bytes long, flat, up to its next break.
@@ -296,9 +300,10 @@ fn type_header(out: &mut String, t: &TypeDef) {
 pub(super) fn alias(api: &Api, t: &TypeDef, target: &TypeRef) -> Option<String> {
     let mut out = String::with_capacity(120);
     type_header(&mut out, t);
-    let name = ident(&t.name);
+    // An IR name is already an identifier's text (`r#type` for a keyword).
+    let name = &t.name;
     let target = ty_text(api, target, Place::Models);
-    if layout(9 + name.to_string().len() + 3 + target.len() + 1) == Layout::Flat {
+    if layout(9 + name.len() + 3 + target.len() + 1) == Layout::Flat {
         put(&mut out, 0, format_args!("pub type {name} = {target};"))?;
         return Some(out);
     }
@@ -321,7 +326,7 @@ pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option
     if s.fields.is_empty() && s.additional.is_none() {
         return None;
     }
-    let name = ident(&t.name).to_string();
+    let name = t.name.clone();
     let mut out = String::with_capacity(200 + 120 * s.fields.len());
     type_header(&mut out, t);
     out.push_str("#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\n");
@@ -366,7 +371,7 @@ pub(super) fn serialize(t: &TypeDef, s: &StructDef) -> Option<String> {
     if s.fields.is_empty() && s.additional.is_none() {
         return None;
     }
-    let name = ident(&t.name).to_string();
+    let name = t.name.clone();
     let mut out = String::with_capacity(200 + 48 * s.fields.len());
     impl_header(&mut out, "impl serde::Serialize", &name);
     out.push_str(
@@ -406,7 +411,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
     if s.fields.is_empty() {
         return None;
     }
-    let name = ident(&t.name).to_string();
+    let name = t.name.clone();
     let mut out = String::with_capacity(1200 + 160 * s.fields.len());
     impl_header(&mut out, "impl<'de> serde::Deserialize<'de>", &name);
     out.push_str(
@@ -590,7 +595,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
 /// A struct's `impl {name} { pub fn new(…) -> Self { … } }`: the required fields as arguments,
 /// the others unset or defaulted; `None` when a line is too long to be sure of its layout.
 pub(super) fn constructor(api: &Api, t: &TypeDef, s: &StructDef) -> Option<String> {
-    let name = ident(&t.name).to_string();
+    let name = t.name.clone();
     let mut out = String::with_capacity(200 + 60 * s.fields.len());
     line(&mut out, 0, format_args!("impl {name} {{"))?;
     let required: Vec<&Field> = s
@@ -682,7 +687,7 @@ pub(super) fn default_fn(
         }
         DefaultValue::Bool(b) => b.to_string(),
         DefaultValue::Str(s) => format!("String::from({})", lit(s)),
-        DefaultValue::Variant(id, variant) => format!("{}::{variant}", ident(&api.ty(*id).name)),
+        DefaultValue::Variant(id, variant) => format!("{}::{variant}", api.ty(*id).name),
     };
     let value = if f.boxed {
         format!("Box::new({value})")
@@ -704,7 +709,7 @@ pub(super) fn default_fn(
 /// `impl Default for {name}` through `new()`.
 pub(super) fn default_impl(name: &str) -> String {
     let mut out = String::with_capacity(100 + name.len());
-    impl_header(&mut out, "impl Default", &ident(name).to_string());
+    impl_header(&mut out, "impl Default", name);
     out.push_str("    fn default() -> Self {\n        Self::new()\n    }\n}\n");
     out
 }
@@ -712,7 +717,7 @@ pub(super) fn default_impl(name: &str) -> String {
 /// A string enum's items as [`super::models::string_enum`] emits them, the type's docs before
 /// the first; `None` when a line is too long to be sure of its layout.
 pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<String>> {
-    let name = ident(&t.name).to_string();
+    let name = t.name.clone();
     let mut items = Vec::with_capacity(8);
     let mut out = String::with_capacity(200 + 40 * variants.len());
     type_header(&mut out, t);
@@ -804,7 +809,7 @@ pub(super) fn union(api: &Api, t: &TypeDef, u: &UnionDef) -> Option<String> {
     if u.discriminator.is_some() {
         return None;
     }
-    let name = ident(&t.name).to_string();
+    let name = t.name.clone();
     let mut out = String::with_capacity(300 + 80 * u.variants.len());
     type_header(&mut out, t);
     out.push_str(
@@ -1083,7 +1088,7 @@ mod tests {
                 t.doc = (k % 2 == 0).then(|| format!("An alias {}.", "d".repeat(len)));
                 t.deprecated = k == 3;
                 let header = super::super::models::type_header(&t);
-                let name = super::ident(&t.name);
+                let name = super::super::ident(&t.name);
                 let ty = super::super::ty(&api, target, super::Place::Models);
                 let formatted =
                     crate::krate::format("models.rs", quote::quote!(#header pub type #name = #ty;))
