@@ -502,44 +502,54 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
     out.push_str(
         "                        _ => map.skip(),\n                    }?;\n                }\n",
     );
-    // `prettyplease` keeps a struct literal on one line only when it is at most 34 wide.
-    let mut flat: Vec<String> = s
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let n = &f.name;
-            match f.presence {
-                Presence::Required => format!("{n}: rt::de::required(field_{i}, {})?", wires[i]),
-                Presence::RequiredNullable | Presence::Optional => {
-                    format!("{n}: field_{i}.flatten()")
+    // `prettyplease` keeps a struct literal on one line only when it is at most 34 wide. Two
+    // entries are wider than that (the shortest, `a: additional` and `a: field_0.flatten()`, make
+    // 35 with their `, `), so only a struct with one entry is measured.
+    if s.fields.len() + usize::from(s.additional.is_some()) == 1 {
+        let mut flat: Vec<String> = s
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let n = &f.name;
+                match f.presence {
+                    Presence::Required => {
+                        format!("{n}: rt::de::required(field_{i}, {})?", wires[i])
+                    }
+                    Presence::RequiredNullable | Presence::Optional => {
+                        format!("{n}: field_{i}.flatten()")
+                    }
+                    Presence::OptionalNullable => {
+                        format!("{n}: field_{i}.unwrap_or(rt::Nullable::Absent)")
+                    }
+                    Presence::Defaulted => format!(
+                        "{n}: field_{i}.unwrap_or_else({})",
+                        super::models::default_fn_name(&t.name, &f.name)
+                    ),
                 }
-                Presence::OptionalNullable => {
-                    format!("{n}: field_{i}.unwrap_or(rt::Nullable::Absent)")
-                }
-                Presence::Defaulted => format!(
-                    "{n}: field_{i}.unwrap_or_else({})",
-                    super::models::default_fn_name(&t.name, &f.name)
-                ),
-            }
-        })
-        .collect();
-    if s.additional.is_some() {
-        flat.push(format!("{}: additional", s.additional_name));
-    }
-    let flat = flat.join(", ");
-    // `{name} { ` + the fields + ` `, up to the closing brace.
-    let width = name.len() + 3 + flat.len() + 1;
-    if width <= 34 {
-        put(&mut out, 16, format_args!("Ok({name} {{ {flat} }})"))?;
-        out.push_str(CLOSE_VISITOR);
-        return Some(out);
+            })
+            .collect();
+        if s.additional.is_some() {
+            flat.push(format!("{}: additional", s.additional_name));
+        }
+        let flat = flat.join(", ");
+        // `{name} { ` + the fields + ` `, up to the closing brace.
+        let width = name.len() + 3 + flat.len() + 1;
+        if width <= 34 {
+            put(&mut out, 16, format_args!("Ok({name} {{ {flat} }})"))?;
+            out.push_str(CLOSE_VISITOR);
+            return Some(out);
+        }
     }
     put(&mut out, 16, format_args!("Ok({name} {{"))?;
+    // `{n}: field_{i}`, written again for each field; the slot is its end.
+    let mut receiver = String::with_capacity(64);
     for (i, f) in s.fields.iter().enumerate() {
         let n = &f.name;
-        let slot = format!("field_{i}");
-        let receiver = format!("{n}: {slot}");
+        receiver.clear();
+        let _ = write!(receiver, "{n}: field_{i}");
+        let slot = &receiver[n.len() + 2..];
+        let receiver = receiver.as_str();
         let end = field_end(i + 1 == s.fields.len() && s.additional.is_none());
         match f.presence {
             Presence::Required => {
@@ -555,7 +565,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
                         &mut out,
                         20,
                         &format!("{n}: rt::de::required"),
-                        &[&slot, &wires[i]],
+                        &[slot, &wires[i]],
                         &End {
                             text: "?,",
                             counted: true,
@@ -564,19 +574,19 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
                 }
             }
             Presence::RequiredNullable | Presence::Optional => {
-                method_call(&mut out, 20, &receiver, "flatten", &[], &end)
+                method_call(&mut out, 20, receiver, "flatten", &[], &end)
             }
             Presence::OptionalNullable => method_call(
                 &mut out,
                 20,
-                &receiver,
+                receiver,
                 "unwrap_or",
                 &["rt::Nullable::Absent"],
                 &end,
             ),
             Presence::Defaulted => {
                 let default = super::models::default_fn_name(&t.name, &f.name).to_string();
-                method_call(&mut out, 20, &receiver, "unwrap_or_else", &[&default], &end)
+                method_call(&mut out, 20, receiver, "unwrap_or_else", &[&default], &end)
             }
         }?;
     }
