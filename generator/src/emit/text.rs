@@ -332,8 +332,10 @@ pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option
     out.push_str("#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\n");
     line(&mut out, 0, format_args!("pub struct {name} {{"))?;
     for f in &s.fields {
-        let fallback = format!("`{}`", f.wire);
-        doc_lines(&mut out, 4, f.doc.as_deref().unwrap_or(&fallback));
+        match &f.doc {
+            Some(doc) => doc_lines(&mut out, 4, doc),
+            None => doc_lines(&mut out, 4, &format!("`{}`", f.wire)),
+        }
         if f.deprecated {
             out.push_str("    #[deprecated]\n");
         }
@@ -377,13 +379,17 @@ pub(super) fn serialize(t: &TypeDef, s: &StructDef) -> Option<String> {
     out.push_str(
         "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n        let mut object = rt::ObjectWriter::new(serializer);\n",
     );
+    // `&self.{name}`, written again for each field.
+    let mut value = String::with_capacity(64);
     for f in &s.fields {
         let method = match f.presence {
             Presence::Required | Presence::RequiredNullable | Presence::Defaulted => "field",
             Presence::Optional => "optional",
             Presence::OptionalNullable => "nullable",
         };
-        let value = format!("&self.{}", f.name);
+        value.clear();
+        value.push_str("&self.");
+        value.push_str(&f.name);
         method_call(
             &mut out,
             8,
