@@ -452,12 +452,18 @@ fn setters(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
         .filter(|p| !required.iter().any(|r| std::ptr::eq(*r, *p)))
     {
         let (a, v) = arg(api, &p.name, &p.ty, &param_ty(api, p));
-        let fallback = format!(
-            "Sets the `{}` {} parameter.",
-            p.wire,
-            location_word(p.location)
-        );
-        doc_lines(out, 4, p.doc.as_deref().unwrap_or(&fallback));
+        match &p.doc {
+            Some(doc) => doc_lines(out, 4, doc),
+            None => doc_lines(
+                out,
+                4,
+                &format!(
+                    "Sets the `{}` {} parameter.",
+                    p.wire,
+                    location_word(p.location)
+                ),
+            ),
+        }
         if p.deprecated {
             out.push_str("    #[deprecated]\n");
         }
@@ -481,8 +487,10 @@ fn setters(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
         } else {
             v
         };
-        let fallback = format!("Sets the body's `{}` field.", s.field);
-        doc_lines(out, 4, s.doc.as_deref().unwrap_or(&fallback));
+        match &s.doc {
+            Some(doc) => doc_lines(out, 4, doc),
+            None => doc_lines(out, 4, &format!("Sets the body's `{}` field.", s.field)),
+        }
         let lhs = format!("self.body.get_or_insert_with(Default::default).{}", s.field);
         let wrapper = if s.tristate {
             "rt::Nullable::Value"
