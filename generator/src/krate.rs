@@ -102,7 +102,7 @@ fn format_model(item: emit::ModelItem) -> Result<(String, bool)> {
 /// the path always contains it.
 fn code_mentions_path(text: &str, root: &str) -> bool {
     let needle = format!("{root}::");
-    text.match_indices(&needle).any(|(at, _)| {
+    memchr::memmem::find_iter(text.as_bytes(), &needle).any(|at| {
         let before = &text[..at];
         let line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
         !line.trim_start().starts_with("///")
