@@ -38,13 +38,14 @@ pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
     let auth = security_schemes(doc, &mut diags);
     undeclared_security(doc, &mut diags);
 
-    let mut ts = TypeSpace::new(doc);
-    ts.components();
-    // Another core deserializes component schemas ahead of the lowering that needs them.
+    // Another core deserializes operations and component schemas ahead of the lowering that
+    // needs them, starting while this one names the components.
     let (groups, mut ts) = std::thread::scope(|scope| {
         if crate::emit::cores() > 1 {
             scope.spawn(doc.schema_prefetcher());
         }
+        let mut ts = TypeSpace::new(doc);
+        ts.components();
         let groups = lower_operations(&mut ts, !auth.is_empty());
         ts.remaining_components();
         (groups, ts)
