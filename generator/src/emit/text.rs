@@ -183,7 +183,7 @@ fn field_access(arg: &str) -> Option<(&str, &str)> {
 /// Doc comment lines for `text` as `docs::attrs` makes them and `prettyplease` prints them: each
 /// line ` {line}` after `///`, trailing spaces trimmed.
 pub(super) fn doc_lines(out: &mut String, indent: usize, text: &str) {
-    rustdoc_lines(out, indent, &docs::sanitize(text));
+    docs::sanitize_into(out, indent, "///", text);
 }
 
 /// Doc comment lines for text that is rustdoc already, as `docs::rustdoc_attrs` makes them.
