@@ -382,25 +382,32 @@ mod tests {
             "?",
             "https://z.io/x!?",
         ];
-        // A fixed linear congruential sequence: the same 20,000 lines on every run.
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        for _ in 0..20_000 {
-            let mut line = String::new();
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            for _ in 0..(state >> 60) {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1);
-                line.push_str(pieces[(state >> 33) as usize % pieces.len()]);
-            }
+        for line in generated_texts(&pieces, 0x2545_f491_4f6c_dd1d, 60) {
             assert_eq!(
                 escape_inline(&line),
                 escape_inline_by_chars(&line),
                 "{line:?}"
             );
         }
+    }
+
+    /// 20,000 texts of up to `2^(64 - shift) - 1` pieces each, from a fixed linear congruential
+    /// sequence started at `seed`: the same texts on every run.
+    fn generated_texts(pieces: &[&str], seed: u64, shift: u32) -> Vec<String> {
+        let mut state = seed;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            state
+        };
+        (0..20_000)
+            .map(|_| {
+                (0..next() >> shift)
+                    .map(|_| pieces[(next() >> 33) as usize % pieces.len()])
+                    .collect()
+            })
+            .collect()
     }
 
     /// Doc comment lines written straight from the text are the lines of the sanitized text.
@@ -427,18 +434,7 @@ mod tests {
             "\u{a0}",
             "text",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            for _ in 0..(state >> 59) {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1);
-                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
-            }
+        for text in generated_texts(&pieces, 0x9e37_79b9_7f4a_7c15, 59) {
             for (indent, marker) in [(0, "///"), (4, "///"), (0, "//!")] {
                 let mut written = String::from("x\n");
                 sanitize_into(&mut written, indent, marker, &text);
