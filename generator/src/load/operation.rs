@@ -11,7 +11,7 @@
 //! parameter, a missing required field) makes the whole item fall back to serde, which gives the
 //! same result or the same error as before; debug builds compare both on every item read this way.
 
-use super::schema::{self, optional, serde_read, string};
+use super::schema::{self, item, optional, reference_or_item, serde_read, string};
 use indexmap::IndexMap;
 use openapiv3::{
     CookieStyle, Example, Header, HeaderStyle, MediaType, Operation, Parameter, ParameterData,
@@ -40,7 +40,7 @@ pub(super) fn operation(value: &Value) -> Option<Operation> {
             "operationId" => op.operation_id = optional(value, string)?,
             "parameters" => op.parameters = parameters(value)?,
             "requestBody" => {
-                op.request_body = optional(value, |v| reference_or(v, request_body_of))?;
+                op.request_body = optional(value, |v| reference_or_item(v, request_body_of))?;
             }
             "responses" => responses = Some(responses_of(value)?),
             "callbacks" => op.callbacks = serde_read(value)?,
@@ -63,7 +63,7 @@ pub(super) fn parameters(value: &Value) -> Option<Vec<ReferenceOr<Parameter>>> {
     value
         .as_array()?
         .iter()
-        .map(|p| reference_or(p, parameter_of))
+        .map(|p| reference_or_item(p, parameter_of))
         .collect()
 }
 
@@ -80,32 +80,6 @@ pub(super) fn request_body(value: &Value) -> Option<RequestBody> {
 /// `Response::deserialize(value)`.
 pub(super) fn response(value: &Value) -> Option<Response> {
     item(value, response_of)
-}
-
-/// An object that is read as `T` itself: a `$ref` beside its keys is left to serde, which ignores
-/// it here but not inside a `ReferenceOr`.
-fn item<T>(value: &Value, read: fn(&Map<String, Value>) -> Option<T>) -> Option<T> {
-    let obj = value.as_object()?;
-    if obj.contains_key("$ref") {
-        return None;
-    }
-    read(obj)
-}
-
-/// `ReferenceOr<T>`: a string `$ref` makes a reference whatever else is there (the untagged enum
-/// tries that variant first); any other `$ref` is left to serde.
-fn reference_or<T>(
-    value: &Value,
-    read: fn(&Map<String, Value>) -> Option<T>,
-) -> Option<ReferenceOr<T>> {
-    let obj = value.as_object()?;
-    match obj.get("$ref") {
-        Some(Value::String(reference)) => Some(ReferenceOr::Reference {
-            reference: reference.clone(),
-        }),
-        Some(_) => None,
-        None => read(obj).map(ReferenceOr::Item),
-    }
 }
 
 /// A map of `T` (`content`, `headers`, `examples`): present means an object, `null` included.
@@ -160,7 +134,7 @@ fn parameter_of(obj: &Map<String, Value>) -> Option<Parameter> {
             }
             "schema" | "content" => return None,
             "example" => data.example = optional(value, |v| Some(v.clone()))?,
-            "examples" => data.examples = map_of(value, |v| reference_or(v, example))?,
+            "examples" => data.examples = map_of(value, |v| reference_or_item(v, example))?,
             "explode" => data.explode = optional(value, Value::as_bool)?,
             "style" => style = Some(value.as_str()?),
             "allowReserved" => allow_reserved = Some(value),
@@ -242,7 +216,7 @@ fn header(obj: &Map<String, Value>) -> Option<Header> {
             }
             "schema" | "content" => return None,
             "example" => header.example = optional(value, |v| Some(v.clone()))?,
-            "examples" => header.examples = map_of(value, |v| reference_or(v, example))?,
+            "examples" => header.examples = map_of(value, |v| reference_or_item(v, example))?,
             other if other.starts_with("x-") => extension(&mut header.extensions, other, value),
             _ => {}
         }
@@ -273,7 +247,7 @@ fn media_type(value: &Value) -> Option<MediaType> {
         match key.as_str() {
             "schema" => media.schema = optional(value, schema::reference_or)?,
             "example" => media.example = optional(value, |v| Some(v.clone()))?,
-            "examples" => media.examples = map_of(value, |v| reference_or(v, example))?,
+            "examples" => media.examples = map_of(value, |v| reference_or_item(v, example))?,
             "encoding" => media.encoding = serde_read(value)?,
             other if other.starts_with("x-") => extension(&mut media.extensions, other, value),
             _ => {}
@@ -302,7 +276,7 @@ fn response_of(obj: &Map<String, Value>) -> Option<Response> {
     for (key, value) in obj {
         match key.as_str() {
             "description" => description = Some(string(value)?),
-            "headers" => response.headers = map_of(value, |v| reference_or(v, header))?,
+            "headers" => response.headers = map_of(value, |v| reference_or_item(v, header))?,
             "content" => response.content = map_of(value, media_type)?,
             "links" => response.links = serde_read(value)?,
             other if other.starts_with("x-") => extension(&mut response.extensions, other, value),
@@ -317,11 +291,11 @@ fn responses_of(value: &Value) -> Option<Responses> {
     let mut responses = Responses::default();
     for (key, value) in value.as_object()? {
         if key == "default" {
-            responses.default = optional(value, |v| reference_or(v, response_of))?;
+            responses.default = optional(value, |v| reference_or_item(v, response_of))?;
         } else if let Some(status) = status_code(key) {
             responses
                 .responses
-                .insert(status, reference_or(value, response_of)?);
+                .insert(status, reference_or_item(value, response_of)?);
         } else if key.starts_with("x-") {
             extension(&mut responses.extensions, key, value);
         }

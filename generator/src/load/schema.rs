@@ -20,22 +20,36 @@ use serde_json::{Map, Number, Value};
 /// `Schema::deserialize(value)`, when `value` is a schema object this module reads; `None`
 /// (for serde to read it) otherwise.
 pub(super) fn schema(value: &Value) -> Option<Schema> {
-    let obj = value.as_object()?;
-    // A `$ref` next to other keys is ignored by `Schema` but read by `ReferenceOr`: leave it.
-    if obj.contains_key("$ref") {
-        return None;
-    }
-    schema_of(obj)
+    item(value, schema_of)
 }
 
 pub(super) fn reference_or(value: &Value) -> Option<ReferenceOr<Schema>> {
+    reference_or_item(value, schema_of)
+}
+
+/// An object read as `T` itself by `read`: a `$ref` beside its keys is left to serde, which
+/// ignores it here but not inside a `ReferenceOr`.
+pub(super) fn item<T>(value: &Value, read: fn(&Map<String, Value>) -> Option<T>) -> Option<T> {
+    let obj = value.as_object()?;
+    if obj.contains_key("$ref") {
+        return None;
+    }
+    read(obj)
+}
+
+/// `ReferenceOr<T>`: a string `$ref` makes a reference whatever else is there (the untagged enum
+/// tries that variant first); any other `$ref` is left to serde; without one, `read` reads `T`.
+pub(super) fn reference_or_item<T>(
+    value: &Value,
+    read: fn(&Map<String, Value>) -> Option<T>,
+) -> Option<ReferenceOr<T>> {
     let obj = value.as_object()?;
     match obj.get("$ref") {
         Some(Value::String(reference)) => Some(ReferenceOr::Reference {
             reference: reference.clone(),
         }),
         Some(_) => None,
-        None => schema_of(obj).map(ReferenceOr::Item),
+        None => read(obj).map(ReferenceOr::Item),
     }
 }
 
