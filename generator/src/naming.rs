@@ -3,7 +3,8 @@
 //!
 //! - Casing is `heck`'s (`UpperCamelCase` for types and variants, `snake_case` for fields, methods
 //!   and modules), applied after [`words`] has split the name on anything that is not a letter or a
-//!   digit.
+//!   digit. Names whose casing is plain (`created_at`, `list-runs`, `Trashed items`) are cased
+//!   without calling heck, with the result heck gives; a test checks the two agree.
 //! - A leading sign is spelled out (`+1` → `plus_1`, `-1` → `minus_1`); other symbols separate words
 //!   (`@odata.nextLink` → `odata_next_link`, `$id` → `id`).
 //! - A name that would start with a digit gets a prefix: `_` for snake case (`16x16` → `_16x16`),
@@ -98,6 +99,11 @@ pub fn words(raw: &str) -> String {
 /// `snake_case` identifier (field, method, module) for a spec name; `fallback` when nothing
 /// usable remains.
 pub fn snake(raw: &str, fallback: &str) -> String {
+    // Most property and parameter names are snake case already; heck would return them
+    // unchanged.
+    if is_lower_snake(raw) {
+        return escape_keyword(raw.to_string());
+    }
     // `kind` '_' cannot collide with camel's digit prefixes (letters).
     cached(raw, fallback, '_', || snake_uncached(raw, fallback))
 }
@@ -107,7 +113,7 @@ fn snake_uncached(raw: &str, fallback: &str) -> String {
     let mut s = if w.is_empty() {
         fallback.to_string()
     } else {
-        w.to_snake_case()
+        case_whole_words(&w, Case::Snake).unwrap_or_else(|| w.to_snake_case())
     };
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, '_');
@@ -174,6 +180,29 @@ fn is_upper_camel(s: &str) -> bool {
     true
 }
 
+/// Whether `s` is snake case as heck writes it: words of ASCII lowercase letters and digits joined
+/// by single underscores, a letter first. heck's `to_snake_case` leaves such a name as it is.
+fn is_lower_snake(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_lowercase) || bytes.last() == Some(&b'_') {
+        return false;
+    }
+    let mut after_underscore = false;
+    for &c in bytes {
+        if c == b'_' {
+            if after_underscore {
+                return false;
+            }
+            after_underscore = true;
+        } else if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            after_underscore = false;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
 /// Bumped at the start of each generation: a thread's name cache holds one generation's names
 /// only, so a process that generates many specs does not keep every name it ever saw, and a
 /// generation is never faster for having run before (as a `build.rs` runs it once).
@@ -225,12 +254,46 @@ fn camel_uncached(raw: &str, fallback: &str, digit_prefix: char) -> String {
     let mut s = if w.is_empty() {
         fallback.to_upper_camel_case()
     } else {
-        w.to_upper_camel_case()
+        case_whole_words(&w, Case::UpperCamel).unwrap_or_else(|| w.to_upper_camel_case())
     };
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, digit_prefix);
     }
     s
+}
+
+#[derive(Clone, Copy)]
+enum Case {
+    Snake,
+    UpperCamel,
+}
+
+/// [`words`]' output (ASCII words, one space apart) cased as heck cases it, when heck would not
+/// split any of its words further: each word has no uppercase letter after its first character
+/// (`Trashed items`, `list-workflow-runs`), or no lowercase letter at all (`GROUP_ADD_USER`).
+/// Snake case then lowercases the words and joins them with `_`; upper camel case capitalizes
+/// them. `None` for anything else (`securityClassification`, `HTTPServer`), which heck splits.
+/// Most names in real specs take this path, and heck writes each character through `fmt`.
+fn case_whole_words(w: &str, case: Case) -> Option<String> {
+    let mut out = String::with_capacity(w.len());
+    for word in w.split(' ') {
+        let bytes = word.as_bytes();
+        let (&first, tail) = bytes.split_first()?;
+        if tail.iter().any(u8::is_ascii_uppercase) && bytes.iter().any(u8::is_ascii_lowercase) {
+            return None;
+        }
+        match case {
+            Case::Snake => {
+                if !out.is_empty() {
+                    out.push('_');
+                }
+                out.push(char::from(first.to_ascii_lowercase()));
+            }
+            Case::UpperCamel => out.push(char::from(first.to_ascii_uppercase())),
+        }
+        out.extend(tail.iter().map(|c| char::from(c.to_ascii_lowercase())));
+    }
+    Some(out)
 }
 
 /// Makes a keyword usable as an identifier: `r#type`, or `self_` where raw is not allowed.
@@ -424,6 +487,71 @@ mod tests {
                 camel_uncached(name, "X", 'T'),
                 "{name}"
             );
+        }
+    }
+
+    /// The snake case shortcut and the whole-word casing give what heck gives, for every string
+    /// of up to five characters over letters of both cases, a digit and three separators.
+    #[test]
+    fn casing_without_heck_agrees_with_heck() {
+        let alphabet = ['a', 'b', 'C', 'D', '1', '_', '-', ' '];
+        let (mut snake_shortcuts, mut whole_words) = (0, 0);
+        let mut s = String::new();
+        let mut check = |s: &str| {
+            if is_lower_snake(s) {
+                snake_shortcuts += 1;
+                assert_eq!(s, words(s).to_snake_case(), "{s}");
+            }
+            let w = words(s);
+            if w.is_empty() {
+                return;
+            }
+            if let Some(snake) = case_whole_words(&w, Case::Snake) {
+                whole_words += 1;
+                assert_eq!(snake, w.to_snake_case(), "{s}");
+                let camel = case_whole_words(&w, Case::UpperCamel);
+                assert_eq!(camel.as_deref(), Some(&*w.to_upper_camel_case()), "{s}");
+            } else {
+                assert!(case_whole_words(&w, Case::UpperCamel).is_none(), "{s}");
+            }
+        };
+        fn walk(s: &mut String, alphabet: &[char], depth: usize, check: &mut impl FnMut(&str)) {
+            check(s);
+            if depth == 0 {
+                return;
+            }
+            for &c in alphabet {
+                s.push(c);
+                walk(s, alphabet, depth - 1, check);
+                s.pop();
+            }
+        }
+        walk(&mut s, &alphabet, 5, &mut check);
+        assert!(snake_shortcuts > 400, "{snake_shortcuts} snake shortcuts");
+        assert!(whole_words > 10_000, "{whole_words} whole-word casings");
+        for (name, snake_case, camel_case) in [
+            ("type", "r#type", "Type"),
+            ("get_2fa", "get_2fa", "Get2fa"),
+            (
+                "Trashed items (List)",
+                "trashed_items_list",
+                "TrashedItemsList",
+            ),
+            ("GROUP_ADD_USER", "group_add_user", "GroupAddUser"),
+            (
+                "repos/list-for-org",
+                "repos_list_for_org",
+                "ReposListForOrg",
+            ),
+            (
+                "securityClassification-6VMVochwUWo",
+                "security_classification_6vm_vochw_u_wo",
+                "SecurityClassification6vmVochwUWo",
+            ),
+            ("2fa", "_2fa", "T2fa"),
+        ] {
+            assert_eq!(snake(name, "x"), snake_case, "{name}");
+            assert_eq!(type_name(name, "X"), camel_case, "{name}");
         }
     }
 
