@@ -28,6 +28,9 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// The longest keyword's length: longer names (most of them) are not looked up.
+const KEYWORD_MAX_LEN: usize = 8;
+
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
@@ -298,7 +301,9 @@ fn case_whole_words(w: &str, case: Case) -> Option<String> {
 
 /// Makes a keyword usable as an identifier: `r#type`, or `self_` where raw is not allowed.
 pub fn escape_keyword(s: String) -> String {
-    if NOT_RAW.contains(&s.as_str()) {
+    if s.len() > KEYWORD_MAX_LEN {
+        s
+    } else if NOT_RAW.contains(&s.as_str()) {
         format!("{s}_")
     } else if KEYWORDS.contains(&s.as_str()) {
         format!("r#{s}")
@@ -420,6 +425,12 @@ mod tests {
 
     #[test]
     fn keywords_become_raw_identifiers() {
+        assert!(
+            KEYWORDS
+                .iter()
+                .chain(NOT_RAW)
+                .all(|k| k.len() <= KEYWORD_MAX_LEN)
+        );
         for kw in [
             "type", "match", "ref", "move", "async", "gen", "fn", "try", "dyn",
         ] {

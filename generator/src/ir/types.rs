@@ -50,27 +50,58 @@ impl Lowered {
 
 /// The part of a schema the lowering cares about, the same whichever way `openapiv3` parsed it.
 struct View<'s> {
-    typ: Option<String>,
-    format: Option<String>,
+    typ: Option<&'s str>,
+    format: Option<&'s str>,
     properties: Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
     required: &'s [String],
     additional: Option<&'s AdditionalProperties>,
     items: Option<&'s ReferenceOr<Box<Schema>>>,
-    enumeration: Vec<Value>,
+    enumeration: std::borrow::Cow<'s, [Value]>,
     one_of: &'s [ReferenceOr<Schema>],
     any_of: &'s [ReferenceOr<Schema>],
     all_of: &'s [ReferenceOr<Schema>],
     not: bool,
 }
 
-fn format_of<T: std::fmt::Debug>(f: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<String> {
-    match f {
-        openapiv3::VariantOrUnknownOrEmpty::Item(t) => {
-            // StringFormat::DateTime → "date-time", IntegerFormat::Int64 → "int64", …
-            let debug = format!("{t:?}");
-            Some(heck::ToKebabCase::to_kebab_case(debug.as_str()).replace("int-", "int"))
+/// A format `openapiv3` knows, as the spec spells it.
+trait FormatName {
+    fn name(&self) -> &'static str;
+}
+
+impl FormatName for openapiv3::StringFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Date => "date",
+            Self::DateTime => "date-time",
+            Self::Password => "password",
+            Self::Byte => "byte",
+            Self::Binary => "binary",
         }
-        openapiv3::VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
+    }
+}
+
+impl FormatName for openapiv3::IntegerFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Int32 => "int32",
+            Self::Int64 => "int64",
+        }
+    }
+}
+
+impl FormatName for openapiv3::NumberFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Float => "float",
+            Self::Double => "double",
+        }
+    }
+}
+
+fn format_of<T: FormatName>(f: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<&str> {
+    match f {
+        openapiv3::VariantOrUnknownOrEmpty::Item(t) => Some(t.name()),
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(s) => Some(s),
         openapiv3::VariantOrUnknownOrEmpty::Empty => None,
     }
 }
@@ -84,7 +115,7 @@ fn view(schema: &Schema) -> View<'_> {
         required: &[],
         additional: None,
         items: None,
-        enumeration: Vec::new(),
+        enumeration: std::borrow::Cow::Borrowed(&[]),
         one_of: NONE,
         any_of: NONE,
         all_of: NONE,
@@ -92,36 +123,38 @@ fn view(schema: &Schema) -> View<'_> {
     };
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => {
-            v.typ = Some("string".into());
+            v.typ = Some("string");
             v.format = format_of(&s.format);
             v.enumeration = s
                 .enumeration
                 .iter()
                 .map(|e| e.clone().map_or(Value::Null, Value::String))
-                .collect();
+                .collect::<Vec<_>>()
+                .into();
         }
         SchemaKind::Type(Type::Integer(s)) => {
-            v.typ = Some("integer".into());
+            v.typ = Some("integer");
             v.format = format_of(&s.format);
             v.enumeration = s
                 .enumeration
                 .iter()
                 .map(|e| e.map_or(Value::Null, Value::from))
-                .collect();
+                .collect::<Vec<_>>()
+                .into();
         }
         SchemaKind::Type(Type::Number(s)) => {
-            v.typ = Some("number".into());
+            v.typ = Some("number");
             v.format = format_of(&s.format);
         }
-        SchemaKind::Type(Type::Boolean(_)) => v.typ = Some("boolean".into()),
+        SchemaKind::Type(Type::Boolean(_)) => v.typ = Some("boolean"),
         SchemaKind::Type(Type::Object(o)) => {
-            v.typ = Some("object".into());
+            v.typ = Some("object");
             v.properties = Some(&o.properties);
             v.required = &o.required;
             v.additional = o.additional_properties.as_ref();
         }
         SchemaKind::Type(Type::Array(a)) => {
-            v.typ = Some("array".into());
+            v.typ = Some("array");
             v.items = a.items.as_ref();
         }
         SchemaKind::OneOf { one_of } => v.one_of = one_of,
@@ -129,15 +162,15 @@ fn view(schema: &Schema) -> View<'_> {
         SchemaKind::AllOf { all_of } => v.all_of = all_of,
         SchemaKind::Not { .. } => v.not = true,
         SchemaKind::Any(a) => {
-            v.typ = a.typ.clone();
-            v.format = a.format.clone();
+            v.typ = a.typ.as_deref();
+            v.format = a.format.as_deref();
             if !a.properties.is_empty() || a.typ.as_deref() == Some("object") {
                 v.properties = Some(&a.properties);
             }
             v.required = &a.required;
             v.additional = a.additional_properties.as_ref();
             v.items = a.items.as_ref();
-            v.enumeration = a.enumeration.clone();
+            v.enumeration = std::borrow::Cow::Borrowed(&a.enumeration);
             v.one_of = &a.one_of;
             v.any_of = &a.any_of;
             v.all_of = &a.all_of;
@@ -166,7 +199,7 @@ pub(super) struct TypeSpace<'d> {
     pub untyped: Vec<Untyped>,
     pub diags: Vec<Diagnostic>,
     /// Components whose definition has started (so a recursive reference does not restart it).
-    defining: std::collections::HashSet<TypeId>,
+    defining: crate::FastSet<TypeId>,
 }
 
 impl<'d> TypeSpace<'d> {
@@ -401,7 +434,7 @@ impl<'d> TypeSpace<'d> {
         let non_null_enum: Vec<&Value> = v.enumeration.iter().filter(|e| !e.is_null()).collect();
         let enum_null = v.enumeration.iter().any(Value::is_null);
         if !non_null_enum.is_empty() {
-            let typ = v.typ.as_deref();
+            let typ = v.typ;
             let all_str =
                 non_null_enum.iter().all(|e| e.is_string()) && typ.is_none_or(|t| t == "string");
             let all_int =
@@ -410,7 +443,7 @@ impl<'d> TypeSpace<'d> {
                 return None; // a named enum
             }
         }
-        let typ = v.typ.as_deref().or(if has_props || v.additional.is_some() {
+        let typ = v.typ.or(if has_props || v.additional.is_some() {
             Some("object")
         } else if v.items.is_some() {
             Some("array")
@@ -424,14 +457,14 @@ impl<'d> TypeSpace<'d> {
             })
         };
         match typ {
-            Some("string") => prim(string_prim(v.format.as_deref())),
-            Some("integer") => prim(match v.format.as_deref() {
+            Some("string") => prim(string_prim(v.format)),
+            Some("integer") => prim(match v.format {
                 Some("int32") => Prim::I32,
                 Some("uint32") => Prim::U32,
                 Some("uint64") => Prim::U64,
                 _ => Prim::I64,
             }),
-            Some("number") => prim(match v.format.as_deref() {
+            Some("number") => prim(match v.format {
                 Some("float") => Prim::F32,
                 _ => Prim::F64,
             }),
@@ -547,7 +580,7 @@ impl<'d> TypeSpace<'d> {
         let values: Vec<&Value> = v.enumeration.iter().filter(|e| !e.is_null()).collect();
         if !values.is_empty()
             && values.iter().all(|e| e.is_string())
-            && v.typ.as_deref().is_none_or(|t| t == "string")
+            && v.typ.is_none_or(|t| t == "string")
         {
             let mut scope = Scope::with_reserved(["Unknown"]);
             let mut seen = BTreeSet::new();
@@ -564,7 +597,7 @@ impl<'d> TypeSpace<'d> {
         }
         if !values.is_empty()
             && values.iter().all(|e| e.is_i64())
-            && v.typ.as_deref().is_none_or(|t| t == "integer")
+            && v.typ.is_none_or(|t| t == "integer")
         {
             let mut scope = Scope::with_reserved(["Unknown"]);
             let mut seen = BTreeSet::new();
@@ -837,7 +870,7 @@ impl<'d> TypeSpace<'d> {
                 return false;
             }
         }
-        if let Some(t) = v.typ.as_deref() {
+        if let Some(t) = v.typ {
             if t != "object" {
                 return false;
             }
@@ -922,7 +955,7 @@ impl<'d> TypeSpace<'d> {
             };
             fields.push(Field {
                 name: scope.claim(naming::snake(wire, "field")),
-                wire: wire.clone(),
+                wire: wire.to_string(),
                 ty,
                 presence,
                 boxed: false,
@@ -1116,8 +1149,8 @@ fn scc(edges: &[Vec<usize>]) -> Vec<usize> {
 /// An object assembled from a schema's properties and its `allOf` parts (borrowed, not copied).
 #[derive(Default)]
 struct Merged<'a> {
-    properties: IndexMap<String, (&'a ReferenceOr<Box<Schema>>, String)>,
-    required: BTreeSet<String>,
+    properties: IndexMap<&'a str, (&'a ReferenceOr<Box<Schema>>, String)>,
+    required: BTreeSet<&'a str>,
     additional: Option<(&'a AdditionalProperties, String)>,
     doc: Option<String>,
 }
@@ -1128,11 +1161,10 @@ impl<'a> Merged<'a> {
         if let Some(props) = v.properties {
             let base = format!("{pointer}/properties");
             for (name, p) in props {
-                m.properties
-                    .insert(name.clone(), (p, push_pointer(&base, name)));
+                m.properties.insert(name, (p, push_pointer(&base, name)));
             }
         }
-        m.required = v.required.iter().cloned().collect();
+        m.required = v.required.iter().map(String::as_str).collect();
         if let Some(a) = v.additional {
             m.additional = Some((a, format!("{pointer}/additionalProperties")));
         }
