@@ -17,7 +17,7 @@
 //! - Names that still collide (`fooBar` and `foo_bar`) get `2`, `3`, … in declaration order, which
 //!   keeps the result deterministic: the same spec always gives the same names.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords of the 2024 edition (strict, reserved and weak ones that matter in item position).
 const KEYWORDS: &[&str] = &[
@@ -136,6 +136,14 @@ pub fn type_name(raw: &str, fallback: &str) -> String {
 /// `UpperCamelCase` words for composing a longer type name (no reserved-name suffix).
 pub fn pascal(raw: &str, fallback: &str) -> String {
     camel(raw, fallback, 'T')
+}
+
+/// `SHOUTY_SNAKE_CASE` name of a static, from an identifier the generator made (a builder's
+/// `UpperCamelCase` name): heck's conversion, cached like the others, as writing one operation
+/// names its statics several times.
+pub(crate) fn shouty(ident: &str) -> String {
+    // `kind` '!' cannot collide with snake's '_' or camel's digit prefixes (letters).
+    cached(ident, "", '!', || ident.to_shouty_snake_case())
 }
 
 /// `UpperCamelCase` identifier for an enum variant.

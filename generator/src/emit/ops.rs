@@ -5,7 +5,6 @@ use crate::ir::{
     Api, AuthScheme, Body, BodyKind, Decode, ErrorEnum, Group, Operation, PageStyle, Param,
     ParamLocation, PartKind, PathPart, QueryStyle, ResponseCase, Status, Success, TypeRef,
 };
-use heck::ToShoutySnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -438,7 +437,7 @@ pub(super) fn static_name(op: &Operation, suffix: &str) -> proc_macro2::Ident {
 /// [`static_name`]'s text: the builder's name (UpperCamelCase) in SHOUTY_SNAKE_CASE, which is an
 /// identifier and never a keyword, then `suffix`.
 pub(super) fn static_name_text(op: &Operation, suffix: &str) -> String {
-    let mut name = op.builder.to_shouty_snake_case();
+    let mut name = crate::naming::shouty(&op.builder);
     name.push_str(suffix);
     name
 }
