@@ -464,32 +464,39 @@ mod tests {
         assert_eq!(type_name("3dModel", "x"), "T3dModel");
     }
 
-    /// The shortcut for names that are UpperCamelCase already gives what heck gives, for every
-    /// string of up to six characters over letters of both cases, digits and a separator.
-    #[test]
-    fn upper_camel_shortcut_agrees_with_heck() {
-        let alphabet = ['A', 'b', 'C', 'd', '1', '_'];
-        let mut shortcuts = 0;
-        let mut s = String::new();
-        fn walk(s: &mut String, alphabet: &[char], depth: usize, shortcuts: &mut usize) {
-            if !s.is_empty() {
-                let expected = camel_uncached(s, "X", 'T');
-                if is_upper_camel(s) {
-                    *shortcuts += 1;
-                    assert_eq!(s.as_str(), expected, "{s}");
-                }
-                assert_eq!(camel(s, "X", 'T'), expected, "{s}");
-            }
-            if depth == 0 {
+    /// Calls `check` with every string of at most `max_len` characters from `alphabet`, the
+    /// empty one first.
+    fn each_string(alphabet: &[char], max_len: usize, check: &mut impl FnMut(&str)) {
+        fn walk(s: &mut String, alphabet: &[char], left: usize, check: &mut impl FnMut(&str)) {
+            check(s);
+            if left == 0 {
                 return;
             }
             for &c in alphabet {
                 s.push(c);
-                walk(s, alphabet, depth - 1, shortcuts);
+                walk(s, alphabet, left - 1, check);
                 s.pop();
             }
         }
-        walk(&mut s, &alphabet, 6, &mut shortcuts);
+        walk(&mut String::new(), alphabet, max_len, check);
+    }
+
+    /// The shortcut for names that are UpperCamelCase already gives what heck gives, for every
+    /// string of up to six characters over letters of both cases, digits and a separator.
+    #[test]
+    fn upper_camel_shortcut_agrees_with_heck() {
+        let mut shortcuts = 0;
+        each_string(&['A', 'b', 'C', 'd', '1', '_'], 6, &mut |s| {
+            if s.is_empty() {
+                return;
+            }
+            let expected = camel_uncached(s, "X", 'T');
+            if is_upper_camel(s) {
+                shortcuts += 1;
+                assert_eq!(s, expected, "{s}");
+            }
+            assert_eq!(camel(s, "X", 'T'), expected, "{s}");
+        });
         assert!(
             shortcuts > 1000,
             "only {shortcuts} strings took the shortcut"
@@ -513,10 +520,8 @@ mod tests {
     /// of up to five characters over letters of both cases, a digit and three separators.
     #[test]
     fn casing_without_heck_agrees_with_heck() {
-        let alphabet = ['a', 'b', 'C', 'D', '1', '_', '-', ' '];
         let (mut snake_shortcuts, mut whole_words) = (0, 0);
-        let mut s = String::new();
-        let mut check = |s: &str| {
+        each_string(&['a', 'b', 'C', 'D', '1', '_', '-', ' '], 5, &mut |s| {
             if is_lower_snake(s) {
                 snake_shortcuts += 1;
                 assert_eq!(s, words(s).to_snake_case(), "{s}");
@@ -533,19 +538,7 @@ mod tests {
             } else {
                 assert!(case_whole_words(&w, Case::UpperCamel).is_none(), "{s}");
             }
-        };
-        fn walk(s: &mut String, alphabet: &[char], depth: usize, check: &mut impl FnMut(&str)) {
-            check(s);
-            if depth == 0 {
-                return;
-            }
-            for &c in alphabet {
-                s.push(c);
-                walk(s, alphabet, depth - 1, check);
-                s.pop();
-            }
-        }
-        walk(&mut s, &alphabet, 5, &mut check);
+        });
         assert!(snake_shortcuts > 400, "{snake_shortcuts} snake shortcuts");
         assert!(whole_words > 10_000, "{whole_words} whole-word casings");
         for (name, snake_case, camel_case) in [
