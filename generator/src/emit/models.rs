@@ -125,6 +125,9 @@ fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
         }
         TypeKind::IntEnum(variants) => int_enum(&t.name, variants),
         TypeKind::Union(u) => {
+            if let Some(d) = &u.discriminator {
+                return tagged_union_parts(api, t, u, d);
+            }
             let tokens = || {
                 let header = header();
                 let body = union(api, &t.name, u);
@@ -147,6 +150,39 @@ fn type_def(api: &Api, t: &TypeDef) -> Vec<Part> {
         #header
         #body
     })]
+}
+
+/// A union with a discriminator: two items, written as text when their layout is known.
+fn tagged_union_parts(
+    api: &Api,
+    t: &TypeDef,
+    u: &UnionDef,
+    d: &crate::ir::Discriminator,
+) -> Vec<Part> {
+    let name = ident(&t.name);
+    let Some([definition, impl_deserialize]) = text::tagged_union(api, t, u, d) else {
+        let header = type_header(t);
+        let [definition, impl_deserialize] = tagged_union(&name, &union_variants(api, u), u, d);
+        return vec![Part::Tokens(quote!(#header #definition #impl_deserialize))];
+    };
+    // Debug builds check each item's text against its tokens; the docs precede the first.
+    #[cfg(debug_assertions)]
+    let [definition_tokens, impl_tokens] = tagged_union(&name, &union_variants(api, u), u, d);
+    vec![
+        Part::Text {
+            text: definition,
+            #[cfg(debug_assertions)]
+            tokens: {
+                let header = type_header(t);
+                quote!(#header #definition_tokens)
+            },
+        },
+        Part::Text {
+            text: impl_deserialize,
+            #[cfg(debug_assertions)]
+            tokens: impl_tokens,
+        },
+    ]
 }
 
 /// Puts `cfg` in front of every top-level item of `tokens` (items end with a `;` or a brace group
@@ -653,8 +689,69 @@ fn int_enum(name: &str, variants: &[IntVariant]) -> TokenStream {
 
 pub(super) fn union(api: &Api, name: &str, u: &UnionDef) -> TokenStream {
     let name_ident = ident(name);
-    let variants: Vec<TokenStream> = u
-        .variants
+    let variants = union_variants(api, u);
+    match &u.discriminator {
+        None => quote! {
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            #[allow(clippy::large_enum_variant, reason = "variants mirror the schema's alternatives")]
+            pub enum #name_ident {
+                #(#variants)*
+            }
+        },
+        Some(d) => {
+            let [definition, impl_deserialize] = tagged_union(&name_ident, &variants, u, d);
+            quote!(#definition #impl_deserialize)
+        }
+    }
+}
+
+/// A union with a discriminator: the enum (an `Unknown` variant keeps a tag it does not know)
+/// and its `Deserialize`, which picks the variant by the tag. Two top-level items.
+fn tagged_union(
+    name: &proc_macro2::Ident,
+    variants: &[TokenStream],
+    u: &UnionDef,
+    d: &crate::ir::Discriminator,
+) -> [TokenStream; 2] {
+    let property = &d.property;
+    let arms = d.mapping.iter().map(|(tag, idx)| {
+        let v = &u.variants[*idx];
+        let vn = ident(&v.name);
+        let wrap = if v.boxed { quote!(|x| Self::#vn(Box::new(x))) } else { quote!(Self::#vn) };
+        quote! {
+            Some(#tag) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
+        }
+    });
+    [
+        quote! {
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            #[serde(untagged)]
+            #[allow(clippy::large_enum_variant, reason = "variants mirror the schema's alternatives")]
+            pub enum #name {
+                #(#variants)*
+                /// A tag value this version of the client does not know, kept as JSON.
+                Unknown(serde_json::Value),
+            }
+        },
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    let tag = value.get(#property).and_then(serde_json::Value::as_str).map(ToString::to_string);
+                    match tag.as_deref() {
+                        #(#arms)*
+                        _ => Ok(Self::Unknown(value)),
+                    }
+                }
+            }
+        },
+    ]
+}
+
+/// A union's variants, as [`union`] and [`tagged_union`] declare them.
+fn union_variants(api: &Api, u: &UnionDef) -> Vec<TokenStream> {
+    u.variants
         .iter()
         .map(|v| {
             let vn = ident(&v.name);
@@ -666,49 +763,7 @@ pub(super) fn union(api: &Api, name: &str, u: &UnionDef) -> TokenStream {
             };
             quote!(#[doc = #doc] #vn(#t),)
         })
-        .collect();
-    match &u.discriminator {
-        None => quote! {
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(untagged)]
-            #[allow(clippy::large_enum_variant, reason = "variants mirror the schema's alternatives")]
-            pub enum #name_ident {
-                #(#variants)*
-            }
-        },
-        Some(d) => {
-            let property = &d.property;
-            let arms = d.mapping.iter().map(|(tag, idx)| {
-                let v = &u.variants[*idx];
-                let vn = ident(&v.name);
-                let wrap = if v.boxed { quote!(|x| Self::#vn(Box::new(x))) } else { quote!(Self::#vn) };
-                quote! {
-                    Some(#tag) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
-                }
-            });
-            quote! {
-                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-                #[serde(untagged)]
-                #[allow(clippy::large_enum_variant, reason = "variants mirror the schema's alternatives")]
-                pub enum #name_ident {
-                    #(#variants)*
-                    /// A tag value this version of the client does not know, kept as JSON.
-                    Unknown(serde_json::Value),
-                }
-
-                impl<'de> serde::Deserialize<'de> for #name_ident {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                        let tag = value.get(#property).and_then(serde_json::Value::as_str).map(ToString::to_string);
-                        match tag.as_deref() {
-                            #(#arms)*
-                            _ => Ok(Self::Unknown(value)),
-                        }
-                    }
-                }
-            }
-        }
-    }
+        .collect()
 }
 
 #[cfg(test)]

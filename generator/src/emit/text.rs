@@ -14,7 +14,9 @@
 //! layout against `prettyplease`; the tests below sweep every line length.
 
 use super::{Place, docs, ty_text};
-use crate::ir::{Api, EnumVariant, Field, Presence, StructDef, TypeDef, TypeRef, UnionDef};
+use crate::ir::{
+    Api, Discriminator, EnumVariant, Field, Presence, StructDef, TypeDef, TypeRef, UnionDef,
+};
 use proc_macro2::Literal;
 use std::fmt::Write;
 
@@ -825,13 +827,71 @@ pub(super) fn union(api: &Api, t: &TypeDef, u: &UnionDef) -> Option<String> {
     if u.discriminator.is_some() {
         return None;
     }
-    let name = t.name.clone();
     let mut out = String::with_capacity(300 + 80 * u.variants.len());
     type_header(&mut out, t);
     out.push_str(
         "#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\n#[serde(untagged)]\n#[allow(\n    clippy::large_enum_variant,\n    reason = \"variants mirror the schema's alternatives\"\n)]\n",
     );
-    line(&mut out, 0, format_args!("pub enum {name} {{"))?;
+    union_variants(&mut out, api, t, u)?;
+    out.push_str("}\n");
+    Some(out)
+}
+
+/// A union with a discriminator, as two items: its definition with its docs (an `Unknown`
+/// variant keeps a tag it does not know) and its `Deserialize`, which picks the variant by the
+/// tag. `None` when a line is too long to be sure of its layout.
+pub(super) fn tagged_union(
+    api: &Api,
+    t: &TypeDef,
+    u: &UnionDef,
+    d: &Discriminator,
+) -> Option<[String; 2]> {
+    let mut definition = String::with_capacity(400 + 80 * u.variants.len());
+    type_header(&mut definition, t);
+    definition.push_str(
+        "#[derive(Debug, Clone, PartialEq, serde::Serialize)]\n#[serde(untagged)]\n#[allow(\n    clippy::large_enum_variant,\n    reason = \"variants mirror the schema's alternatives\"\n)]\n",
+    );
+    union_variants(&mut definition, api, t, u)?;
+    definition.push_str(
+        "    /// A tag value this version of the client does not know, kept as JSON.\n    Unknown(serde_json::Value),\n}\n",
+    );
+
+    let mut out = String::with_capacity(600 + 200 * d.mapping.len());
+    impl_header(&mut out, "impl<'de> serde::Deserialize<'de>", &t.name);
+    out.push_str(
+        "    fn deserialize<D: serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> Result<Self, D::Error> {\n        let value = <serde_json::Value as serde::Deserialize>::deserialize(\n            deserializer,\n        )?;\n        let tag = value\n",
+    );
+    // The chain never fits on one line (93 bytes at the least), so each call is on its own.
+    line(&mut out, 12, format_args!(".get({})", lit(&d.property)))?;
+    out.push_str(
+        "            .and_then(serde_json::Value::as_str)\n            .map(ToString::to_string);\n        match tag.as_deref() {\n",
+    );
+    for (tag, index) in &d.mapping {
+        let v = u.variants.get(*index)?;
+        // An arm never fits on one line (101 bytes at the least): its value goes in a block,
+        // where the chain does not fit either.
+        line(&mut out, 12, format_args!("Some({}) => {{", lit(tag)))?;
+        out.push_str("                serde_json::from_value(value)\n");
+        let vn = &v.name;
+        if v.boxed {
+            line(
+                &mut out,
+                20,
+                format_args!(".map(|x| Self::{vn}(Box::new(x)))"),
+            )?;
+        } else {
+            line(&mut out, 20, format_args!(".map(Self::{vn})"))?;
+        }
+        out.push_str("                    .map_err(serde::de::Error::custom)\n            }\n");
+    }
+    out.push_str("            _ => Ok(Self::Unknown(value)),\n        }\n    }\n}\n");
+    Some([definition, out])
+}
+
+/// `pub enum {name} {` and a union's variants with their docs, without the closing brace.
+fn union_variants(out: &mut String, api: &Api, t: &TypeDef, u: &UnionDef) -> Option<()> {
+    let name = &t.name;
+    line(out, 0, format_args!("pub enum {name} {{"))?;
     for v in &u.variants {
         let inner = ty_text(api, &v.ty, Place::Models);
         let ty = if v.boxed {
@@ -843,11 +903,10 @@ pub(super) fn union(api: &Api, t: &TypeDef, u: &UnionDef) -> Option<String> {
             TypeRef::Named(id) => format!("A [`{}`].", api.ty(*id).name),
             _ => format!("The `{}` alternative.", v.name),
         };
-        rustdoc_lines(&mut out, 4, &doc);
-        variant(&mut out, &v.name, Some(&ty))?;
+        rustdoc_lines(out, 4, &doc);
+        variant(out, &v.name, Some(&ty))?;
     }
-    out.push_str("}\n");
-    Some(out)
+    Some(())
 }
 
 /// A `#[cfg]` attribute for `features`, as [`super::cfg_tokens`] makes it and `prettyplease`
@@ -1226,6 +1285,74 @@ mod tests {
                         difference(&formatted, &text)
                     ),
                     None if len <= 60 => not_written.push((type_name, len)),
+                    None => {}
+                }
+            }
+        }
+        assert!(
+            not_written.is_empty(),
+            "not written as text: {not_written:?}"
+        );
+    }
+
+    /// Unions with a discriminator whose type names, variant names, tags and tag property cross
+    /// the margin at every column (each length varies on its own): both items' text must be what
+    /// `prettyplease` prints, and they are written as text for tags and properties up to 60
+    /// bytes and variant names up to 35.
+    #[test]
+    fn tagged_unions_are_what_prettyplease_prints_at_every_line_length() {
+        use crate::ir::{Discriminator, UnionDef, UnionVariant};
+        let mut not_written = Vec::new();
+        for len in 1..=90 {
+            let (variant_len, property_len) = (91 - len, len * 37 % 90 + 1);
+            let api = api_with_named(&"N".repeat(len.min(70)));
+            let variants = vec![
+                UnionVariant {
+                    name: format!("V{}", "x".repeat(variant_len - 1)),
+                    ty: TypeRef::Named(crate::ir::TypeId(0)),
+                    boxed: len % 2 == 0,
+                },
+                UnionVariant {
+                    name: "Other".into(),
+                    ty: TypeRef::Named(crate::ir::TypeId(0)),
+                    boxed: len % 3 == 0,
+                },
+            ];
+            let u = UnionDef {
+                variants,
+                discriminator: Some(Discriminator {
+                    property: format!("p{}", "q".repeat(property_len - 1)),
+                    mapping: vec![
+                        (format!("t{}", "u".repeat(len - 1)), 0),
+                        ("with \"quotes\"".into(), 1),
+                        ("again".into(), 0),
+                    ],
+                }),
+            };
+            let Some(d) = &u.discriminator else {
+                unreachable!("set above")
+            };
+            for type_name in ["U".to_string(), "E".repeat(len)] {
+                let mut t = type_def(&type_name, &StructDef::default());
+                t.kind = TypeKind::Union(u.clone());
+                t.doc = (len % 2 == 0).then(|| format!("A union {}.", "d".repeat(len)));
+                t.deprecated = len % 5 == 0;
+                let header = super::super::models::type_header(&t);
+                let body = super::super::models::union(&api, &t.name, &u);
+                let formatted =
+                    crate::krate::format("models.rs", quote::quote!(#header #body)).unwrap();
+                match super::tagged_union(&api, &t, &u, d) {
+                    Some([definition, deserialize]) => {
+                        let text = format!("{definition}{deserialize}");
+                        assert!(
+                            formatted == text,
+                            "{type_name}, {len} long:\n{}",
+                            difference(&formatted, &text)
+                        );
+                    }
+                    None if len <= 60 && variant_len <= 35 && property_len <= 60 => {
+                        not_written.push((type_name, len));
+                    }
                     None => {}
                 }
             }
