@@ -332,7 +332,7 @@ pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option
     let mut out = String::with_capacity(200 + 120 * s.fields.len());
     type_header(&mut out, t);
     out.push_str("#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\n");
-    line(&mut out, 0, format_args!("pub struct {name} {{"))?;
+    put(&mut out, 0, format_args!("pub struct {name} {{"))?;
     for f in &s.fields {
         match &f.doc {
             Some(doc) => doc_lines(&mut out, 4, doc),
@@ -615,7 +615,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
 pub(super) fn constructor(api: &Api, t: &TypeDef, s: &StructDef) -> Option<String> {
     let name = t.name.clone();
     let mut out = String::with_capacity(200 + 60 * s.fields.len());
-    line(&mut out, 0, format_args!("impl {name} {{"))?;
+    put(&mut out, 0, format_args!("impl {name} {{"))?;
     let required: Vec<&Field> = s
         .fields
         .iter()
@@ -742,7 +742,7 @@ pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<S
     out.push_str(
         "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\n",
     );
-    line(&mut out, 0, format_args!("pub enum {name} {{"))?;
+    put(&mut out, 0, format_args!("pub enum {name} {{"))?;
     for v in variants {
         // `#[doc = " `{wire}`"]`, printed as a `///` line when it is one line.
         if v.wire.contains(['\n', '\r']) {
@@ -756,7 +756,7 @@ pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<S
     );
     items.push(std::mem::take(&mut out));
 
-    line(&mut out, 0, format_args!("impl {name} {{"))?;
+    put(&mut out, 0, format_args!("impl {name} {{"))?;
     out.push_str(
         "    /// The value as sent on the wire.\n    pub fn as_str(&self) -> &str {\n        match self {\n",
     );
@@ -891,7 +891,7 @@ pub(super) fn tagged_union(
 /// `pub enum {name} {` and a union's variants with their docs, without the closing brace.
 fn union_variants(out: &mut String, api: &Api, t: &TypeDef, u: &UnionDef) -> Option<()> {
     let name = &t.name;
-    line(out, 0, format_args!("pub enum {name} {{"))?;
+    put(out, 0, format_args!("pub enum {name} {{"))?;
     for v in &u.variants {
         let inner = ty_text(api, &v.ty, Place::Models);
         let ty = if v.boxed {
@@ -1082,7 +1082,8 @@ mod tests {
     }
 
     /// Struct definitions whose field lines cross the margin at every column, with types that
-    /// break at their generic arguments: the text must be what `prettyplease` prints.
+    /// break at their generic arguments, under a short and a long type name: the text must be
+    /// what `prettyplease` prints.
     #[test]
     fn definitions_are_what_prettyplease_prints_at_every_line_length() {
         let mut not_written = Vec::new();
@@ -1108,21 +1109,25 @@ mod tests {
                         additional_name: "additional_properties".into(),
                         all_optional: false,
                     };
-                    let t = type_def("Holder", &s);
-                    let written = super::struct_definition(&api, &t, &s);
-                    // Names up to 24 bytes (most real ones) are always written as text.
-                    if len <= 24 && written.is_none() {
-                        not_written.push((name.clone(), ty.clone(), presence));
-                    }
-                    if let Some(text) = written {
-                        let header = super::super::models::type_header(&t);
-                        let tokens = super::super::models::definition_tokens(&api, &t, &s, &header);
-                        let formatted = crate::krate::format("models.rs", tokens).unwrap();
-                        assert!(
-                            formatted == text,
-                            "{name}:\n{}",
-                            difference(&formatted, &text)
-                        );
+                    // A type name too long for `pub struct {name} {` runs past the margin.
+                    for type_name in ["Holder".to_string(), "H".repeat(len + 50)] {
+                        let t = type_def(&type_name, &s);
+                        let written = super::struct_definition(&api, &t, &s);
+                        // Names up to 24 bytes (most real ones) are always written as text.
+                        if len <= 24 && written.is_none() {
+                            not_written.push((type_name.clone(), name.clone(), presence));
+                        }
+                        if let Some(text) = written {
+                            let header = super::super::models::type_header(&t);
+                            let tokens =
+                                super::super::models::definition_tokens(&api, &t, &s, &header);
+                            let formatted = crate::krate::format("models.rs", tokens).unwrap();
+                            assert!(
+                                formatted == text,
+                                "{type_name}, {name}:\n{}",
+                                difference(&formatted, &text)
+                            );
+                        }
                     }
                 }
             }
