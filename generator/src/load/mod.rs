@@ -360,7 +360,7 @@ pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
         operations: Prefetched::default(),
     };
     let mut diags = Vec::new();
-    normalize::normalize(&mut doc.raw, version, &mut diags);
+    normalize::normalize(&mut doc.raw, version, text.len(), &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
