@@ -100,7 +100,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
             .and_then(Value::as_str)
         {
             Some(r) => match doc.follow(r, &item_ptr) {
-                Ok(t) => t,
+                Ok(t) => t.to_string(),
                 Err(d) => {
                     ts.diags.push(d);
                     continue;
@@ -251,7 +251,7 @@ fn lower_operation(
     let mut scope = Scope::with_reserved(BUILDER_RESERVED.iter().copied());
 
     // Parameters: operation-level ones override path-level ones with the same name and location.
-    let mut resolved: Vec<(&openapiv3::Parameter, String)> = Vec::new();
+    let mut resolved: Vec<(&openapiv3::Parameter, std::borrow::Cow<'_, str>)> = Vec::new();
     for (i, p) in shared.iter().enumerate() {
         match ts.doc.resolve(p, &format!("{item_ptr}/parameters/{i}")) {
             Ok(r) => resolved.push(r),
@@ -672,7 +672,7 @@ fn lower_body(
             }),
             None => {
                 ts.diags.push(Diagnostic::warning(
-                    &at,
+                    &*at,
                     "request body declares no content; it is sent as raw bytes",
                 ));
                 variants.push(BodyVariant {

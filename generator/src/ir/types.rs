@@ -345,7 +345,7 @@ impl<'d> TypeSpace<'d> {
                 return Lowered::new(TypeRef::Prim(Prim::Json));
             }
         };
-        match self.named(&target, hint) {
+        match self.named(target, hint) {
             Ok(id) => Lowered {
                 ty: TypeRef::Named(id),
                 nullable: self.types[id.0].nullable,
@@ -689,7 +689,11 @@ impl<'d> TypeSpace<'d> {
                 continue;
             }
             let reference = match alt {
-                ReferenceOr::Reference { reference } => self.doc.follow(reference, &alt_ptr).ok(),
+                ReferenceOr::Reference { reference } => self
+                    .doc
+                    .follow(reference, &alt_ptr)
+                    .ok()
+                    .map(str::to_string),
                 ReferenceOr::Item(_) => None,
             };
             let base = match &ty {
@@ -723,9 +727,7 @@ impl<'d> TypeSpace<'d> {
                         "discriminator value `{key}` maps to `{target}`, which does not exist"
                     ),
                     Ok(resolved)
-                        if !variants
-                            .iter()
-                            .any(|(r, _)| r.as_deref() == Some(resolved.as_str())) =>
+                        if !variants.iter().any(|(r, _)| r.as_deref() == Some(resolved)) =>
                     {
                         format!(
                             "discriminator value `{key}` maps to `{target}`, which is not one of the alternatives"
@@ -753,7 +755,7 @@ impl<'d> TypeSpace<'d> {
                         } else {
                             push_pointer("#/components/schemas", target)
                         };
-                        self.doc.follow(&full, pointer).ok().as_ref() == Some(reference)
+                        self.doc.follow(&full, pointer).ok() == Some(reference.as_str())
                     })
                     .map(|(k, _)| k.clone())
                     .collect();
@@ -889,13 +891,13 @@ impl<'d> TypeSpace<'d> {
         for (i, part) in v.all_of.iter().enumerate() {
             let part_ptr = format!("{pointer}/allOf/{i}");
             let doc: &'d Document = self.doc;
-            let (part_schema, at): (&'a Schema, String) = match part {
-                ReferenceOr::Item(s) => (s, part_ptr.clone()),
+            let (part_schema, at): (&'a Schema, &str) = match part {
+                ReferenceOr::Item(s) => (s, &part_ptr),
                 ReferenceOr::Reference { reference } => {
                     let Ok(target) = doc.follow(reference, &part_ptr) else {
                         return false;
                     };
-                    let Ok(s) = doc.schema(&target) else {
+                    let Ok(s) = doc.schema(target) else {
                         return false;
                     };
                     *meaningful += 1;
@@ -906,7 +908,7 @@ impl<'d> TypeSpace<'d> {
                 continue;
             }
             let before = merged.properties.len();
-            if !self.merge_into(part_schema, &at, merged, meaningful, depth + 1) {
+            if !self.merge_into(part_schema, at, merged, meaningful, depth + 1) {
                 return false;
             }
             if merged.properties.len() > before {
@@ -928,7 +930,7 @@ impl<'d> TypeSpace<'d> {
                 ReferenceOr::Reference { reference } => doc
                     .follow(reference, prop_ptr)
                     .ok()
-                    .and_then(|t| doc.schema(&t).ok()),
+                    .and_then(|t| doc.schema(t).ok()),
             };
             let data = prop_schema.map(|s| &s.schema_data);
             let read_only = data.is_some_and(|d| d.read_only);

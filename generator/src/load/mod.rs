@@ -30,6 +30,7 @@ use crate::error::{Diagnostic, escape_pointer_token, push_pointer};
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// The OpenAPI dialect a document declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,11 +54,15 @@ pub struct Document {
     operations: Prefetched<openapiv3::Operation>,
     /// Referenced parameters, request bodies, responses and security schemes, deserialized once
     /// per target and type (a shared parameter is referenced by every operation that takes it).
-    resolved: elsa::FrozenMap<(String, std::any::TypeId), Box<dyn std::any::Any>>,
+    /// One map per type, so a lookup by pointer makes no key.
+    resolved: elsa::FrozenMap<std::any::TypeId, Box<ItemsOfOneType>>,
     /// `$ref` → the pointer it leads to, for references followed before (most are followed many
     /// times, and walking a pointer through the tree's maps is the slower part).
     followed: elsa::FrozenMap<String, String, foldhash::fast::RandomState>,
 }
+
+/// Referenced items deserialized as one type, by pointer.
+type ItemsOfOneType = elsa::FrozenMap<String, Box<dyn std::any::Any>, foldhash::fast::RandomState>;
 
 /// Items of one kind (the `#/components/schemas` entries, the operations), each deserialized
 /// once by whichever thread needs it first: lowering, or [`Document::schema_prefetcher`] on
@@ -615,12 +620,17 @@ impl Document {
         pointer: &str,
         on_error: impl FnOnce(Diagnostic) -> Diagnostic,
     ) -> Result<&T, Diagnostic> {
-        let key = (pointer.to_string(), std::any::TypeId::of::<T>());
-        let cached = match self.resolved.get(&key) {
+        let of_type = match self.resolved.get(&std::any::TypeId::of::<T>()) {
+            Some(map) => map,
+            None => self
+                .resolved
+                .insert(std::any::TypeId::of::<T>(), Box::default()),
+        };
+        let cached = match of_type.get(pointer) {
             Some(found) => found,
             None => {
                 let item: T = self.read(pointer).map_err(on_error)?;
-                self.resolved.insert(key, Box::new(item))
+                of_type.insert(pointer.to_string(), Box::new(item))
             }
         };
         // Entries are stored under their own type's id, so this always succeeds.
@@ -646,14 +656,13 @@ impl Document {
     }
 
     /// Follows a `$ref` (and chains of them) to the pointer of the referenced item.
-    pub fn follow(&self, reference: &str, at: &str) -> Result<String, Diagnostic> {
+    pub fn follow(&self, reference: &str, at: &str) -> Result<&str, Diagnostic> {
         if let Some(target) = self.followed.get(reference) {
-            return Ok(target.to_string());
+            return Ok(target);
         }
         // Failures are not kept: their diagnostics name `at`.
         let target = self.follow_uncached(reference, at)?;
-        self.followed.insert(reference.to_string(), target.clone());
-        Ok(target)
+        Ok(self.followed.insert(reference.to_string(), target))
     }
 
     fn follow_uncached(&self, reference: &str, at: &str) -> Result<String, Diagnostic> {
@@ -698,17 +707,17 @@ impl Document {
         &'a self,
         item: &'a ReferenceOr<T>,
         at: &str,
-    ) -> Result<(&'a T, String), Diagnostic> {
+    ) -> Result<(&'a T, Cow<'a, str>), Diagnostic> {
         match item {
-            ReferenceOr::Item(t) => Ok((t, at.to_string())),
+            ReferenceOr::Item(t) => Ok((t, Cow::Owned(at.to_string()))),
             ReferenceOr::Reference { reference } => {
                 let target = self.follow(reference, at)?;
-                let item = self.cached::<T>(&target, |mut d| {
+                let item = self.cached::<T>(target, |mut d| {
                     // The target may be fine and the reference wrong: name both.
                     d.message = format!("{} (in the target of the $ref at {at})", d.message);
                     d
                 })?;
-                Ok((item, target))
+                Ok((item, Cow::Borrowed(target)))
             }
         }
     }
