@@ -328,20 +328,29 @@ pub fn unraw(ident: &str) -> &str {
 /// Hands out unique names within one scope, in call order.
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
+    /// Names taken from the start (every operation's builder reserves the same ones: they are
+    /// compared, not copied into each scope).
+    reserved: &'static [&'static str],
     taken: crate::FastSet<String>,
 }
 
 impl Scope {
     /// A scope in which `reserved` names are already taken.
-    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+    pub fn with_reserved(reserved: &'static [&'static str]) -> Self {
         Self {
-            taken: reserved.into_iter().map(str::to_owned).collect(),
+            reserved,
+            taken: Default::default(),
         }
+    }
+
+    /// Takes `name` unless it is taken already; whether it was free.
+    fn take(&mut self, name: &str) -> bool {
+        !self.reserved.contains(&name) && self.taken.insert(name.to_string())
     }
 
     /// Claims `name`, or `name2`, `name3`, … (for snake case `name_2`, …) if it is taken.
     pub fn claim(&mut self, name: String) -> String {
-        if self.taken.insert(name.clone()) {
+        if self.take(&name) {
             return name;
         }
         let raw = unraw(&name).trim_end_matches('_').to_string();
@@ -357,13 +366,13 @@ impl Scope {
                     format!("{raw}{i}")
                 }
             })
-            .find(|candidate| self.taken.insert(candidate.clone()))
+            .find(|candidate| self.take(candidate))
             .expect("an unused numbered name always exists")
     }
 
     /// Whether `name` is taken.
     pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
+        self.reserved.contains(&name) || self.taken.contains(name)
     }
 }
 
@@ -602,7 +611,7 @@ mod tests {
 
     #[test]
     fn reserved_names_are_avoided() {
-        let mut scope = Scope::with_reserved(["send", "options"]);
+        let mut scope = Scope::with_reserved(&["send", "options"]);
         assert_eq!(scope.claim(snake("send", "x")), "send_2");
     }
 }

@@ -62,7 +62,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
     let mut groups: Vec<Group> = Vec::new();
     let mut group_scopes: Vec<(Scope, Scope)> = Vec::new(); // (module type names, handle methods)
     // Module names that would shadow the generated tree's own modules or the crates it uses.
-    let mut module_names = Scope::with_reserved([
+    let mut module_names = Scope::with_reserved(&[
         "runtime",
         "models",
         "apis",
@@ -248,7 +248,7 @@ fn lower_operation(
 ) -> Option<Operation> {
     let builder = types_scope.claim(naming::type_name(ctx.id, "Operation"));
     let method_name = methods_scope.claim(method_name(ctx.id, ctx.tag));
-    let mut scope = Scope::with_reserved(BUILDER_RESERVED.iter().copied());
+    let mut scope = Scope::with_reserved(BUILDER_RESERVED);
 
     // Parameters: operation-level ones override path-level ones with the same name and location.
     let mut resolved: Vec<(&openapiv3::Parameter, std::borrow::Cow<'_, str>)> = Vec::new();

@@ -582,7 +582,7 @@ impl<'d> TypeSpace<'d> {
             && values.iter().all(|e| e.is_string())
             && v.typ.is_none_or(|t| t == "string")
         {
-            let mut scope = Scope::with_reserved(["Unknown"]);
+            let mut scope = Scope::with_reserved(&["Unknown"]);
             let mut seen = BTreeSet::new();
             let variants = values
                 .iter()
@@ -599,7 +599,7 @@ impl<'d> TypeSpace<'d> {
             && values.iter().all(|e| e.is_i64())
             && v.typ.is_none_or(|t| t == "integer")
         {
-            let mut scope = Scope::with_reserved(["Unknown"]);
+            let mut scope = Scope::with_reserved(&["Unknown"]);
             let mut seen = BTreeSet::new();
             let variants = values
                 .iter()
@@ -665,7 +665,7 @@ impl<'d> TypeSpace<'d> {
     ) -> (TypeKind, bool) {
         let mut has_null = false;
         let mut variants: Vec<(Option<String>, UnionVariant)> = Vec::new();
-        let mut scope = Scope::with_reserved(["Unknown"]);
+        let mut scope = Scope::with_reserved(&["Unknown"]);
         for (i, alt) in alts.iter().enumerate() {
             if let ReferenceOr::Item(s) = alt {
                 if is_null_only(s) {
