@@ -105,21 +105,27 @@ fn share_identical_enums(types: &mut [super::TypeDef]) {
 /// Records, for every type, which groups' operations use it (transitively). Types no operation
 /// uses are left with no group and are not generated.
 fn mark_usage(types: &mut [super::TypeDef], groups: &[Group]) {
+    // The last group that reached each type, and each type's groups (in increasing order).
+    let mut reached = vec![usize::MAX; types.len()];
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); types.len()];
+    let mut stack: Vec<super::TypeId> = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
-        let mut stack: Vec<super::TypeId> = Vec::new();
         for op in &g.operations {
-            for r in op.refs() {
-                r.for_each_named(&mut |id| stack.push(id));
-            }
+            op.for_each_named(&mut |id| stack.push(id));
         }
         while let Some(id) = stack.pop() {
-            if !types[id.0].groups.insert(gi) {
+            if reached[id.0] == gi {
                 continue;
             }
-            for r in types[id.0].kind.refs() {
-                r.for_each_named(&mut |next| stack.push(next));
-            }
+            reached[id.0] = gi;
+            members[id.0].push(gi);
+            types[id.0]
+                .kind
+                .for_each_ref(&mut |r| r.for_each_named(&mut |next| stack.push(next)));
         }
+    }
+    for (t, m) in types.iter_mut().zip(members) {
+        t.groups.extend(m);
     }
 }
 

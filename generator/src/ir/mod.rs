@@ -659,16 +659,23 @@ impl TypeRef {
 impl TypeKind {
     /// Every type reference this type holds.
     pub fn refs(&self) -> Vec<&TypeRef> {
+        let mut out = Vec::new();
+        self.for_each_ref(&mut |r| out.push(r));
+        out
+    }
+
+    /// Calls `f` with every type reference this type holds, in [`TypeKind::refs`]'s order.
+    pub fn for_each_ref<'a>(&'a self, f: &mut impl FnMut(&'a TypeRef)) {
         match self {
             TypeKind::Struct(s) => s
                 .fields
                 .iter()
-                .map(|f| &f.ty)
+                .map(|field| &field.ty)
                 .chain(s.additional.iter())
-                .collect(),
-            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
-            TypeKind::Alias(t) => vec![t],
-            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Pending => Vec::new(),
+                .for_each(f),
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| f(&v.ty)),
+            TypeKind::Alias(t) => f(t),
+            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Pending => {}
         }
     }
 }
@@ -704,6 +711,42 @@ impl Operation {
             out.extend(p.meta.clone());
         }
         out
+    }
+
+    /// Calls `f` with every named type the operation's signature refers to (through any
+    /// `Vec`, map or `Option`): the named types of [`Operation::refs`], in its order, without
+    /// copying the references.
+    pub fn for_each_named(&self, f: &mut impl FnMut(TypeId)) {
+        for p in &self.params {
+            p.ty.for_each_named(f);
+        }
+        if let Some(body) = &self.body {
+            for v in &body.variants {
+                match &v.kind {
+                    BodyKind::Json(t) | BodyKind::Form(t) => t.for_each_named(f),
+                    BodyKind::Multipart(m) => f(m.ty),
+                    BodyKind::Bytes | BodyKind::Text => {}
+                }
+            }
+        }
+        let success: &[ResponseCase] = match &self.success {
+            Success::Single(c) => std::slice::from_ref(c),
+            Success::Enum { cases, .. } => cases,
+        };
+        for c in success
+            .iter()
+            .chain(self.error.iter().flat_map(|e| &e.cases))
+        {
+            if let Decode::Json(t) | Decode::Data(t) = &c.decode {
+                t.for_each_named(f);
+            }
+        }
+        if let Some(p) = &self.pagination {
+            p.item.for_each_named(f);
+            if let Some(meta) = &p.meta {
+                meta.for_each_named(f);
+            }
+        }
     }
 }
 
