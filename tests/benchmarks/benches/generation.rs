@@ -102,7 +102,7 @@ fn load_only(bytes: &[u8]) -> f64 {
 /// allocation makes glibc consolidate the chunks just freed (`malloc_consolidate` runs at the
 /// first allocation of 1 KB or more after small frees). Without it, each region paid for
 /// consolidating the previous region's garbage: the parse after a generation consolidated the
-/// dropped IR and files, which made the baseline slower and the ratios 4–7% lower than with a
+/// dropped IR and files, which made the baseline slower and the ratios 4–9% lower than with a
 /// settled heap, closer to the fresh process a `build.rs` starts from.
 fn settle() {
     drop(std::hint::black_box(Vec::<u8>::with_capacity(4096)));
