@@ -829,9 +829,8 @@ pub(super) fn union(api: &Api, t: &TypeDef, u: &UnionDef) -> Option<String> {
     }
     let mut out = String::with_capacity(300 + 80 * u.variants.len());
     type_header(&mut out, t);
-    out.push_str(
-        "#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\n#[serde(untagged)]\n#[allow(\n    clippy::large_enum_variant,\n    reason = \"variants mirror the schema's alternatives\"\n)]\n",
-    );
+    out.push_str("#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\n");
+    out.push_str(UNION_ATTRIBUTES);
     union_variants(&mut out, api, t, u)?;
     out.push_str("}\n");
     Some(out)
@@ -848,9 +847,8 @@ pub(super) fn tagged_union(
 ) -> Option<[String; 2]> {
     let mut definition = String::with_capacity(400 + 80 * u.variants.len());
     type_header(&mut definition, t);
-    definition.push_str(
-        "#[derive(Debug, Clone, PartialEq, serde::Serialize)]\n#[serde(untagged)]\n#[allow(\n    clippy::large_enum_variant,\n    reason = \"variants mirror the schema's alternatives\"\n)]\n",
-    );
+    definition.push_str("#[derive(Debug, Clone, PartialEq, serde::Serialize)]\n");
+    definition.push_str(UNION_ATTRIBUTES);
     union_variants(&mut definition, api, t, u)?;
     definition.push_str(
         "    /// A tag value this version of the client does not know, kept as JSON.\n    Unknown(serde_json::Value),\n}\n",
@@ -887,6 +885,9 @@ pub(super) fn tagged_union(
     out.push_str("            _ => Ok(Self::Unknown(value)),\n        }\n    }\n}\n");
     Some([definition, out])
 }
+
+/// The attributes of every union after its derive, as `prettyplease` prints them.
+const UNION_ATTRIBUTES: &str = "#[serde(untagged)]\n#[allow(\n    clippy::large_enum_variant,\n    reason = \"variants mirror the schema's alternatives\"\n)]\n";
 
 /// `pub enum {name} {` and a union's variants with their docs, without the closing brace.
 fn union_variants(out: &mut String, api: &Api, t: &TypeDef, u: &UnionDef) -> Option<()> {
@@ -1323,19 +1324,17 @@ mod tests {
                     boxed: len % 3 == 0,
                 },
             ];
+            let d = Discriminator {
+                property: format!("p{}", "q".repeat(property_len - 1)),
+                mapping: vec![
+                    (format!("t{}", "u".repeat(len - 1)), 0),
+                    ("with \"quotes\"".into(), 1),
+                    ("again".into(), 0),
+                ],
+            };
             let u = UnionDef {
                 variants,
-                discriminator: Some(Discriminator {
-                    property: format!("p{}", "q".repeat(property_len - 1)),
-                    mapping: vec![
-                        (format!("t{}", "u".repeat(len - 1)), 0),
-                        ("with \"quotes\"".into(), 1),
-                        ("again".into(), 0),
-                    ],
-                }),
-            };
-            let Some(d) = &u.discriminator else {
-                unreachable!("set above")
+                discriminator: Some(d.clone()),
             };
             for type_name in ["U".to_string(), "E".repeat(len)] {
                 let mut t = type_def(&type_name, &StructDef::default());
@@ -1346,7 +1345,7 @@ mod tests {
                 let body = super::super::models::union(&api, &t.name, &u);
                 let formatted =
                     crate::krate::format("models.rs", quote::quote!(#header #body)).unwrap();
-                match super::tagged_union(&api, &t, &u, d) {
+                match super::tagged_union(&api, &t, &u, &d) {
                     Some([definition, deserialize]) => {
                         let text = format!("{definition}{deserialize}");
                         assert!(
