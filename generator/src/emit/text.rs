@@ -1243,6 +1243,24 @@ mod tests {
         }
     }
 
+    /// A union type named `type_name` (documented and deprecated depending on `len`), and what
+    /// `prettyplease` prints for its tokens.
+    fn union_formatted(
+        api: &crate::ir::Api,
+        type_name: &str,
+        u: &crate::ir::UnionDef,
+        len: usize,
+    ) -> (TypeDef, String) {
+        let mut t = type_def(type_name, &StructDef::default());
+        t.kind = TypeKind::Union(u.clone());
+        t.doc = (len % 2 == 0).then(|| format!("A union {}.", "d".repeat(len)));
+        t.deprecated = len % 5 == 0;
+        let header = super::super::models::type_header(&t);
+        let body = super::super::models::union(api, &t.name, u);
+        let formatted = crate::krate::format("models.rs", quote::quote!(#header #body)).unwrap();
+        (t, formatted)
+    }
+
     /// Untagged unions whose variant names, variant types and type names cross the margin at
     /// every column, boxed and not: the text must be what `prettyplease` prints, and is written
     /// for names up to 60 bytes.
@@ -1276,14 +1294,7 @@ mod tests {
                 discriminator: None,
             };
             for type_name in ["U".to_string(), "E".repeat(len)] {
-                let mut t = type_def(&type_name, &StructDef::default());
-                t.kind = TypeKind::Union(u.clone());
-                t.doc = (len % 2 == 0).then(|| format!("A union {}.", "d".repeat(len)));
-                t.deprecated = len % 5 == 0;
-                let header = super::super::models::type_header(&t);
-                let body = super::super::models::union(&api, &t.name, &u);
-                let formatted =
-                    crate::krate::format("models.rs", quote::quote!(#header #body)).unwrap();
+                let (t, formatted) = union_formatted(&api, &type_name, &u, len);
                 match super::union(&api, &t, &u) {
                     Some(text) => assert!(
                         formatted == text,
@@ -1337,14 +1348,7 @@ mod tests {
                 discriminator: Some(d.clone()),
             };
             for type_name in ["U".to_string(), "E".repeat(len)] {
-                let mut t = type_def(&type_name, &StructDef::default());
-                t.kind = TypeKind::Union(u.clone());
-                t.doc = (len % 2 == 0).then(|| format!("A union {}.", "d".repeat(len)));
-                t.deprecated = len % 5 == 0;
-                let header = super::super::models::type_header(&t);
-                let body = super::super::models::union(&api, &t.name, &u);
-                let formatted =
-                    crate::krate::format("models.rs", quote::quote!(#header #body)).unwrap();
+                let (t, formatted) = union_formatted(&api, &type_name, &u, len);
                 match super::tagged_union(&api, &t, &u, &d) {
                     Some([definition, deserialize]) => {
                         let text = format!("{definition}{deserialize}");
