@@ -4,12 +4,11 @@ use super::operations::lower_operations;
 use super::types::TypeSpace;
 use super::{Api, AuthScheme, ErrorCodeConvention, Group, Status, TypeKind, TypeRef};
 use crate::error::{Diagnostic, push_pointer};
-use crate::load::Document;
-use serde_json::Value;
+use crate::load::{Document, Node};
 
 /// Lowers a document. Diagnostics include the loader's warnings; the caller decides whether the
 /// errors among them stop generation.
-pub fn lower(doc: &Document) -> (Api, Vec<Diagnostic>) {
+pub fn lower(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
     let mut diags = doc.diagnostics.clone();
     let info: Option<openapiv3::Info> = match doc.deserialize("#/info") {
         Ok(i) => Some(i),
@@ -139,12 +138,12 @@ fn render_server(server: &openapiv3::Server) -> String {
     url
 }
 
-fn security_schemes(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<AuthScheme> {
+fn security_schemes(doc: &Document<'_>, diags: &mut Vec<Diagnostic>) -> Vec<AuthScheme> {
     let names: Vec<String> = doc
         .raw
         .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
+        .and_then(Node::as_object)
+        .map(|m| m.keys().map(str::to_owned).collect())
         .unwrap_or_default();
     let mut out = Vec::new();
     for name in names {
@@ -196,14 +195,14 @@ fn security_schemes(doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<AuthSche
 
 /// Security requirements that name a scheme `#/components/securitySchemes` does not declare: the
 /// client cannot know how to send those credentials, so each one is a warning at its pointer.
-fn undeclared_security(doc: &Document, diags: &mut Vec<Diagnostic>) {
-    let declared: Vec<&String> = doc
+fn undeclared_security(doc: &Document<'_>, diags: &mut Vec<Diagnostic>) {
+    let declared: Vec<&str> = doc
         .raw
         .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
+        .and_then(Node::as_object)
         .map(|m| m.keys().collect())
         .unwrap_or_default();
-    let mut check = |requirements: &Value, at: &str| {
+    let mut check = |requirements: &Node<'_>, at: &str| {
         let Some(requirements) = requirements.as_array() else {
             return;
         };
@@ -224,7 +223,7 @@ fn undeclared_security(doc: &Document, diags: &mut Vec<Diagnostic>) {
     if let Some(requirements) = doc.raw.get("security") {
         check(requirements, "#/security");
     }
-    let paths = doc.raw.get("paths").and_then(Value::as_object);
+    let paths = doc.raw.get("paths").and_then(Node::as_object);
     for (path, item) in paths.into_iter().flatten() {
         let item_ptr = push_pointer("#/paths", path);
         for (method, op) in item.as_object().into_iter().flatten() {

@@ -7,6 +7,7 @@ use super::{
     Presence, Prim, QueryStyle, ResponseCase, Status, Success, TypeKind, TypeRef, Waiter,
 };
 use crate::error::{Diagnostic, push_pointer};
+use crate::load::Node;
 use crate::naming::{self, Scope};
 use openapiv3::{ReferenceOr, StatusCode};
 use serde_json::Value;
@@ -39,19 +40,19 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
     let global_security = doc
         .raw
         .get("security")
-        .and_then(Value::as_array)
+        .and_then(Node::as_array)
         .map(Vec::len);
     let declared_tags: Vec<(String, Option<String>)> = doc
         .raw
         .get("tags")
-        .and_then(Value::as_array)
+        .and_then(Node::as_array)
         .map(|tags| {
             tags.iter()
                 .filter_map(|t| {
                     Some((
                         t.get("name")?.as_str()?.to_string(),
                         t.get("description")
-                            .and_then(Value::as_str)
+                            .and_then(Node::as_str)
                             .map(str::to_owned),
                     ))
                 })
@@ -88,8 +89,8 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
     let paths: Vec<String> = doc
         .raw
         .get("paths")
-        .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
+        .and_then(Node::as_object)
+        .map(|p| p.keys().map(str::to_owned).collect())
         .unwrap_or_default();
 
     for path in paths.into_iter().filter(|p| !p.starts_with("x-")) {
@@ -97,7 +98,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
         let item_ptr = match doc
             .get(&item_ptr)
             .and_then(|v| v.get("$ref"))
-            .and_then(Value::as_str)
+            .and_then(Node::as_str)
         {
             Some(r) => match doc.follow(r, &item_ptr) {
                 Ok(t) => t.to_string(),

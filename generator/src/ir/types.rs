@@ -5,8 +5,8 @@ use super::{
     TypeDef, TypeId, TypeKind, TypeRef, UnionDef, UnionVariant, Untyped,
 };
 use crate::error::{Diagnostic, push_pointer};
-use crate::load::Document;
 use crate::load::normalize::NULL_MARKER;
+use crate::load::{Document, Node};
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
@@ -192,7 +192,7 @@ fn is_unconstrained(schema: &Schema) -> bool {
 
 /// Lowers every schema into [`TypeDef`]s and [`TypeRef`]s.
 pub(super) struct TypeSpace<'d> {
-    pub doc: &'d Document,
+    pub doc: &'d Document<'d>,
     pub types: Vec<TypeDef>,
     by_pointer: crate::FastMap<String, TypeId>,
     pub names: Scope,
@@ -203,7 +203,7 @@ pub(super) struct TypeSpace<'d> {
 }
 
 impl<'d> TypeSpace<'d> {
-    pub(super) fn new(doc: &'d Document) -> Self {
+    pub(super) fn new(doc: &'d Document<'d>) -> Self {
         Self {
             doc,
             types: Vec::new(),
@@ -222,8 +222,8 @@ impl<'d> TypeSpace<'d> {
             .doc
             .raw
             .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|m| m.keys().cloned().collect())
+            .and_then(Node::as_object)
+            .map(|m| m.keys().map(str::to_owned).collect())
             .unwrap_or_default();
         for name in &names {
             let pointer = push_pointer("#/components/schemas", name);
@@ -285,7 +285,7 @@ impl<'d> TypeSpace<'d> {
             .doc
             .get(pointer)
             .and_then(|v| v.get("$ref"))
-            .and_then(serde_json::Value::as_str)
+            .and_then(Node::as_str)
             .map(str::to_owned)
         {
             let name = self.types[id.0].name.clone();
@@ -890,7 +890,7 @@ impl<'d> TypeSpace<'d> {
         merged.absorb(own);
         for (i, part) in v.all_of.iter().enumerate() {
             let part_ptr = format!("{pointer}/allOf/{i}");
-            let doc: &'d Document = self.doc;
+            let doc: &'d Document<'d> = self.doc;
             let (part_schema, at): (&'a Schema, &str) = match part {
                 ReferenceOr::Item(s) => (s, &part_ptr),
                 ReferenceOr::Reference { reference } => {
@@ -924,7 +924,7 @@ impl<'d> TypeSpace<'d> {
         for (wire, (prop, prop_ptr)) in &merged.properties {
             let hint = || format!("{parent}{}", naming::pascal(wire, "Field"));
             let lowered = self.lower_boxed(prop, prop_ptr, &hint);
-            let doc: &'d Document = self.doc;
+            let doc: &'d Document<'d> = self.doc;
             let prop_schema: Option<&Schema> = match prop {
                 ReferenceOr::Item(s) => Some(s),
                 ReferenceOr::Reference { reference } => doc

@@ -6,8 +6,9 @@
 //! type arrays with `null`, `const`, `examples` arrays in schemas, numeric `exclusiveMinimum`,
 //! `$ref` with siblings, boolean schemas. Rather than keeping two models, the loader
 //!
-//! 1. reads YAML or JSON (detected from the content, a UTF-8 BOM tolerated) into a
-//!    [`serde_json::Value`], stringifying YAML's non-string mapping keys (`200:` → `"200"`);
+//! 1. reads YAML or JSON (detected from the content, a UTF-8 BOM tolerated) into a [`Node`]
+//!    tree (a `serde_json::Value` whose strings borrow from the text, see [`tree`]),
+//!    stringifying YAML's non-string mapping keys (`200:` → `"200"`);
 //! 2. rewrites the tree in place into the 3.0 dialect that `openapiv3` understands
 //!    ([`normalize`]): `type: [T, "null"]` → `type: T, nullable: true`, `const: v` → `enum: [v]`,
 //!    `examples: [..]` → `example`, numeric exclusive bounds → 3.0 booleans, `$ref` with siblings →
@@ -25,12 +26,14 @@
 pub mod normalize;
 mod operation;
 mod schema;
+pub mod tree;
 
 use crate::error::{Diagnostic, escape_pointer_token, push_pointer};
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::borrow::Cow;
+pub use tree::{Map, Node};
 
 /// The OpenAPI dialect a document declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,9 +45,9 @@ pub enum SpecVersion {
 }
 
 /// A loaded, normalized document.
-pub struct Document {
-    /// The normalized tree (3.0 dialect).
-    pub raw: Value,
+pub struct Document<'a> {
+    /// The normalized tree (3.0 dialect); its strings borrow from the spec's text.
+    pub raw: Node<'a>,
     /// What the document declared itself to be.
     pub version: SpecVersion,
     /// Warnings found while loading (repairs, downgrades).
@@ -87,37 +90,37 @@ impl<T> Default for Prefetched<T> {
 
 /// How an item that lowering asks for by pointer is read from its JSON.
 pub(crate) trait Read: DeserializeOwned {
-    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+    fn read(value: &Node<'_>, pointer: &str) -> Result<Self, Diagnostic> {
         deserialize_at(value, pointer)
     }
 }
 
 impl Read for openapiv3::Operation {
-    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+    fn read(value: &Node<'_>, pointer: &str) -> Result<Self, Diagnostic> {
         read_by_hand(value, pointer, operation::operation)
     }
 }
 
 impl Read for openapiv3::Parameter {
-    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+    fn read(value: &Node<'_>, pointer: &str) -> Result<Self, Diagnostic> {
         read_by_hand(value, pointer, operation::parameter)
     }
 }
 
 impl Read for Vec<ReferenceOr<openapiv3::Parameter>> {
-    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+    fn read(value: &Node<'_>, pointer: &str) -> Result<Self, Diagnostic> {
         read_by_hand(value, pointer, operation::parameters)
     }
 }
 
 impl Read for openapiv3::RequestBody {
-    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+    fn read(value: &Node<'_>, pointer: &str) -> Result<Self, Diagnostic> {
         read_by_hand(value, pointer, operation::request_body)
     }
 }
 
 impl Read for openapiv3::Response {
-    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+    fn read(value: &Node<'_>, pointer: &str) -> Result<Self, Diagnostic> {
         read_by_hand(value, pointer, operation::response)
     }
 }
@@ -125,7 +128,7 @@ impl Read for openapiv3::Response {
 impl Read for openapiv3::SecurityScheme {}
 
 impl Read for openapiv3::Schema {
-    fn read(value: &Value, pointer: &str) -> Result<Self, Diagnostic> {
+    fn read(value: &Node<'_>, pointer: &str) -> Result<Self, Diagnostic> {
         read_by_hand(value, pointer, schema::schema)
     }
 }
@@ -134,15 +137,15 @@ impl Read for openapiv3::Schema {
 /// leaves to serde) deserialized. Debug builds (every test run) check that both agree, and report
 /// a disagreement as an error.
 fn read_by_hand<T: DeserializeOwned + PartialEq>(
-    value: &Value,
+    value: &Node<'_>,
     pointer: &str,
-    read: fn(&Value) -> Option<T>,
+    read: fn(&Node<'_>) -> Option<T>,
 ) -> Result<T, Diagnostic> {
     match read(value) {
         Some(item) => {
             #[cfg(debug_assertions)]
             {
-                let expected = T::deserialize(value).ok();
+                let expected = T::deserialize(value.to_value()).ok();
                 if expected.as_ref() != Some(&item) {
                     return Err(Diagnostic::error(
                         pointer,
@@ -168,7 +171,7 @@ impl<T: Read> Prefetched<T> {
         me
     }
 
-    fn get(&self, slot: usize, raw: &Value) -> &Result<Box<T>, Diagnostic> {
+    fn get(&self, slot: usize, raw: &Node<'_>) -> &Result<Box<T>, Diagnostic> {
         self.slots[slot].get_or_init(|| {
             let pointer = &self.pointers[slot];
             value_at(raw, pointer).and_then(|v| T::read(v, pointer).map(Box::new))
@@ -179,7 +182,7 @@ impl<T: Read> Prefetched<T> {
 impl Prefetched<openapiv3::Schema> {
     /// Deserializes the component schema in `slot` ahead of lowering, unless it is only a `$ref`
     /// (lowered as an alias, never deserialized); its JSON.
-    fn prefetch<'v>(&self, slot: usize, raw: &'v Value) -> Option<&'v Value> {
+    fn prefetch<'v, 'a>(&self, slot: usize, raw: &'v Node<'a>) -> Option<&'v Node<'a>> {
         let value = value_at(raw, &self.pointers[slot]).ok()?;
         if value.get("$ref").is_none() {
             self.get(slot, raw);
@@ -189,8 +192,8 @@ impl Prefetched<openapiv3::Schema> {
 }
 
 /// The prefetcher's walk from an operation's JSON to the component schemas it refers to.
-struct RefWalk<'a> {
-    raw: &'a Value,
+struct RefWalk<'a, 't> {
+    raw: &'a Node<'t>,
     components: &'a Prefetched<openapiv3::Schema>,
     /// Component schema slots reached.
     seen: crate::FastSet<usize>,
@@ -198,34 +201,34 @@ struct RefWalk<'a> {
     walked: crate::FastSet<&'a str>,
 }
 
-impl<'a> RefWalk<'a> {
+impl<'a, 't> RefWalk<'a, 't> {
     /// Deserializes the component schemas `value` refers to, then theirs, depth first in
     /// document order (with a stack: chains of references can be long). Examples and extensions
     /// are data, not structure: their `$ref`s are not followed. (Neither are those of a property
     /// named `example` or `x-…`: lowering then reads its schema itself; only the time moves.)
-    fn value(&mut self, value: &'a Value) {
+    fn value(&mut self, value: &'a Node<'t>) {
         let mut stack = vec![value];
         while let Some(value) = stack.pop() {
             match value {
-                Value::Object(map) => {
+                Node::Object(map) => {
                     let first = stack.len();
                     stack.extend(
                         map.iter()
                             .filter(|(key, member)| {
                                 (member.is_object() || member.is_array())
-                                    && !matches!(key.as_str(), "example" | "examples")
+                                    && !matches!(*key, "example" | "examples")
                                     && !key.starts_with("x-")
                             })
                             .map(|(_, member)| member),
                     );
                     stack[first..].reverse();
-                    if let Some(reference) = map.get("$ref").and_then(Value::as_str)
+                    if let Some(reference) = map.get("$ref").and_then(Node::as_str)
                         && let Some(target) = self.target(reference)
                     {
                         stack.push(target);
                     }
                 }
-                Value::Array(items) => {
+                Node::Array(items) => {
                     stack.extend(items.iter().rev().filter(|i| i.is_object() || i.is_array()));
                 }
                 _ => {}
@@ -235,7 +238,7 @@ impl<'a> RefWalk<'a> {
 
     /// The value `reference` points at, the first time it is met; a component schema's is
     /// deserialized first.
-    fn target(&mut self, reference: &'a str) -> Option<&'a Value> {
+    fn target(&mut self, reference: &'a str) -> Option<&'a Node<'t>> {
         match self.components.index.get(reference) {
             Some(&slot) => {
                 if !self.seen.insert(slot) {
@@ -254,9 +257,9 @@ impl<'a> RefWalk<'a> {
 }
 
 /// The component schemas' pointers.
-fn schema_pointers(raw: &Value) -> impl Iterator<Item = String> + '_ {
+fn schema_pointers<'v>(raw: &'v Node<'_>) -> impl Iterator<Item = String> + 'v {
     raw.pointer("/components/schemas")
-        .and_then(Value::as_object)
+        .and_then(Node::as_object)
         .into_iter()
         .flat_map(|m| m.keys())
         .map(|name| push_pointer("#/components/schemas", name))
@@ -264,9 +267,9 @@ fn schema_pointers(raw: &Value) -> impl Iterator<Item = String> + '_ {
 
 /// The pointers of the operations of path items written in place (a `$ref`'d path item's are
 /// deserialized when lowering meets them), in document order.
-fn operation_pointers(raw: &Value) -> impl Iterator<Item = String> + '_ {
+fn operation_pointers<'v>(raw: &'v Node<'_>) -> impl Iterator<Item = String> + 'v {
     raw.get("paths")
-        .and_then(Value::as_object)
+        .and_then(Node::as_object)
         .into_iter()
         .flatten()
         .filter(|(path, item)| !path.starts_with("x-") && item.get("$ref").is_none())
@@ -274,20 +277,20 @@ fn operation_pointers(raw: &Value) -> impl Iterator<Item = String> + '_ {
             let item_ptr = push_pointer("#/paths", path);
             normalize::METHODS
                 .into_iter()
-                .filter(|method| item.get(*method).is_some())
+                .filter(|method| item.get(method).is_some())
                 .map(move |method| format!("{item_ptr}/{method}"))
         })
 }
 
 /// The value at a `#/...` pointer of `raw`.
-fn value_at<'v>(raw: &'v Value, pointer: &str) -> Result<&'v Value, Diagnostic> {
+fn value_at<'v, 'a>(raw: &'v Node<'a>, pointer: &str) -> Result<&'v Node<'a>, Diagnostic> {
     lookup(raw, pointer).ok_or_else(|| Diagnostic::error(pointer, "nothing at this location"))
 }
 
-/// The value at a `#/...` reference: `serde_json::Value::pointer` of the percent-decoded
+/// The value at a `#/...` reference: [`Node::pointer`] of the percent-decoded
 /// fragment, walked without allocating unless the fragment or a token needs decoding (every
 /// `$ref` is looked up this way, and most are `#/components/schemas/Name`).
-fn lookup<'v>(raw: &'v Value, reference: &str) -> Option<&'v Value> {
+fn lookup<'v, 'a>(raw: &'v Node<'a>, reference: &str) -> Option<&'v Node<'a>> {
     let fragment = reference.strip_prefix('#')?;
     if fragment.contains('%') {
         return raw.pointer(&fragment_to_pointer(reference)?);
@@ -303,24 +306,15 @@ fn lookup<'v>(raw: &'v Value, reference: &str) -> Option<&'v Value> {
             token.into()
         };
         value = match value {
-            Value::Object(map) => map.get(token.as_ref())?,
-            Value::Array(items) => items.get(array_index(&token)?)?,
+            Node::Object(map) => map.get(token.as_ref())?,
+            Node::Array(items) => items.get(tree::array_index(&token)?)?,
             _ => return None,
         };
     }
     Some(value)
 }
 
-/// An array index in a JSON pointer as `serde_json` reads one: digits without a sign or a
-/// leading zero.
-fn array_index(token: &str) -> Option<usize> {
-    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
-        return None;
-    }
-    token.parse().ok()
-}
-
-impl std::fmt::Debug for Document {
+impl std::fmt::Debug for Document<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Document")
             .field("version", &self.version)
@@ -333,7 +327,7 @@ impl std::fmt::Debug for Document {
 ///
 /// Returns every problem found while loading as diagnostics: parse errors, a missing or
 /// unsupported `openapi` version.
-pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
+pub fn parse(bytes: &[u8]) -> Result<Document<'_>, Vec<Diagnostic>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         // The prefix before the bad byte is valid UTF-8: count lines and characters in it.
@@ -352,7 +346,7 @@ pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
                 .help("save the file as UTF-8"),
         ]
     })?;
-    let raw = parse_tree(text)?;
+    let raw = parse_node(text)?;
     let version = check_version(&raw)?;
     let mut doc = Document {
         raw,
@@ -375,17 +369,20 @@ pub fn parse(bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
     Ok(doc)
 }
 
-/// Reads YAML or JSON text into a JSON tree.
+/// Reads YAML or JSON text into the tree a [`Document`] holds: JSON's strings borrow from `text`.
+pub fn parse_node(text: &str) -> Result<Node<'_>, Vec<Diagnostic>> {
+    if is_json(text) {
+        Node::from_json(text).map_err(json_error)
+    } else {
+        parse_tree(text).map(Node::from_value)
+    }
+}
+
+/// Reads YAML or JSON text into a `serde_json::Value` (the benchmarks' baseline: what merely
+/// parsing a spec costs).
 pub fn parse_tree(text: &str) -> Result<Value, Vec<Diagnostic>> {
-    let first = text.trim_start().chars().next();
-    if matches!(first, Some('{') | Some('[')) {
-        return serde_json::from_str(text).map_err(|e| {
-            vec![
-                Diagnostic::error("#", format!("invalid JSON: {e}"))
-                    .at(e.line(), e.column())
-                    .help("fix the JSON syntax at the line shown"),
-            ]
-        });
+    if is_json(text) {
+        return serde_json::from_str(text).map_err(json_error);
     }
     let mut yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
         let tab = e
@@ -419,6 +416,19 @@ pub fn parse_tree(text: &str) -> Result<Value, Vec<Diagnostic>> {
     } else {
         Err(diags)
     }
+}
+
+/// Whether `text` is JSON (else it is read as YAML, of which JSON is a subset).
+fn is_json(text: &str) -> bool {
+    matches!(text.trim_start().chars().next(), Some('{') | Some('['))
+}
+
+fn json_error(e: serde_json::Error) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error("#", format!("invalid JSON: {e}"))
+            .at(e.line(), e.column())
+            .help("fix the JSON syntax at the line shown"),
+    ]
 }
 
 fn yaml_to_json(value: serde_yaml_ng::Value, pointer: &str, diags: &mut Vec<Diagnostic>) -> Value {
@@ -489,7 +499,7 @@ fn yaml_to_json(value: serde_yaml_ng::Value, pointer: &str, diags: &mut Vec<Diag
     }
 }
 
-fn check_version(raw: &Value) -> Result<SpecVersion, Vec<Diagnostic>> {
+fn check_version(raw: &Node<'_>) -> Result<SpecVersion, Vec<Diagnostic>> {
     const SHAPE: &str =
         "an OpenAPI document is a YAML or JSON object with `openapi`, `info` and `paths`";
     if raw.is_null() {
@@ -508,9 +518,9 @@ fn check_version(raw: &Value) -> Result<SpecVersion, Vec<Diagnostic>> {
         ]);
     }
     match raw.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0") => Ok(SpecVersion::V30),
-        Some(Value::String(v)) if v.starts_with("3.1") => Ok(SpecVersion::V31),
-        Some(Value::Number(n)) => Err(vec![
+        Some(Node::String(v)) if v.starts_with("3.0") => Ok(SpecVersion::V30),
+        Some(Node::String(v)) if v.starts_with("3.1") => Ok(SpecVersion::V31),
+        Some(Node::Number(n)) => Err(vec![
             Diagnostic::error("#/openapi", format!("the `openapi` version must be a string, found the number {n}"))
                 .help("quote the full version, e.g. `openapi: \"3.0.3\"` (YAML reads `3.0` as a number)"),
         ]),
@@ -549,9 +559,9 @@ pub fn fragment_to_pointer(reference: &str) -> Option<String> {
     String::from_utf8(buf).ok()
 }
 
-impl Document {
+impl<'a> Document<'a> {
     /// The value at a `#/...` pointer.
-    pub fn get(&self, pointer: &str) -> Option<&Value> {
+    pub fn get(&self, pointer: &str) -> Option<&Node<'a>> {
         lookup(&self.raw, pointer)
     }
 
@@ -681,7 +691,7 @@ impl Document {
                 Diagnostic::error(at, format!("unresolvable reference `{current}`"))
                     .help("point the $ref at an existing location in the document")
             })?;
-            match value.get("$ref").and_then(Value::as_str) {
+            match value.get("$ref").and_then(Node::as_str) {
                 Some(next) if value.as_object().is_some_and(|m| m.len() == 1) => {
                     if seen.is_empty() {
                         seen.push(current.clone());
@@ -703,11 +713,11 @@ impl Document {
     }
 
     /// Resolves a `ReferenceOr<T>` found at `at` into the item and the pointer it lives at.
-    pub(crate) fn resolve<'a, T: Read + 'static>(
-        &'a self,
-        item: &'a ReferenceOr<T>,
+    pub(crate) fn resolve<'s, T: Read + 'static>(
+        &'s self,
+        item: &'s ReferenceOr<T>,
         at: &str,
-    ) -> Result<(&'a T, Cow<'a, str>), Diagnostic> {
+    ) -> Result<(&'s T, Cow<'s, str>), Diagnostic> {
         match item {
             ReferenceOr::Item(t) => Ok((t, Cow::Owned(at.to_string()))),
             ReferenceOr::Reference { reference } => {
@@ -747,13 +757,17 @@ impl Document {
 /// detached value, so `serde_path_to_error` stops at that boundary. The failing value is then
 /// checked again as the OpenAPI object its location holds (`Kind`), which finds the nested
 /// location and says what is wrong in OpenAPI terms (`unknown parameter location `body``).
-pub fn deserialize_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Diagnostic> {
+pub fn deserialize_at<T: DeserializeOwned>(
+    value: &Node<'_>,
+    pointer: &str,
+) -> Result<T, Diagnostic> {
+    let json = value.to_value();
     // Tracking the path costs time on every value; it is only needed to report a failure, so a
     // failure is deserialized again with it.
-    if let Ok(t) = T::deserialize(value) {
+    if let Ok(t) = T::deserialize(&json) {
         return Ok(t);
     }
-    let result: Result<T, _> = serde_path_to_error::deserialize(value);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&json);
     result.map_err(|e| {
         let mut diagnostic = serde_diagnostic(e, pointer);
         // Each round goes one boundary deeper; the bound only guards against a loop.
@@ -903,7 +917,7 @@ impl Kind {
     }
 
     /// The first problem in `value` (found at `at`) read as this kind, located as deep as known.
-    fn first_error(self, value: &Value, at: &str) -> Option<Diagnostic> {
+    fn first_error(self, value: &Node<'_>, at: &str) -> Option<Diagnostic> {
         let Some(obj) = value.as_object() else {
             let refs = if self.referable() { " or a `$ref`" } else { "" };
             return Some(
@@ -920,7 +934,7 @@ impl Kind {
         };
         if self.referable() {
             match obj.get("$ref") {
-                Some(Value::String(_)) => return None,
+                Some(Node::String(_)) => return None,
                 Some(other) => {
                     return Some(
                         Diagnostic::error(
@@ -972,20 +986,20 @@ impl Kind {
     }
 }
 
-fn check<T: DeserializeOwned>(value: &Value, at: &str) -> Result<(), Diagnostic> {
-    let result: Result<T, _> = serde_path_to_error::deserialize(value);
+fn check<T: DeserializeOwned>(value: &Node<'_>, at: &str) -> Result<(), Diagnostic> {
+    let result: Result<T, _> = serde_path_to_error::deserialize(value.to_value());
     result.map(drop).map_err(|e| serde_diagnostic(e, at))
 }
 
-fn parameter_problem(obj: &serde_json::Map<String, Value>, at: &str) -> Option<Diagnostic> {
+fn parameter_problem(obj: &Map<'_>, at: &str) -> Option<Diagnostic> {
     const LOCATIONS: [&str; 4] = ["path", "query", "header", "cookie"];
     const HELP: &str = "a parameter is `in: path`, `query`, `header` or `cookie`; a Swagger 2.0 `in: body` parameter is a `requestBody` in OpenAPI 3, and `in: formData` a form or multipart `requestBody`";
     match obj.get("in") {
         None => {
             return Some(Diagnostic::error(at, "the parameter has no `in` location").help(HELP));
         }
-        Some(Value::String(location)) if LOCATIONS.contains(&location.as_str()) => {}
-        Some(Value::String(location)) => {
+        Some(Node::String(location)) if LOCATIONS.contains(&location.as_ref()) => {}
+        Some(Node::String(location)) => {
             return Some(
                 Diagnostic::error(
                     format!("{at}/in"),
@@ -1022,17 +1036,17 @@ fn parameter_problem(obj: &serde_json::Map<String, Value>, at: &str) -> Option<D
     None
 }
 
-fn security_scheme_problem(obj: &serde_json::Map<String, Value>, at: &str) -> Option<Diagnostic> {
+fn security_scheme_problem(obj: &Map<'_>, at: &str) -> Option<Diagnostic> {
     const HELP: &str =
         "a security scheme's `type` is `apiKey`, `http`, `oauth2` or `openIdConnect`";
     match obj.get("type") {
         None => Some(Diagnostic::error(at, "the security scheme has no `type`").help(HELP)),
-        Some(Value::String(t)) if ["apiKey", "http", "oauth2", "openIdConnect"].contains(&t.as_str()) => None,
-        Some(Value::String(t)) if t == "mutualTLS" => Some(
+        Some(Node::String(t)) if ["apiKey", "http", "oauth2", "openIdConnect"].contains(&t.as_ref()) => None,
+        Some(Node::String(t)) if t == "mutualTLS" => Some(
             Diagnostic::error(format!("{at}/type"), "security scheme type `mutualTLS` is not supported")
                 .help("configure the client certificate on the HTTP client instead, and remove the scheme"),
         ),
-        Some(Value::String(t)) => {
+        Some(Node::String(t)) => {
             Some(Diagnostic::error(format!("{at}/type"), format!("unknown security scheme type `{t}`")).help(HELP))
         }
         Some(other) => Some(
@@ -1043,15 +1057,15 @@ fn security_scheme_problem(obj: &serde_json::Map<String, Value>, at: &str) -> Op
 }
 
 /// What a JSON value is, for messages: `a string`, `an array`, …
-fn value_kind(v: &Value) -> String {
+fn value_kind(v: &Node<'_>) -> String {
     match v {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) if s.chars().count() <= 40 => format!("the string {s:?}"),
-        Value::String(_) => "a string".to_string(),
-        Value::Array(_) => "an array".to_string(),
-        Value::Object(_) => "an object".to_string(),
+        Node::Null => "null".to_string(),
+        Node::Bool(b) => format!("the boolean {b}"),
+        Node::Number(n) => format!("the number {n}"),
+        Node::String(s) if s.chars().count() <= 40 => format!("the string {s:?}"),
+        Node::String(_) => "a string".to_string(),
+        Node::Array(_) => "an array".to_string(),
+        Node::Object(_) => "an object".to_string(),
     }
 }
 
@@ -1209,6 +1223,7 @@ mod tests {
             "list": [10, 11, 12],
             "%": 3,
         });
+        let node = Node::from_value(raw.clone());
         for reference in [
             "#",
             "#/",
@@ -1232,7 +1247,8 @@ mod tests {
             "#/paths/~1items~1{id}/get/parameters/a",
         ] {
             let expected = fragment_to_pointer(reference).and_then(|p| raw.pointer(&p));
-            assert_eq!(lookup(&raw, reference), expected, "{reference}");
+            let found = lookup(&node, reference).map(Node::to_value);
+            assert_eq!(found.as_ref(), expected, "{reference}");
         }
     }
 
@@ -1290,7 +1306,9 @@ mod tests {
             r#"{"responses": {"200": {"description": "ok", "content": {"application/json": 5}}}}"#,
         )
         .unwrap();
-        let err = deserialize_at::<openapiv3::Operation>(&value, "#/paths/~1a/get").unwrap_err();
+        let err =
+            deserialize_at::<openapiv3::Operation>(&Node::from_value(value), "#/paths/~1a/get")
+                .unwrap_err();
         assert_eq!(
             err.pointer,
             "#/paths/~1a/get/responses/200/content/application~1json"

@@ -5,8 +5,9 @@
 //! *named* `type` or `const` is never mistaken for a keyword.
 
 use super::SpecVersion;
+use super::tree::{Map, Node};
 use crate::error::{Diagnostic, escape_pointer_token};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use std::fmt;
 
 /// Marks a schema that only admits `null` (`type: "null"`), which OpenAPI 3.0 cannot express.
@@ -28,10 +29,10 @@ const PARALLEL_AT: usize = 64;
 pub(super) const PARALLEL_BYTES: usize = 640 * 1024;
 
 /// The named items of every kind of `components`.
-fn component_count(components: &Map<String, Value>) -> usize {
+fn component_count(components: &Map<'_>) -> usize {
     components
         .values()
-        .filter_map(Value::as_object)
+        .filter_map(Node::as_object)
         .map(Map::len)
         .sum()
 }
@@ -40,7 +41,7 @@ fn component_count(components: &Map<String, Value>) -> usize {
 /// `text_len` is the size of the text `doc` was read from, which decides whether a second core
 /// is worth starting.
 pub fn normalize(
-    doc: &mut Value,
+    doc: &mut Node<'_>,
     version: SpecVersion,
     text_len: usize,
     diags: &mut Vec<Diagnostic>,
@@ -59,28 +60,28 @@ impl Normalizer<'_> {
         self.diags.push(Diagnostic::warning(pointer, message));
     }
 
-    fn document(&mut self, doc: &mut Value, large: bool) {
+    fn document(&mut self, doc: &mut Node<'_>, large: bool) {
         let Some(root) = doc.as_object_mut() else {
             return;
         };
         // openapiv3 models 3.0; 3.1-only top-level members are dropped here (webhooks are not
         // called by a client; jsonSchemaDialect only names the default dialect).
         if self.version == SpecVersion::V31 {
-            root.insert("openapi".into(), json!("3.0.3"));
+            root.insert("openapi", Node::from(json!("3.0.3")));
             root.remove("webhooks");
             root.remove("jsonSchemaDialect");
-            if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
+            if let Some(info) = root.get_mut("info").and_then(Node::as_object_mut) {
                 info.remove("summary");
-                if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) {
+                if let Some(license) = info.get_mut("license").and_then(Node::as_object_mut) {
                     license.remove("identifier");
                 }
             }
         }
         match root.get("paths") {
-            None | Some(Value::Null) => {
-                root.insert("paths".into(), json!({}));
+            None | Some(Node::Null) => {
+                root.insert("paths", Node::Object(Map::new()));
             }
-            Some(Value::Object(_)) => {}
+            Some(Node::Object(_)) => {}
             Some(_) => {
                 self.diags.push(
                     Diagnostic::error("#/paths", "`paths` must be an object")
@@ -92,15 +93,15 @@ impl Normalizer<'_> {
         let mut paths = None;
         let mut components = None;
         for (key, value) in root.iter_mut() {
-            match key.as_str() {
+            match key {
                 "paths" => paths = value.as_object_mut(),
                 "components" => components = Some(value),
                 _ => {}
             }
         }
         let components = match components {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Object(components)) => {
+            None | Some(Node::Null) => Ok(None),
+            Some(Node::Object(components)) => {
                 if self.version == SpecVersion::V31 {
                     components.remove("pathItems");
                 }
@@ -148,14 +149,14 @@ impl Normalizer<'_> {
         }
     }
 
-    fn paths(&mut self, paths: Option<&mut Map<String, Value>>) {
+    fn paths(&mut self, paths: Option<&mut Map<'_>>) {
         let paths_ptr = Ptr::Root("#/paths");
         for (path, item) in paths.into_iter().flatten() {
             self.path_item(item, &paths_ptr.key(path));
         }
     }
 
-    fn components(&mut self, components: &mut Map<String, Value>) {
+    fn components(&mut self, components: &mut Map<'_>) {
         let components_ptr = Ptr::Root("#/components");
         for (kind, items) in components.iter_mut() {
             let base = components_ptr.key(kind);
@@ -175,7 +176,7 @@ impl Normalizer<'_> {
             };
             for (name, item) in items.iter_mut() {
                 let ptr = base.key(name);
-                match kind.as_str() {
+                match kind {
                     "schemas" => self.schema(item, &ptr),
                     "parameters" | "headers" => self.parameter(item, &ptr),
                     "responses" => self.response(item, &ptr),
@@ -193,22 +194,22 @@ impl Normalizer<'_> {
         }
     }
 
-    fn path_item(&mut self, item: &mut Value, ptr: &Ptr<'_>) {
+    fn path_item(&mut self, item: &mut Node<'_>, ptr: &Ptr<'_>) {
         self.ref_siblings(item, ptr);
         let Some(obj) = item.as_object_mut() else {
             return;
         };
-        if let Some(params) = obj.get_mut("parameters").and_then(Value::as_array_mut) {
+        if let Some(params) = obj.get_mut("parameters").and_then(Node::as_array_mut) {
             for (i, p) in params.iter_mut().enumerate() {
                 self.parameter(p, &ptr.key("parameters").index(i));
             }
         }
         for method in METHODS {
-            let Some(op) = obj.get_mut(method).and_then(Value::as_object_mut) else {
+            let Some(op) = obj.get_mut(method).and_then(Node::as_object_mut) else {
                 continue;
             };
             let op_ptr = ptr.key(method);
-            if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+            if let Some(params) = op.get_mut("parameters").and_then(Node::as_array_mut) {
                 for (i, p) in params.iter_mut().enumerate() {
                     self.parameter(p, &op_ptr.key("parameters").index(i));
                 }
@@ -216,7 +217,7 @@ impl Normalizer<'_> {
             if let Some(body) = op.get_mut("requestBody") {
                 self.content_holder(body, &op_ptr.key("requestBody"));
             }
-            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            if let Some(responses) = op.get_mut("responses").and_then(Node::as_object_mut) {
                 let responses_ptr = op_ptr.key("responses");
                 for (status, r) in responses.iter_mut() {
                     let p = responses_ptr.key(status);
@@ -231,7 +232,7 @@ impl Normalizer<'_> {
                     self.response(r, &p);
                 }
             }
-            if let Some(callbacks) = op.get_mut("callbacks").and_then(Value::as_object_mut) {
+            if let Some(callbacks) = op.get_mut("callbacks").and_then(Node::as_object_mut) {
                 let callbacks_ptr = op_ptr.key("callbacks");
                 for (name, cb) in callbacks.iter_mut() {
                     let cb_ptr = callbacks_ptr.key(name);
@@ -246,7 +247,7 @@ impl Normalizer<'_> {
         }
     }
 
-    fn parameter(&mut self, p: &mut Value, ptr: &Ptr<'_>) {
+    fn parameter(&mut self, p: &mut Node<'_>, ptr: &Ptr<'_>) {
         self.ref_siblings(p, ptr);
         let Some(obj) = p.as_object_mut() else { return };
         if obj.contains_key("schema") && obj.contains_key("content") {
@@ -262,7 +263,7 @@ impl Normalizer<'_> {
                     &format!("{ptr}/schema"),
                     "`schema: null` is not a schema; the value is treated as untyped JSON",
                 );
-                obj.insert("schema".into(), json!({}));
+                obj.insert("schema", Node::Object(Map::new()));
             } else {
                 self.schema(
                     obj.get_mut("schema").expect("checked above"),
@@ -273,9 +274,9 @@ impl Normalizer<'_> {
         self.content(obj, ptr);
     }
 
-    fn response(&mut self, r: &mut Value, ptr: &Ptr<'_>) {
+    fn response(&mut self, r: &mut Node<'_>, ptr: &Ptr<'_>) {
         self.content_holder(r, ptr);
-        if let Some(headers) = r.get_mut("headers").and_then(Value::as_object_mut) {
+        if let Some(headers) = r.get_mut("headers").and_then(Node::as_object_mut) {
             let headers_ptr = ptr.key("headers");
             for (name, h) in headers.iter_mut() {
                 self.parameter(h, &headers_ptr.key(name));
@@ -284,20 +285,20 @@ impl Normalizer<'_> {
         if let Some(obj) = r.as_object_mut() {
             if !obj.contains_key("$ref") && !obj.contains_key("description") {
                 // Required by 3.0, optional in practice; openapiv3 insists on it.
-                obj.insert("description".into(), json!(""));
+                obj.insert("description", Node::String("".into()));
             }
         }
     }
 
-    fn content_holder(&mut self, v: &mut Value, ptr: &Ptr<'_>) {
+    fn content_holder(&mut self, v: &mut Node<'_>, ptr: &Ptr<'_>) {
         self.ref_siblings(v, ptr);
         if let Some(obj) = v.as_object_mut() {
             self.content(obj, ptr);
         }
     }
 
-    fn content(&mut self, obj: &mut Map<String, Value>, ptr: &Ptr<'_>) {
-        let Some(content) = obj.get_mut("content").and_then(Value::as_object_mut) else {
+    fn content(&mut self, obj: &mut Map<'_>, ptr: &Ptr<'_>) {
+        let Some(content) = obj.get_mut("content").and_then(Node::as_object_mut) else {
             return;
         };
         let content_ptr = ptr.key("content");
@@ -307,12 +308,12 @@ impl Normalizer<'_> {
                 continue;
             };
             match mt.get("schema") {
-                Some(Value::Null) => {
+                Some(Node::Null) => {
                     self.warn(
                         &format!("{mt_ptr}/schema"),
                         "`schema: null` is not a schema; the body is treated as untyped JSON",
                     );
-                    mt.insert("schema".into(), json!({}));
+                    mt.insert("schema", Node::Object(Map::new()));
                 }
                 Some(_) => {
                     let schema = mt.get_mut("schema").expect("checked above");
@@ -320,7 +321,7 @@ impl Normalizer<'_> {
                 }
                 None => {}
             }
-            if let Some(Value::Array(_)) = mt.get("examples") {
+            if let Some(Node::Array(_)) = mt.get("examples") {
                 // 3.1 allows an examples array here in practice; 3.0 wants a map.
                 mt.remove("examples");
             }
@@ -329,7 +330,7 @@ impl Normalizer<'_> {
 
     /// `$ref` objects outside schemas may carry `summary`/`description` in 3.1; openapiv3 ignores
     /// them, which is what the specification says a consumer should do.
-    fn ref_siblings(&mut self, v: &mut Value, _ptr: &Ptr<'_>) {
+    fn ref_siblings(&mut self, v: &mut Node<'_>, _ptr: &Ptr<'_>) {
         if let Some(obj) = v.as_object_mut() {
             if obj.contains_key("$ref") && obj.len() > 1 {
                 obj.retain(|k, _| k == "$ref");
@@ -337,10 +338,14 @@ impl Normalizer<'_> {
         }
     }
 
-    fn schema(&mut self, v: &mut Value, ptr: &Ptr<'_>) {
+    fn schema(&mut self, v: &mut Node<'_>, ptr: &Ptr<'_>) {
         // Boolean schemas (3.1): `true` accepts anything, `false` nothing.
-        if let Value::Bool(b) = v {
-            *v = if *b { json!({}) } else { json!({"not": {}}) };
+        if let Node::Bool(b) = v {
+            *v = if *b {
+                Node::Object(Map::new())
+            } else {
+                Node::from(json!({"not": {}}))
+            };
             return;
         }
         let Some(obj) = v.as_object_mut() else {
@@ -377,27 +382,29 @@ impl Normalizer<'_> {
             let reference = obj.remove("$ref").expect("checked above");
             obj.retain(|k, _| {
                 !matches!(
-                    k.as_str(),
+                    k,
                     "description" | "summary" | "title" | "example" | "examples" | "$comment"
                 ) && !k.starts_with("x-")
                     || k == "nullable"
             });
             if obj.is_empty() {
-                obj.insert("$ref".into(), reference);
+                obj.insert("$ref", reference);
                 return;
             }
             let mut wrapper = Map::new();
-            let mut all_of = vec![json!({ "$ref": reference })];
+            let mut all_of = vec![Node::Object(
+                std::iter::once(("$ref".into(), reference)).collect(),
+            )];
             let keep: Vec<_> = ["nullable", "readOnly", "writeOnly", "deprecated", "default"]
                 .into_iter()
                 .filter_map(|k| obj.remove(k).map(|v| (k, v)))
                 .collect();
             if !obj.is_empty() {
-                all_of.push(Value::Object(std::mem::take(obj)));
+                all_of.push(Node::Object(std::mem::take(obj)));
             }
-            wrapper.insert("allOf".into(), Value::Array(all_of));
+            wrapper.insert("allOf", Node::Array(all_of));
             for (k, v) in keep {
-                wrapper.insert(k.into(), v);
+                wrapper.insert(k, v);
             }
             *obj = wrapper;
             keys = Keys::of(obj);
@@ -406,11 +413,11 @@ impl Normalizer<'_> {
         // `type` arrays and `type: "null"` (a plain type name, the usual case, needs nothing).
         let plain_type = match get!(keys, obj, "type") {
             None => true,
-            Some(Value::String(t)) => t != "null",
+            Some(Node::String(t)) => t != "null",
             Some(_) => false,
         };
         match (!plain_type).then(|| obj.get("type")).flatten().cloned() {
-            Some(Value::Array(types)) => {
+            Some(Node::Array(types)) => {
                 let mut names: Vec<String> = types
                     .iter()
                     .filter_map(|t| t.as_str().map(str::to_owned))
@@ -419,28 +426,28 @@ impl Normalizer<'_> {
                 names.retain(|t| t != "null");
                 names.dedup();
                 if had_null {
-                    obj.insert("nullable".into(), json!(true));
+                    obj.insert("nullable", Node::Bool(true));
                 }
                 match names.len() {
                     0 => {
                         obj.remove("type");
-                        obj.insert(NULL_MARKER.into(), json!(true));
+                        obj.insert(NULL_MARKER, Node::Bool(true));
                     }
                     1 => {
-                        obj.insert("type".into(), json!(names[0]));
+                        obj.insert("type", Node::String(names[0].clone().into()));
                     }
                     _ => {
                         obj.remove("type");
-                        let branches: Vec<Value> =
+                        let branches: Vec<Node<'_>> =
                             names.iter().map(|t| split_branch(obj, t)).collect();
                         for k in OBJECT_KEYS.iter().chain(ARRAY_KEYS).chain(SCALAR_KEYS) {
-                            obj.remove(*k);
+                            obj.remove(k);
                         }
-                        obj.insert("anyOf".into(), Value::Array(branches));
+                        obj.insert("anyOf", Node::Array(branches));
                     }
                 }
             }
-            Some(Value::String(t)) if t == "null" => {
+            Some(Node::String(t)) if t == "null" => {
                 if self.version == SpecVersion::V30 {
                     self.warn(
                         &format!("{ptr}/type"),
@@ -448,9 +455,9 @@ impl Normalizer<'_> {
                     );
                 }
                 obj.remove("type");
-                obj.insert(NULL_MARKER.into(), json!(true));
+                obj.insert(NULL_MARKER, Node::Bool(true));
             }
-            Some(Value::String(_)) | None => {}
+            Some(Node::String(_)) | None => {}
             Some(other) => {
                 self.warn(
                     &format!("{ptr}/type"),
@@ -465,21 +472,21 @@ impl Normalizer<'_> {
 
         let keys = if plain_type { keys } else { Keys::of(obj) };
         // Enum values of another type than the declared one (`type: string, enum: [1]`).
-        if let Some(Value::String(t)) = (has!(keys, "enum") || has!(keys, "const"))
+        if let Some(Node::String(t)) = (has!(keys, "enum") || has!(keys, "const"))
             .then(|| obj.get("type"))
             .flatten()
         {
             let t = t.clone();
             // (index in `enum`, or `None` for `const`; the value)
-            let mut values: Vec<(Option<usize>, &Value)> = Vec::new();
-            if let Some(Value::Array(items)) = obj.get("enum") {
+            let mut values: Vec<(Option<usize>, &Node<'_>)> = Vec::new();
+            if let Some(Node::Array(items)) = obj.get("enum") {
                 values.extend(items.iter().enumerate().map(|(i, v)| (Some(i), v)));
             }
             if let Some(c) = obj.get("const") {
                 values.push((None, c));
             }
             for (i, v) in values {
-                let fits = match t.as_str() {
+                let fits = match t.as_ref() {
                     "string" => v.is_string(),
                     "integer" => v.as_f64().is_some_and(|f| f.fract() == 0.0),
                     "number" => v.is_number(),
@@ -510,15 +517,15 @@ impl Normalizer<'_> {
 
         if let Some(c) = has!(keys, "const").then(|| obj.remove("const")).flatten() {
             if !obj.contains_key("enum") {
-                obj.insert("enum".into(), json!([c]));
+                obj.insert("enum", Node::Array(vec![c]));
             }
         }
-        if let Some(Value::Array(mut examples)) = has!(keys, "examples")
+        if let Some(Node::Array(mut examples)) = has!(keys, "examples")
             .then(|| obj.remove("examples"))
             .flatten()
         {
             if !obj.contains_key("example") && !examples.is_empty() {
-                obj.insert("example".into(), examples.swap_remove(0));
+                obj.insert("example", examples.swap_remove(0));
             }
         }
         for exclusive in present!(keys, &["exclusiveMinimum", "exclusiveMaximum"]) {
@@ -527,16 +534,16 @@ impl Normalizer<'_> {
             } else {
                 "maximum"
             };
-            if let Some(Value::Number(n)) = obj.get(exclusive).cloned() {
-                obj.insert(bound.into(), Value::Number(n));
-                obj.insert(exclusive.into(), json!(true));
+            if let Some(Node::Number(n)) = obj.get(exclusive).cloned() {
+                obj.insert(bound, Node::Number(n));
+                obj.insert(exclusive, Node::Bool(true));
             }
         }
         // The rewrites above add keys (`enum`, `example`, bounds): look again.
         let keys = Keys::of(obj);
         for key in present!(keys, NUMERIC_KEYWORDS) {
             match obj.get(key) {
-                None | Some(Value::Number(_)) => {}
+                None | Some(Node::Number(_)) => {}
                 Some(other) => {
                     let p = format!("{ptr}/{key}");
                     let msg = format!(
@@ -569,7 +576,7 @@ impl Normalizer<'_> {
         }
         match get!(keys, obj, "required") {
             None => {}
-            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
+            Some(Node::Array(items)) if items.iter().all(Node::is_string) => {}
             Some(_) => {
                 self.warn(
                     &format!("{ptr}/required"),
@@ -593,15 +600,15 @@ impl Normalizer<'_> {
                 obj.remove("enum");
             }
         }
-        if let Some(Value::Array(_)) = get!(keys, obj, "items") {
+        if let Some(Node::Array(_)) = get!(keys, obj, "items") {
             self.warn(
                 &format!("{ptr}/items"),
                 "tuple-style `items` arrays are not supported; items are read as untyped JSON",
             );
-            obj.insert("items".into(), json!({}));
+            obj.insert("items", Node::Object(Map::new()));
         }
-        if let Some(Value::Object(disc)) = get!(keys, obj, "discriminator") {
-            if !disc.get("propertyName").is_some_and(Value::is_string) {
+        if let Some(Node::Object(disc)) = get!(keys, obj, "discriminator") {
+            if !disc.get("propertyName").is_some_and(Node::is_string) {
                 self.warn(
                     &format!("{ptr}/discriminator"),
                     "`discriminator` needs a `propertyName`; ignored",
@@ -609,13 +616,13 @@ impl Normalizer<'_> {
                 obj.remove("discriminator");
             } else if disc.get("mapping").is_some_and(|m| {
                 !m.as_object()
-                    .is_some_and(|m| m.values().all(Value::is_string))
+                    .is_some_and(|m| m.values().all(Node::is_string))
             }) {
                 self.warn(
                     &format!("{ptr}/discriminator/mapping"),
                     "`discriminator.mapping` must map values to schema references (strings); ignored",
                 );
-                if let Some(disc) = obj.get_mut("discriminator").and_then(Value::as_object_mut) {
+                if let Some(disc) = obj.get_mut("discriminator").and_then(Node::as_object_mut) {
                     disc.remove("mapping");
                 }
             }
@@ -655,7 +662,7 @@ impl Normalizer<'_> {
         for key in present!(keys, SCHEMA_LIST_KEYWORDS) {
             match obj.get_mut(key) {
                 None => {}
-                Some(Value::Array(items)) => {
+                Some(Node::Array(items)) => {
                     let list_ptr = ptr.key(key);
                     for (i, s) in items.iter_mut().enumerate() {
                         self.schema(s, &list_ptr.index(i));
@@ -673,7 +680,7 @@ impl Normalizer<'_> {
             }
         }
         for key in present!(keys, SCHEMA_MAP_KEYWORDS) {
-            if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
+            if let Some(map) = obj.get_mut(key).and_then(Node::as_object_mut) {
                 let map_ptr = ptr.key(key);
                 for (name, s) in map.iter_mut() {
                     self.schema(s, &map_ptr.key(name));
@@ -715,14 +722,14 @@ impl fmt::Display for Ptr<'_> {
 }
 
 /// The keywords [`Normalizer::schema`] reads that a schema object has, found in one pass over its
-/// keys. Each lookup in a `serde_json::Map` hashes its key, and a schema usually has a handful of
+/// keys. Each lookup in a [`Map`] searches its members, and a schema usually has a handful of
 /// keys and none of the 40-odd keywords checked: asking the mask first skips those lookups, and a
 /// list of keywords none of which is present is skipped with one test ([`mask!`]).
 #[derive(Clone, Copy)]
 struct Keys(u64);
 
 impl Keys {
-    fn of(obj: &Map<String, Value>) -> Self {
+    fn of(obj: &Map<'_>) -> Self {
         Keys(obj.keys().fold(0, |mask, k| mask | keyword_bit(k)))
     }
 
@@ -974,18 +981,18 @@ const COUNT_KEYWORDS: &[&str] = &[
 ];
 
 /// One branch of a multi-type schema: the type plus the keywords that apply to it.
-fn split_branch(obj: &Map<String, Value>, ty: &str) -> Value {
+fn split_branch<'a>(obj: &Map<'a>, ty: &str) -> Node<'a> {
     let keys: &[&str] = match ty {
         "object" => OBJECT_KEYS,
         "array" => ARRAY_KEYS,
         _ => SCALAR_KEYS,
     };
     let mut branch = Map::new();
-    branch.insert("type".into(), json!(ty));
+    branch.insert("type", Node::String(ty.to_string().into()));
     for k in keys {
-        if let Some(v) = obj.get(*k) {
+        if let Some(v) = obj.get(k) {
             if *k == "enum" {
-                let matching: Vec<Value> = v
+                let matching: Vec<Node<'_>> = v
                     .as_array()
                     .map(|vals| {
                         vals.iter()
@@ -995,17 +1002,17 @@ fn split_branch(obj: &Map<String, Value>, ty: &str) -> Value {
                     })
                     .unwrap_or_default();
                 if !matching.is_empty() {
-                    branch.insert("enum".into(), Value::Array(matching));
+                    branch.insert("enum", Node::Array(matching));
                 }
                 continue;
             }
-            branch.insert((*k).into(), v.clone());
+            branch.insert(*k, v.clone());
         }
     }
-    Value::Object(branch)
+    Node::Object(branch)
 }
 
-fn value_has_type(v: &Value, ty: &str) -> bool {
+fn value_has_type(v: &Node<'_>, ty: &str) -> bool {
     match ty {
         "string" => v.is_string(),
         "integer" => v.is_i64() || v.is_u64(),
@@ -1034,27 +1041,29 @@ fn article_type(t: &str) -> &'static str {
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+fn kind_of(v: &Node<'_>) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Node::Null => "null",
+        Node::Bool(_) => "a boolean",
+        Node::Number(_) => "a number",
+        Node::String(_) => "a string",
+        Node::Array(_) => "an array",
+        Node::Object(_) => "an object",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn norm(version: SpecVersion, schema: Value) -> (Value, Vec<Diagnostic>) {
-        let mut doc =
-            json!({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"S": schema}}});
+        let mut doc = Node::from_value(
+            json!({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"S": schema}}}),
+        );
         let mut diags = Vec::new();
         normalize(&mut doc, version, 0, &mut diags);
-        (doc["components"]["schemas"]["S"].clone(), diags)
+        (doc.to_value()["components"]["schemas"]["S"].clone(), diags)
     }
 
     #[test]
@@ -1136,8 +1145,9 @@ mod tests {
         let schemas: serde_json::Map<String, Value> = (0..count)
             .map(|i| (format!("S{i}"), json!({"type": "null"})))
             .collect();
-        let mut doc =
-            json!({"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}});
+        let mut doc = Node::from_value(
+            json!({"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}}),
+        );
         let mut diags = Vec::new();
         normalize(&mut doc, SpecVersion::V30, PARALLEL_BYTES, &mut diags);
         let expected: Vec<String> = (0..count)
@@ -1146,6 +1156,7 @@ mod tests {
             .collect();
         let found: Vec<&str> = diags.iter().map(|d| d.pointer.as_str()).collect();
         assert_eq!(found, expected);
+        let doc = doc.to_value();
         assert_eq!(
             doc["components"]["schemas"]["S0"],
             json!({NULL_MARKER: true})

@@ -12,21 +12,22 @@
 //! same result or the same error as before; debug builds compare both on every item read this way.
 
 use super::schema::{self, item, optional, reference_or_item, serde_read, string};
+use super::tree::{Map, Node};
 use indexmap::IndexMap;
 use openapiv3::{
     CookieStyle, Example, Header, HeaderStyle, MediaType, Operation, Parameter, ParameterData,
     ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, RequestBody, Response, Responses,
     StatusCode,
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// `Operation::deserialize(value)`, when this module reads every part of it; `None` otherwise.
-pub(super) fn operation(value: &Value) -> Option<Operation> {
+pub(super) fn operation(value: &Node<'_>) -> Option<Operation> {
     let obj = value.as_object()?;
     let mut op = Operation::default();
     let mut responses = None;
     for (key, value) in obj {
-        match key.as_str() {
+        match key {
             "tags" => {
                 op.tags = value
                     .as_array()?
@@ -48,7 +49,7 @@ pub(super) fn operation(value: &Value) -> Option<Operation> {
             "security" => op.security = optional(value, serde_read)?,
             "servers" => op.servers = serde_read(value)?,
             other if other.starts_with("x-") => {
-                op.extensions.insert(other.to_string(), value.clone());
+                op.extensions.insert(other.to_string(), value.to_value());
             }
             _ => {}
         }
@@ -59,7 +60,7 @@ pub(super) fn operation(value: &Value) -> Option<Operation> {
 }
 
 /// A `parameters` list (an operation's or a path item's).
-pub(super) fn parameters(value: &Value) -> Option<Vec<ReferenceOr<Parameter>>> {
+pub(super) fn parameters(value: &Node<'_>) -> Option<Vec<ReferenceOr<Parameter>>> {
     value
         .as_array()?
         .iter()
@@ -68,42 +69,45 @@ pub(super) fn parameters(value: &Value) -> Option<Vec<ReferenceOr<Parameter>>> {
 }
 
 /// `Parameter::deserialize(value)` (a parameter, not a reference to one).
-pub(super) fn parameter(value: &Value) -> Option<Parameter> {
+pub(super) fn parameter(value: &Node<'_>) -> Option<Parameter> {
     item(value, parameter_of)
 }
 
 /// `RequestBody::deserialize(value)`.
-pub(super) fn request_body(value: &Value) -> Option<RequestBody> {
+pub(super) fn request_body(value: &Node<'_>) -> Option<RequestBody> {
     item(value, request_body_of)
 }
 
 /// `Response::deserialize(value)`.
-pub(super) fn response(value: &Value) -> Option<Response> {
+pub(super) fn response(value: &Node<'_>) -> Option<Response> {
     item(value, response_of)
 }
 
 /// A map of `T` (`content`, `headers`, `examples`): present means an object, `null` included.
-fn map_of<T>(value: &Value, read: impl Fn(&Value) -> Option<T>) -> Option<IndexMap<String, T>> {
+fn map_of<T>(
+    value: &Node<'_>,
+    read: impl Fn(&Node<'_>) -> Option<T>,
+) -> Option<IndexMap<String, T>> {
     value
         .as_object()?
         .iter()
-        .map(|(key, value)| Some((key.clone(), read(value)?)))
+        .map(|(key, value)| Some((key.to_string(), read(value)?)))
         .collect()
 }
 
-fn extension(extensions: &mut IndexMap<String, Value>, key: &str, value: &Value) {
-    extensions.insert(key.to_string(), value.clone());
+fn extension(extensions: &mut IndexMap<String, Value>, key: &str, value: &Node<'_>) {
+    extensions.insert(key.to_string(), value.to_value());
 }
 
 /// A parameter's or a header's flattened `ParameterSchemaOrContent`.
-fn schema_or_content(key: &str, value: &Value) -> Option<ParameterSchemaOrContent> {
+fn schema_or_content(key: &str, value: &Node<'_>) -> Option<ParameterSchemaOrContent> {
     Some(match key {
         "schema" => ParameterSchemaOrContent::Schema(schema::reference_or(value)?),
         _ => ParameterSchemaOrContent::Content(map_of(value, media_type)?),
     })
 }
 
-fn parameter_of(obj: &Map<String, Value>) -> Option<Parameter> {
+fn parameter_of(obj: &Map<'_>) -> Option<Parameter> {
     let mut name = None;
     let mut format = None;
     let mut data = ParameterData {
@@ -122,20 +126,20 @@ fn parameter_of(obj: &Map<String, Value>) -> Option<Parameter> {
     let mut allow_reserved = None;
     let mut allow_empty_value = None;
     for (key, value) in obj {
-        match key.as_str() {
+        match key {
             "in" => {}
             "name" => name = Some(string(value)?),
             "description" => data.description = optional(value, string)?,
             "required" => data.required = value.as_bool()?,
-            "deprecated" => data.deprecated = optional(value, Value::as_bool)?,
+            "deprecated" => data.deprecated = optional(value, Node::as_bool)?,
             // serde takes the first of the two; both at once is left to it.
             "schema" | "content" if format.is_none() => {
                 format = Some(schema_or_content(key, value)?)
             }
             "schema" | "content" => return None,
-            "example" => data.example = optional(value, |v| Some(v.clone()))?,
+            "example" => data.example = optional(value, |v| Some(v.to_value()))?,
             "examples" => data.examples = map_of(value, |v| reference_or_item(v, example))?,
-            "explode" => data.explode = optional(value, Value::as_bool)?,
+            "explode" => data.explode = optional(value, Node::as_bool)?,
             "style" => style = Some(value.as_str()?),
             "allowReserved" => allow_reserved = Some(value),
             "allowEmptyValue" => allow_empty_value = Some(value),
@@ -150,7 +154,7 @@ fn parameter_of(obj: &Map<String, Value>) -> Option<Parameter> {
     Some(match obj.get("in")?.as_str()? {
         "query" => Parameter::Query {
             parameter_data,
-            allow_reserved: allow_reserved.map_or(Some(false), Value::as_bool)?,
+            allow_reserved: allow_reserved.map_or(Some(false), Node::as_bool)?,
             style: match style {
                 None | Some("form") => QueryStyle::Form,
                 Some("spaceDelimited") => QueryStyle::SpaceDelimited,
@@ -159,7 +163,7 @@ fn parameter_of(obj: &Map<String, Value>) -> Option<Parameter> {
                 Some(_) => return None,
             },
             allow_empty_value: allow_empty_value
-                .map_or(Some(None), |v| optional(v, Value::as_bool))?,
+                .map_or(Some(None), |v| optional(v, Node::as_bool))?,
         },
         "header" => Parameter::Header {
             parameter_data,
@@ -192,7 +196,7 @@ fn header_style(style: Option<&str>) -> Option<HeaderStyle> {
     }
 }
 
-fn header(obj: &Map<String, Value>) -> Option<Header> {
+fn header(obj: &Map<'_>) -> Option<Header> {
     let mut format = None;
     let mut style = None;
     let mut header = Header {
@@ -206,16 +210,16 @@ fn header(obj: &Map<String, Value>) -> Option<Header> {
         extensions: IndexMap::new(),
     };
     for (key, value) in obj {
-        match key.as_str() {
+        match key {
             "description" => header.description = optional(value, string)?,
             "style" => style = Some(value.as_str()?),
             "required" => header.required = value.as_bool()?,
-            "deprecated" => header.deprecated = optional(value, Value::as_bool)?,
+            "deprecated" => header.deprecated = optional(value, Node::as_bool)?,
             "schema" | "content" if format.is_none() => {
                 format = Some(schema_or_content(key, value)?)
             }
             "schema" | "content" => return None,
-            "example" => header.example = optional(value, |v| Some(v.clone()))?,
+            "example" => header.example = optional(value, |v| Some(v.to_value()))?,
             "examples" => header.examples = map_of(value, |v| reference_or_item(v, example))?,
             other if other.starts_with("x-") => extension(&mut header.extensions, other, value),
             _ => {}
@@ -226,13 +230,13 @@ fn header(obj: &Map<String, Value>) -> Option<Header> {
     Some(header)
 }
 
-fn example(obj: &Map<String, Value>) -> Option<Example> {
+fn example(obj: &Map<'_>) -> Option<Example> {
     let mut example = Example::default();
     for (key, value) in obj {
-        match key.as_str() {
+        match key {
             "summary" => example.summary = optional(value, string)?,
             "description" => example.description = optional(value, string)?,
-            "value" => example.value = optional(value, |v| Some(v.clone()))?,
+            "value" => example.value = optional(value, |v| Some(v.to_value()))?,
             "externalValue" => example.external_value = optional(value, string)?,
             other if other.starts_with("x-") => extension(&mut example.extensions, other, value),
             _ => {}
@@ -241,12 +245,12 @@ fn example(obj: &Map<String, Value>) -> Option<Example> {
     Some(example)
 }
 
-fn media_type(value: &Value) -> Option<MediaType> {
+fn media_type(value: &Node<'_>) -> Option<MediaType> {
     let mut media = MediaType::default();
     for (key, value) in value.as_object()? {
-        match key.as_str() {
+        match key {
             "schema" => media.schema = optional(value, schema::reference_or)?,
-            "example" => media.example = optional(value, |v| Some(v.clone()))?,
+            "example" => media.example = optional(value, |v| Some(v.to_value()))?,
             "examples" => media.examples = map_of(value, |v| reference_or_item(v, example))?,
             "encoding" => media.encoding = serde_read(value)?,
             other if other.starts_with("x-") => extension(&mut media.extensions, other, value),
@@ -256,10 +260,10 @@ fn media_type(value: &Value) -> Option<MediaType> {
     Some(media)
 }
 
-fn request_body_of(obj: &Map<String, Value>) -> Option<RequestBody> {
+fn request_body_of(obj: &Map<'_>) -> Option<RequestBody> {
     let mut body = RequestBody::default();
     for (key, value) in obj {
-        match key.as_str() {
+        match key {
             "description" => body.description = optional(value, string)?,
             "content" => body.content = map_of(value, media_type)?,
             "required" => body.required = value.as_bool()?,
@@ -270,11 +274,11 @@ fn request_body_of(obj: &Map<String, Value>) -> Option<RequestBody> {
     Some(body)
 }
 
-fn response_of(obj: &Map<String, Value>) -> Option<Response> {
+fn response_of(obj: &Map<'_>) -> Option<Response> {
     let mut description = None;
     let mut response = Response::default();
     for (key, value) in obj {
-        match key.as_str() {
+        match key {
             "description" => description = Some(string(value)?),
             "headers" => response.headers = map_of(value, |v| reference_or_item(v, header))?,
             "content" => response.content = map_of(value, media_type)?,
@@ -287,7 +291,7 @@ fn response_of(obj: &Map<String, Value>) -> Option<Response> {
     Some(response)
 }
 
-fn responses_of(value: &Value) -> Option<Responses> {
+fn responses_of(value: &Node<'_>) -> Option<Responses> {
     let mut responses = Responses::default();
     for (key, value) in value.as_object()? {
         if key == "default" {
@@ -329,20 +333,25 @@ fn status_code(key: &str) -> Option<StatusCode> {
 
 #[cfg(test)]
 mod tests {
+    use super::Node;
     use serde::de::DeserializeOwned;
     use serde_json::{Value, json};
 
     fn check<T: DeserializeOwned + PartialEq + std::fmt::Debug>(
-        read: fn(&Value) -> Option<T>,
+        read: fn(&Node<'_>) -> Option<T>,
         same: &[Value],
         left: &[Value],
     ) {
         for value in same {
             let expected: T = serde_json::from_value(value.clone()).expect("serde reads it");
-            assert_eq!(read(value), Some(expected), "{value}");
+            assert_eq!(
+                read(&Node::from_value(value.clone())),
+                Some(expected),
+                "{value}"
+            );
         }
         for value in left {
-            assert_eq!(read(value), None, "{value}");
+            assert_eq!(read(&Node::from_value(value.clone())), None, "{value}");
         }
     }
 

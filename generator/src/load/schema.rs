@@ -10,26 +10,27 @@
 //! which gives the same result or the same error as before; debug builds compare both on every
 //! schema read this way.
 
+use super::tree::{Map, Node};
 use openapiv3::{
     AdditionalProperties, AnySchema, ArrayType, BooleanType, IntegerType, NumberType, ObjectType,
     ReferenceOr, Schema, SchemaData, SchemaKind, StringType, Type,
 };
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 /// `Schema::deserialize(value)`, when `value` is a schema object this module reads; `None`
 /// (for serde to read it) otherwise.
-pub(super) fn schema(value: &Value) -> Option<Schema> {
+pub(super) fn schema(value: &Node<'_>) -> Option<Schema> {
     item(value, schema_of)
 }
 
-pub(super) fn reference_or(value: &Value) -> Option<ReferenceOr<Schema>> {
+pub(super) fn reference_or(value: &Node<'_>) -> Option<ReferenceOr<Schema>> {
     reference_or_item(value, schema_of)
 }
 
 /// An object read as `T` itself by `read`: a `$ref` beside its keys is left to serde, which
 /// ignores it here but not inside a `ReferenceOr`.
-pub(super) fn item<T>(value: &Value, read: fn(&Map<String, Value>) -> Option<T>) -> Option<T> {
+pub(super) fn item<T>(value: &Node<'_>, read: fn(&Map<'_>) -> Option<T>) -> Option<T> {
     let obj = value.as_object()?;
     if obj.contains_key("$ref") {
         return None;
@@ -40,20 +41,20 @@ pub(super) fn item<T>(value: &Value, read: fn(&Map<String, Value>) -> Option<T>)
 /// `ReferenceOr<T>`: a string `$ref` makes a reference whatever else is there (the untagged enum
 /// tries that variant first); any other `$ref` is left to serde; without one, `read` reads `T`.
 pub(super) fn reference_or_item<T>(
-    value: &Value,
-    read: fn(&Map<String, Value>) -> Option<T>,
+    value: &Node<'_>,
+    read: fn(&Map<'_>) -> Option<T>,
 ) -> Option<ReferenceOr<T>> {
     let obj = value.as_object()?;
     match obj.get("$ref") {
-        Some(Value::String(reference)) => Some(ReferenceOr::Reference {
-            reference: reference.clone(),
+        Some(Node::String(reference)) => Some(ReferenceOr::Reference {
+            reference: reference.to_string(),
         }),
         Some(_) => None,
         None => read(obj).map(ReferenceOr::Item),
     }
 }
 
-fn reference_or_boxed(value: &Value) -> Option<ReferenceOr<Box<Schema>>> {
+fn reference_or_boxed(value: &Node<'_>) -> Option<ReferenceOr<Box<Schema>>> {
     Some(match reference_or(value)? {
         ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
         ReferenceOr::Item(schema) => ReferenceOr::Item(Box::new(schema)),
@@ -90,9 +91,9 @@ struct Raw {
 }
 
 /// An optional field: `Some(None)` when `null`, `None` when `read` refuses the value.
-pub(super) fn optional<T>(
-    value: &Value,
-    read: impl FnOnce(&Value) -> Option<T>,
+pub(super) fn optional<'v, 'a, T>(
+    value: &'v Node<'a>,
+    read: impl FnOnce(&'v Node<'a>) -> Option<T>,
 ) -> Option<Option<T>> {
     if value.is_null() {
         Some(None)
@@ -101,56 +102,56 @@ pub(super) fn optional<T>(
     }
 }
 
-pub(super) fn string(value: &Value) -> Option<String> {
+pub(super) fn string(value: &Node<'_>) -> Option<String> {
     value.as_str().map(str::to_owned)
 }
 
-fn number(value: &Value) -> Option<Number> {
+fn number(value: &Node<'_>) -> Option<Number> {
     match value {
-        Value::Number(n) => Some(n.clone()),
+        Node::Number(n) => Some(n.clone()),
         _ => None,
     }
 }
 
-fn count(value: &Value) -> Option<usize> {
+fn count(value: &Node<'_>) -> Option<usize> {
     value.as_u64().and_then(|n| usize::try_from(n).ok())
 }
 
-fn list(value: &Value) -> Option<Vec<ReferenceOr<Schema>>> {
+fn list(value: &Node<'_>) -> Option<Vec<ReferenceOr<Schema>>> {
     value.as_array()?.iter().map(reference_or).collect()
 }
 
-pub(super) fn serde_read<T: DeserializeOwned>(value: &Value) -> Option<T> {
-    T::deserialize(value).ok()
+pub(super) fn serde_read<T: DeserializeOwned>(value: &Node<'_>) -> Option<T> {
+    T::deserialize(value.to_value()).ok()
 }
 
-fn schema_of(obj: &Map<String, Value>) -> Option<Schema> {
+fn schema_of(obj: &Map<'_>) -> Option<Schema> {
     let mut data = SchemaData::default();
     let mut raw = Raw::default();
     for (key, value) in obj {
-        match key.as_str() {
+        match key {
             "nullable" => data.nullable = value.as_bool()?,
             "readOnly" => data.read_only = value.as_bool()?,
             "writeOnly" => data.write_only = value.as_bool()?,
             "deprecated" => data.deprecated = value.as_bool()?,
             "externalDocs" => data.external_docs = optional(value, serde_read)?,
-            "example" => data.example = optional(value, |v| Some(v.clone()))?,
+            "example" => data.example = optional(value, |v| Some(v.to_value()))?,
             "title" => data.title = optional(value, string)?,
             "description" => data.description = optional(value, string)?,
             "discriminator" => data.discriminator = optional(value, serde_read)?,
-            "default" => data.default = optional(value, |v| Some(v.clone()))?,
+            "default" => data.default = optional(value, |v| Some(v.to_value()))?,
             "type" => raw.typ = optional(value, string)?,
             "pattern" => raw.pattern = optional(value, string)?,
             "multipleOf" => raw.multiple_of = optional(value, number)?,
-            "exclusiveMinimum" => raw.exclusive_minimum = optional(value, Value::as_bool)?,
-            "exclusiveMaximum" => raw.exclusive_maximum = optional(value, Value::as_bool)?,
+            "exclusiveMinimum" => raw.exclusive_minimum = optional(value, Node::as_bool)?,
+            "exclusiveMaximum" => raw.exclusive_maximum = optional(value, Node::as_bool)?,
             "minimum" => raw.minimum = optional(value, number)?,
             "maximum" => raw.maximum = optional(value, number)?,
             "properties" => {
                 raw.properties = optional(value, |v| {
                     v.as_object()?
                         .iter()
-                        .map(|(name, s)| Some((name.clone(), reference_or_boxed(s)?)))
+                        .map(|(name, s)| Some((name.to_string(), reference_or_boxed(s)?)))
                         .collect()
                 })?;
             }
@@ -159,7 +160,7 @@ fn schema_of(obj: &Map<String, Value>) -> Option<Schema> {
             }
             "additionalProperties" => {
                 raw.additional_properties = optional(value, |v| match v {
-                    Value::Bool(b) => Some(AdditionalProperties::Any(*b)),
+                    Node::Bool(b) => Some(AdditionalProperties::Any(*b)),
                     _ => reference_or(v).map(|s| AdditionalProperties::Schema(Box::new(s))),
                 })?;
             }
@@ -168,8 +169,12 @@ fn schema_of(obj: &Map<String, Value>) -> Option<Schema> {
             "items" => raw.items = optional(value, reference_or_boxed)?,
             "minItems" => raw.min_items = optional(value, count)?,
             "maxItems" => raw.max_items = optional(value, count)?,
-            "uniqueItems" => raw.unique_items = optional(value, Value::as_bool)?,
-            "enum" => raw.enumeration = optional(value, |v| v.as_array().cloned())?,
+            "uniqueItems" => raw.unique_items = optional(value, Node::as_bool)?,
+            "enum" => {
+                raw.enumeration = optional(value, |v| {
+                    Some(v.as_array()?.iter().map(Node::to_value).collect())
+                })?
+            }
             "format" => raw.format = optional(value, string)?,
             "minLength" => raw.min_length = optional(value, count)?,
             "maxLength" => raw.max_length = optional(value, count)?,
@@ -178,7 +183,7 @@ fn schema_of(obj: &Map<String, Value>) -> Option<Schema> {
             "anyOf" => raw.any_of = optional(value, list)?,
             "not" => raw.not = optional(value, |v| reference_or(v).map(Box::new))?,
             other if other.starts_with("x-") => {
-                data.extensions.insert(other.to_string(), value.clone());
+                data.extensions.insert(other.to_string(), value.to_value());
             }
             _ => {}
         }
@@ -356,6 +361,7 @@ fn integer(n: Option<Number>) -> Option<Option<i64>> {
 
 #[cfg(test)]
 mod tests {
+    use super::Node;
     use serde_json::json;
 
     /// Schemas of every kind and the edge cases of `openapiv3`'s rules: each is read as serde
@@ -392,7 +398,11 @@ mod tests {
         for value in read {
             let expected: openapiv3::Schema =
                 serde_json::from_value(value.clone()).expect("serde reads it");
-            assert_eq!(super::schema(&value), Some(expected), "{value}");
+            assert_eq!(
+                super::schema(&Node::from_value(value.clone())),
+                Some(expected),
+                "{value}"
+            );
         }
         let left = [
             json!({"$ref": "#/a", "description": "d"}),
@@ -406,7 +416,11 @@ mod tests {
             json!("string"),
         ];
         for value in left {
-            assert_eq!(super::schema(&value), None, "{value}");
+            assert_eq!(
+                super::schema(&Node::from_value(value.clone())),
+                None,
+                "{value}"
+            );
         }
     }
 }
