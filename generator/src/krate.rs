@@ -201,84 +201,171 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) 
     // Every chunk (the client, a group's handle, a type, an operation) is emitted and formatted
     // on its own, in parallel; prettyplease separates top-level items the same way, so joining
     // them gives the same file. Token streams are not `Send`, so each worker goes from IR to text.
-    // The handles (the largest chunks) go first; each precedes its group's operations.
+    // The handles (the largest chunks) go first; each precedes its group's operations. A file is
+    // joined by a job of its own as soon as its chunks are done (the models after the last type,
+    // a group after its last operation), so that joining (megabytes of fresh memory for a large
+    // spec's models) overlaps the emission of the chunks after it.
     enum Job<'a> {
         Root,
         Handle(usize),
         Type(&'a crate::ir::TypeDef),
         Op(usize, &'a crate::ir::Operation),
+        /// Joins the models file from the jobs in the range (the types).
+        Models(std::ops::Range<usize>),
+        /// Joins group `.0`'s file from its handle (job `.1`) and the jobs in the range (its
+        /// operations).
+        Group(usize, usize, std::ops::Range<usize>),
     }
     let mut jobs: Vec<Job<'_>> = vec![Job::Root];
     jobs.extend((0..api.groups.len()).map(Job::Handle));
+    let types = jobs.len();
     jobs.extend(
         api.types
             .iter()
             .filter(|t| !t.groups.is_empty())
             .map(Job::Type),
     );
+    jobs.push(Job::Models(types..jobs.len()));
     for (gi, g) in api.groups.iter().enumerate() {
+        let ops = jobs.len();
         jobs.extend(g.operations.iter().map(|op| Job::Op(gi, op)));
+        jobs.push(Job::Group(gi, 1 + gi, ops..jobs.len()));
     }
-    // Slot 0 is the client, 1 the models, 2.. the groups.
     let group_file = |gi: usize| format!("src/apis/{}.rs", api.groups[gi].module);
-    let done = emit::parallel(jobs.len(), |i| match jobs[i] {
-        Job::Root => format_parts(
-            "src/client.rs",
-            vec![emit::root_items(api, crate_name, &env_prefix, features)],
-            None,
-        )
-        .map(|text| (0, text, false)),
-        Job::Handle(gi) => {
-            let file = group_file(gi);
-            let part = emit::group_handle(api, &api.groups[gi]);
-            let models = emit::handle_uses_models(api, &api.groups[gi]);
-            #[cfg(debug_assertions)]
-            check_uses_models(&file, std::slice::from_ref(&part), models)?;
-            format_parts(&file, vec![part], None).map(|text| (gi + 2, text, models))
+    // Each chunk's text, and whether it mentions the models module (the type chunks: whether
+    // they use the runtime), kept where the joining jobs can wait for them.
+    let chunks: Vec<std::sync::OnceLock<Result<(String, bool)>>> =
+        jobs.iter().map(|_| std::sync::OnceLock::new()).collect();
+    // The chunks of `range`, once all are done; `None` if one failed (reported below).
+    let ready = |range: std::ops::Range<usize>| -> Option<Vec<&(String, bool)>> {
+        chunks[range]
+            .iter()
+            .map(|c| wait(c).as_ref().ok())
+            .collect()
+    };
+    let chunk = |job: &Job<'_>| -> Result<(String, bool)> {
+        match job {
+            Job::Root => format_parts(
+                "src/client.rs",
+                vec![emit::root_items(api, crate_name, &env_prefix, features)],
+                None,
+            )
+            .map(|text| (text, false)),
+            Job::Handle(gi) => {
+                let file = group_file(*gi);
+                let part = emit::group_handle(api, &api.groups[*gi]);
+                let models = emit::handle_uses_models(api, &api.groups[*gi]);
+                #[cfg(debug_assertions)]
+                check_uses_models(&file, std::slice::from_ref(&part), models)?;
+                format_parts(&file, vec![part], None).map(|text| (text, models))
+            }
+            Job::Type(t) => format_model(emit::model_item(api, t, features)),
+            Job::Op(gi, op) => {
+                let file = group_file(*gi);
+                let parts = emit::operation_chunk(api, &api.groups[*gi], op);
+                let models = emit::uses_models(api, op);
+                #[cfg(debug_assertions)]
+                check_uses_models(&file, &parts, models)?;
+                format_parts(&file, parts, None).map(|text| (text, models))
+            }
+            Job::Models(_) | Job::Group(..) => unreachable!("joining jobs make no chunk"),
         }
-        Job::Type(t) => {
-            format_model(emit::model_item(api, t, features)).map(|(text, rt)| (1, text, rt))
-        }
-        Job::Op(gi, op) => {
-            let file = group_file(gi);
-            let parts = emit::operation_chunk(api, &api.groups[gi], op);
-            let models = emit::uses_models(api, op);
-            #[cfg(debug_assertions)]
-            check_uses_models(&file, &parts, models)?;
-            format_parts(&file, parts, None).map(|text| (gi + 2, text, models))
+    };
+    let joined = emit::parallel(jobs.len(), |i| -> Result<Option<String>> {
+        match &jobs[i] {
+            Job::Models(range) => {
+                let Some(types) = ready(range.clone()) else {
+                    return Ok(None);
+                };
+                let uses_rt = types.iter().any(|(_, rt)| *rt);
+                let header = format_parts(
+                    "src/models.rs",
+                    vec![emit::models_header(uses_rt, features)],
+                    None,
+                )?;
+                Ok(Some(concat(&[prefix, &header], types.iter().map(|c| &c.0))))
+            }
+            Job::Group(gi, handle, range) => {
+                let (Some(handle), Some(ops)) = (ready(*handle..handle + 1), ready(range.clone()))
+                else {
+                    return Ok(None);
+                };
+                let mentions = handle.iter().chain(&ops).any(|(_, models)| *models);
+                let file = group_file(*gi);
+                let header = format_parts(
+                    &file,
+                    vec![emit::group_header(&api.groups[*gi], mentions)],
+                    None,
+                )?;
+                let texts = handle.iter().chain(&ops).map(|c| &c.0);
+                Ok(Some(concat(&[prefix, &header], texts)))
+            }
+            job => {
+                // Always set, even to an error or when emission panics: joining jobs wait for it.
+                let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| chunk(job)));
+                match made {
+                    Ok(made) => {
+                        let _ = chunks[i].set(made);
+                        Ok(None)
+                    }
+                    Err(panic) => {
+                        let _ = chunks[i].set(Err(Error::InvalidOutput {
+                            file: "a chunk".to_string(),
+                            message: "its emission panicked".to_string(),
+                        }));
+                        std::panic::resume_unwind(panic)
+                    }
+                }
+            }
         }
     });
-    let mut bodies: Vec<Vec<String>> = vec![Vec::new(); api.groups.len() + 2];
-    let mut mentions = vec![false; api.groups.len() + 2];
-    for result in done {
-        let (slot, text, mentioned) = result?;
-        bodies[slot].push(text);
-        mentions[slot] |= mentioned;
+    let root = match wait(&chunks[0]) {
+        Ok((text, _)) => concat(&[prefix], std::iter::once(text)),
+        Err(_) => String::new(),
+    };
+    // The first failure in job order.
+    let mut files = Vec::new();
+    for (chunk, joined) in chunks.into_iter().zip(joined) {
+        if let Some(Err(e)) = chunk.into_inner() {
+            return Err(e);
+        }
+        files.extend(joined?);
     }
-    let root = concat(&[prefix], &bodies[0]);
-    let models_header = format_parts(
-        "src/models.rs",
-        vec![emit::models_header(mentions[1], features)],
-        None,
-    )?;
-    let models = concat(&[prefix, &models_header], &bodies[1]);
-    let mut apis = Vec::new();
-    for (gi, g) in api.groups.iter().enumerate() {
-        let file = group_file(gi);
-        let header = format_parts(&file, vec![emit::group_header(g, mentions[gi + 2])], None)?;
-        apis.push((
-            g.module.clone(),
-            concat(&[prefix, &header], &bodies[gi + 2]),
-        ));
-    }
+    let mut files = files.into_iter();
+    let models = files.next().unwrap_or_default();
+    let apis = api
+        .groups
+        .iter()
+        .map(|g| g.module.clone())
+        .zip(files)
+        .collect();
     Ok(Pieces { root, models, apis })
+}
+
+/// The value in `cell` once another thread has set it. The chunk a joining job waits for is one
+/// another core is finishing, so this spins, then (should that core have been taken away) yields.
+/// (`OnceLock::wait` is newer than the crate's minimum Rust version; a thread put to sleep also
+/// takes long to wake on a virtual machine.)
+fn wait<T>(cell: &std::sync::OnceLock<T>) -> &T {
+    let mut spins = 0u32;
+    loop {
+        if let Some(value) = cell.get() {
+            return value;
+        }
+        if spins < 20_000 {
+            spins += 1;
+            std::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
+        }
+    }
 }
 
 /// `heads` then `texts`, in one allocation of the exact size (the models of a large spec are
 /// megabytes: growing a string to that size copies it many times).
-fn concat(heads: &[&str], texts: &[String]) -> String {
-    let len =
-        heads.iter().map(|h| h.len()).sum::<usize>() + texts.iter().map(String::len).sum::<usize>();
+fn concat<'t>(heads: &[&str], texts: impl Iterator<Item = &'t String> + Clone) -> String {
+    let len = heads.iter().map(|h| h.len()).sum::<usize>()
+        + texts.clone().map(String::len).sum::<usize>();
     let mut out = String::with_capacity(len);
     for h in heads {
         out.push_str(h);
@@ -317,7 +404,7 @@ pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMa
     for (name, text) in RUNTIME {
         files.insert(
             format!("src/runtime/{name}"),
-            concat(&[&rs_header, text], &[]),
+            concat(&[&rs_header, text], std::iter::empty()),
         );
     }
     Ok(files)
