@@ -170,6 +170,28 @@ pub fn escape_pointer_token(token: &str) -> String {
     out
 }
 
+/// Decodes one reference token of a JSON pointer (`~1` → `/`, then `~0` → `~`, RFC 6901), in one
+/// pass and without copying a token that has no escapes.
+pub fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if !token.contains('~') {
+        return std::borrow::Cow::Borrowed(token);
+    }
+    let mut out = String::with_capacity(token.len());
+    let mut rest = token;
+    while let Some(at) = rest.find('~') {
+        out.push_str(&rest[..at]);
+        let (decoded, skip) = match rest.as_bytes().get(at + 1) {
+            Some(b'1') => ('/', 2),
+            Some(b'0') => ('~', 2),
+            _ => ('~', 1),
+        };
+        out.push(decoded);
+        rest = &rest[at + skip..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Appends `token` to `out`, escaped as a JSON pointer token.
 fn push_escaped(out: &mut String, token: &str) {
     if !token.contains(['~', '/']) {
@@ -197,6 +219,29 @@ pub fn push_pointer(pointer: &str, token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One pass decodes every token as RFC 6901's two replacements in order do (`~01` is `~1`,
+    /// not `/`), and escaping then decoding gives the token back: every string of up to six
+    /// characters over `~`, `0`, `1`, `/` and `a`.
+    #[test]
+    fn pointer_tokens_decode_as_the_two_replacements_do() {
+        let alphabet = ['~', '0', '1', '/', 'a'];
+        let mut tokens = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> = tokens
+                .iter()
+                .filter(|t| t.len() == tokens.last().map_or(0, String::len))
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            tokens.extend(longer);
+        }
+        assert_eq!(tokens.len(), (0..=6).map(|n| 5usize.pow(n)).sum::<usize>());
+        for token in &tokens {
+            let expected = token.replace("~1", "/").replace("~0", "~");
+            assert_eq!(unescape_pointer_token(token), expected, "{token:?}");
+            assert_eq!(unescape_pointer_token(&escape_pointer_token(token)), *token);
+        }
+    }
 
     #[test]
     fn pointer_tokens_are_escaped() {

@@ -139,15 +139,15 @@ fn render_server(server: &openapiv3::Server) -> String {
 }
 
 fn security_schemes(doc: &Document<'_>, diags: &mut Vec<Diagnostic>) -> Vec<AuthScheme> {
-    let names: Vec<String> = doc
+    let names: Vec<&str> = doc
         .raw
         .pointer("/components/securitySchemes")
         .and_then(Node::as_object)
-        .map(|m| m.keys().map(str::to_owned).collect())
+        .map(|m| m.keys().collect())
         .unwrap_or_default();
     let mut out = Vec::new();
     for name in names {
-        let at = push_pointer("#/components/securitySchemes", &name);
+        let at = push_pointer("#/components/securitySchemes", name);
         let scheme: openapiv3::ReferenceOr<openapiv3::SecurityScheme> = match doc.deserialize(&at) {
             Ok(s) => s,
             Err(d) => {

@@ -86,15 +86,15 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
     ]);
     let mut ids: crate::FastMap<String, String> = crate::FastMap::default();
 
-    let paths: Vec<String> = doc
+    let paths: Vec<&str> = doc
         .raw
         .get("paths")
         .and_then(Node::as_object)
-        .map(|p| p.keys().map(str::to_owned).collect())
+        .map(|p| p.keys().collect())
         .unwrap_or_default();
 
     for path in paths.into_iter().filter(|p| !p.starts_with("x-")) {
-        let item_ptr = push_pointer("#/paths", &path);
+        let item_ptr = push_pointer("#/paths", path);
         let item_ptr = match doc
             .get(&item_ptr)
             .and_then(|v| v.get("$ref"))
@@ -201,7 +201,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
                 id: &id,
                 tag: &tag,
                 method,
-                path: &path,
+                path,
                 pointer: &op_ptr,
             };
             if let Some(operation) = lower_operation(
@@ -979,7 +979,7 @@ fn navigate(ts: &TypeSpace<'_>, ty: &TypeRef, pointer: &str) -> Option<TypeRef> 
     }
     let mut current = ty.clone();
     for token in pointer.trim_start_matches('/').split('/') {
-        let token = token.replace("~1", "/").replace("~0", "~");
+        let token = crate::error::unescape_pointer_token(token);
         let s = struct_of(ts, &current)?;
         current = s.fields.iter().find(|f| f.wire == token)?.ty.clone();
     }

@@ -218,12 +218,12 @@ impl<'d> TypeSpace<'d> {
     /// Registers and lowers every `#/components/schemas` entry, claiming their names first so
     /// declared schemas keep their own names whatever inline types are discovered later.
     pub(super) fn components(&mut self) {
-        let names: Vec<String> = self
-            .doc
+        let doc: &'d Document<'d> = self.doc;
+        let names: Vec<&str> = doc
             .raw
             .pointer("/components/schemas")
             .and_then(Node::as_object)
-            .map(|m| m.keys().map(str::to_owned).collect())
+            .map(|m| m.keys().collect())
             .unwrap_or_default();
         for name in &names {
             let pointer = push_pointer("#/components/schemas", name);
@@ -760,11 +760,9 @@ impl<'d> TypeSpace<'d> {
                     .map(|(k, _)| k.clone())
                     .collect();
                 if explicit.is_empty() {
-                    let implicit = reference
-                        .rsplit('/')
-                        .next()?
-                        .replace("~1", "/")
-                        .replace("~0", "~");
+                    let implicit =
+                        crate::error::unescape_pointer_token(reference.rsplit('/').next()?)
+                            .into_owned();
                     mapping.push((implicit, idx));
                 } else {
                     mapping.extend(explicit.into_iter().map(|k| (k, idx)));
@@ -1226,7 +1224,7 @@ fn prim_variant_name(ty: &TypeRef) -> String {
 fn name_from_pointer(pointer: &str, hint: Hint<'_>) -> String {
     if let Some(name) = pointer.strip_prefix("#/components/schemas/") {
         if !name.contains('/') {
-            return name.replace("~1", "/").replace("~0", "~");
+            return crate::error::unescape_pointer_token(name).into_owned();
         }
     }
     const STRUCTURAL: &[&str] = &[
@@ -1256,10 +1254,11 @@ fn name_from_pointer(pointer: &str, hint: Hint<'_>) -> String {
         "options",
         "trace",
     ];
-    let meaningful: Vec<String> = pointer
-        .split('/')
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .filter_map(|t| {
+    // The last meaningful token, found from the end (only the tokens after it are decoded).
+    pointer
+        .rsplit('/')
+        .find_map(|t| {
+            let t = crate::error::unescape_pointer_token(t);
             if t.starts_with('/') {
                 // A path template: its literal words name the thing.
                 let words: String = t
@@ -1269,14 +1268,10 @@ fn name_from_pointer(pointer: &str, hint: Hint<'_>) -> String {
                     .collect();
                 return (!words.is_empty()).then_some(words);
             }
-            (!STRUCTURAL.contains(&t.as_str()) && !t.contains('/') && t.parse::<u32>().is_err())
-                .then_some(t)
+            (!STRUCTURAL.contains(&t.as_ref()) && !t.contains('/') && t.parse::<u32>().is_err())
+                .then(|| t.into_owned())
         })
-        .collect();
-    match meaningful.as_slice() {
-        [] => hint(),
-        [.., last] => last.clone(),
-    }
+        .unwrap_or_else(hint)
 }
 
 fn doc_of(schema: &Schema) -> Option<String> {

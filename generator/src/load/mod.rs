@@ -28,7 +28,7 @@ mod operation;
 mod schema;
 pub mod tree;
 
-use crate::error::{Diagnostic, escape_pointer_token, push_pointer};
+use crate::error::{Diagnostic, escape_pointer_token, push_pointer, unescape_pointer_token};
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -300,11 +300,7 @@ fn lookup<'v, 'a>(raw: &'v Node<'a>, reference: &str) -> Option<&'v Node<'a>> {
     }
     let mut value = raw;
     for token in fragment.strip_prefix('/')?.split('/') {
-        let token: std::borrow::Cow<'_, str> = if token.contains('~') {
-            token.replace("~1", "/").replace("~0", "~").into()
-        } else {
-            token.into()
-        };
+        let token = unescape_pointer_token(token);
         value = match value {
             Node::Object(map) => map.get(token.as_ref())?,
             Node::Array(items) => items.get(tree::array_index(&token)?)?,
@@ -836,12 +832,12 @@ enum Kind {
 
 impl Kind {
     fn at(pointer: &str) -> Option<Kind> {
-        let tokens: Vec<String> = pointer
+        let tokens: Vec<Cow<'_, str>> = pointer
             .strip_prefix("#/")?
             .split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .map(unescape_pointer_token)
             .collect();
-        let t: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        let t: Vec<&str> = tokens.iter().map(|t| t.as_ref()).collect();
         // Inside schemas, examples and extensions, names like `content` are data, not structure.
         const DATA: &[&str] = &[
             "schema",

@@ -322,11 +322,7 @@ impl<'a> Node<'a> {
         }
         let mut node = self;
         for token in pointer.strip_prefix('/')?.split('/') {
-            let token: Cow<'_, str> = if token.contains('~') {
-                token.replace("~1", "/").replace("~0", "~").into()
-            } else {
-                token.into()
-            };
+            let token = crate::error::unescape_pointer_token(token);
             node = match node {
                 Node::Object(map) => map.get(&token)?,
                 Node::Array(items) => items.get(array_index(&token)?)?,
