@@ -19,13 +19,14 @@
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
-/// Keywords of the 2024 edition (strict, reserved and weak ones that matter in item position).
+/// Keywords of the 2024 edition (strict, reserved and weak ones that matter in item position),
+/// sorted by bytes for a binary search.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
+    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// The longest keyword's length: longer names (most of them) are not looked up.
@@ -313,7 +314,7 @@ pub fn escape_keyword(s: String) -> String {
         s
     } else if NOT_RAW.contains(&s.as_str()) {
         format!("{s}_")
-    } else if KEYWORDS.contains(&s.as_str()) {
+    } else if KEYWORDS.binary_search(&s.as_str()).is_ok() {
         format!("r#{s}")
     } else {
         s
@@ -448,6 +449,7 @@ mod tests {
                 .chain(NOT_RAW)
                 .all(|k| k.len() <= KEYWORD_MAX_LEN)
         );
+        assert!(KEYWORDS.is_sorted(), "binary search needs KEYWORDS sorted");
         for kw in [
             "type", "match", "ref", "move", "async", "gen", "fn", "try", "dyn",
         ] {
