@@ -148,21 +148,21 @@ pub(super) fn signature(
 ) -> Option<()> {
     let flat = params.join(", ");
     if layout(indent + head.len() + 1 + flat.len() + 5 + ret.len() + 2) == Layout::Flat {
-        return put(out, indent, format_args!("{head}({flat}) -> {ret} {{"));
+        return put(out, indent, &[head, "(", &flat, ") -> ", ret, " {"]);
     }
-    line(out, indent, format_args!("{head}("))?;
+    line(out, indent, &[head, "("])?;
     for (i, p) in params.iter().enumerate() {
         generic_arg(out, indent + 4, p, i + 1 == params.len())?;
     }
     if layout(indent + 5 + ret.len() + 2) == Layout::Flat {
-        return put(out, indent, format_args!(") -> {ret} {{"));
+        return put(out, indent, &[") -> ", ret, " {"]);
     }
     let (head, args) = generic_args(ret)?;
-    line(out, indent, format_args!(") -> {head}<"))?;
+    line(out, indent, &[") -> ", head, "<"])?;
     for (i, a) in args.iter().enumerate() {
         generic_arg(out, indent + 4, a, i + 1 == args.len())?;
     }
-    put(out, indent, format_args!("> {{"))
+    put(out, indent, &["> {"])
 }
 
 /// `{lhs} = {wrapper}({value});`: flat, or the call's argument on its own line. The left-hand
@@ -177,7 +177,7 @@ fn assign_call(
 ) -> Option<()> {
     let flat = indent + lhs.len() + 3 + wrapper.len() + 1 + value.len() + 2;
     if layout(flat) == Layout::Flat {
-        return put(out, indent, format_args!("{lhs} = {wrapper}({value});"));
+        return put(out, indent, &[lhs, " = ", wrapper, "(", value, ");"]);
     }
     let (head, head_indent) = if layout(indent + lhs.len() + 3) == Layout::Flat {
         (lhs, indent)
@@ -188,25 +188,21 @@ fn assign_call(
             return None;
         }
         let mut segments = lhs.split('.');
-        put(out, indent, format_args!("{}", segments.next()?))?;
+        put(out, indent, &[segments.next()?])?;
         let last = segments.next_back()?;
         for segment in segments {
-            line(out, indent + 4, format_args!(".{segment}"))?;
+            line(out, indent + 4, &[".", segment])?;
         }
         let last = &lhs[lhs.len() - last.len() - 1..];
         let rest = indent + 4 + last.len() + 3 + wrapper.len() + 1 + value.len() + 2;
         if layout(rest) == Layout::Flat {
-            return put(
-                out,
-                indent + 4,
-                format_args!("{last} = {wrapper}({value});"),
-            );
+            return put(out, indent + 4, &[last, " = ", wrapper, "(", value, ");"]);
         }
         (last, indent + 4)
     };
-    put(out, head_indent, format_args!("{head} = {wrapper}("))?;
-    line(out, indent + 4, format_args!("{value},"))?;
-    put(out, indent, format_args!(");"))
+    put(out, head_indent, &[head, " = ", wrapper, "("])?;
+    line(out, indent + 4, &[value, ","])?;
+    put(out, indent, &[");"])
 }
 
 /// A struct literal's `{path} {` line and one `name: value,` line per field; `None` when
@@ -226,15 +222,15 @@ fn struct_literal(
         return None;
     }
     // Nothing before the brace can break, nor can a field whose value is a literal or a path.
-    put(out, indent, format_args!("{head}{path} {{"))?;
+    put(out, indent, &[head, path, " {"])?;
     for (n, v) in fields {
         if v.ends_with(')') {
-            line(out, indent + 4, format_args!("{n}: {v},"))?;
+            line(out, indent + 4, &[n, ": ", v, ","])?;
         } else {
-            put(out, indent + 4, format_args!("{n}: {v},"))?;
+            put(out, indent + 4, &[n, ": ", v, ","])?;
         }
     }
-    put(out, indent, format_args!("}}{end}"))
+    put(out, indent, &["}", end])
 }
 
 /// The operation's `static`s: its `rt::Operation` and, when it pages, its `rt::Pagination`.
@@ -264,9 +260,9 @@ fn statics(op: &Operation) -> Option<String> {
         put(
             &mut out,
             0,
-            format_args!("static {name}: rt::Pagination = rt::Pagination {{"),
+            &["static ", &name, ": rt::Pagination = rt::Pagination {"],
         )?;
-        put(&mut out, 4, format_args!("items: {},", lit(&p.items)))?;
+        put(&mut out, 4, &["items: ", &lit(&p.items), ","])?;
         let (path, fields): (&str, Vec<(&str, String)>) = match &p.style {
             PageStyle::Cursor { param, next } => {
                 ("Cursor", vec![("param", lit(param)), ("next", lit(next))])
@@ -304,7 +300,7 @@ fn statics(op: &Operation) -> Option<String> {
             PageStyle::LinkHeader => ("LinkHeader", Vec::new()),
         };
         if fields.is_empty() {
-            put(&mut out, 4, format_args!("style: rt::PageStyle::{path},"))?;
+            put(&mut out, 4, &["style: rt::PageStyle::", path, ","])?;
         } else {
             struct_literal(
                 &mut out,
@@ -360,7 +356,7 @@ fn definition(api: &Api, group: &Group, op: &Operation) -> Option<String> {
     out.push_str(
         "#[derive(Debug, Clone)]\n#[must_use = \"a request builder does nothing until `send()` is awaited\"]\n",
     );
-    line(&mut out, 0, format_args!("pub struct {} {{", op.builder))?;
+    line(&mut out, 0, &["pub struct ", &op.builder, " {"])?;
     for (name, t) in &fields {
         field_line(&mut out, "", name, t)?;
     }
@@ -372,7 +368,7 @@ fn definition(api: &Api, group: &Group, op: &Operation) -> Option<String> {
 /// when the operation pages, `start_from`, `pages` and `items`.
 fn methods(api: &Api, op: &Operation) -> Option<String> {
     let mut out = String::with_capacity(2000);
-    line(&mut out, 0, format_args!("impl {} {{", op.builder))?;
+    line(&mut out, 0, &["impl ", &op.builder, " {"])?;
     constructor(&mut out, api, op)?;
     setters(&mut out, api, op)?;
     out.push_str(
@@ -405,9 +401,9 @@ fn constructor(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
     out.push_str("        Self {\n            client,\n");
     for p in &op.params {
         if required.iter().any(|r| std::ptr::eq(*r, p)) {
-            line(out, 12, format_args!("{},", p.name))?;
+            line(out, 12, &[&p.name, ","])?;
         } else {
-            line(out, 12, format_args!("{}: None,", p.name))?;
+            line(out, 12, &[&p.name, ": None,"])?;
         }
     }
     match &op.body {
@@ -519,17 +515,17 @@ fn body_encoding(
     let Some(name) = &body.enum_name else {
         return encode(out, api, indent, &body.variants[0], value);
     };
-    line(out, indent, format_args!("match {value} {{"))?;
+    line(out, indent, &["match ", value, " {"])?;
     for variant in &body.variants {
         line(
             out,
             indent + 4,
-            format_args!("{name}::{}(inner) => {{", variant.name),
+            &[name, "::", &variant.name, "(inner) => {"],
         )?;
         encode(out, api, indent + 8, variant, "inner")?;
-        put(out, indent + 4, format_args!("}}"))?;
+        put(out, indent + 4, &["}"])?;
     }
-    put(out, indent, format_args!("}}"))
+    put(out, indent, &["}"])
 }
 
 /// One media type's encoding of `value` at `indent`.
@@ -568,12 +564,8 @@ fn multipart(
     m: &MultipartBody,
     value: &str,
 ) -> Option<()> {
-    line(out, indent, format_args!("let body = {value};"))?;
-    line(
-        out,
-        indent,
-        format_args!("let mut form = rt::Multipart::new();"),
-    )?;
+    line(out, indent, &["let body = ", value, ";"])?;
+    line(out, indent, &["let mut form = rt::Multipart::new();"])?;
     let fields = match &api.ty(m.ty).kind {
         TypeKind::Struct(s) => s.fields.as_slice(),
         _ => &[],
@@ -594,7 +586,7 @@ fn multipart(
         };
         block_header(out, indent, &format!("if let {pattern} ="), &field)?;
         form_part(out, indent + 4, part, "value")?;
-        put(out, indent, format_args!("}}"))?;
+        put(out, indent, &["}"])?;
     }
     call(out, indent, "multipart", &["form"])
 }
@@ -605,18 +597,18 @@ fn multipart(
 fn block_header(out: &mut String, indent: usize, head: &str, expr: &str) -> Option<()> {
     let len = indent + head.len() + 1 + expr.len();
     if layout(len + 2) == Layout::Flat {
-        return put(out, indent, format_args!("{head} {expr} {{"));
+        return put(out, indent, &[head, " ", expr, " {"]);
     }
     if layout(len) == Layout::Flat {
-        put(out, indent, format_args!("{head} {expr}"))?;
+        put(out, indent, &[head, " ", expr])?;
     } else if expr.starts_with('&') && expr.contains('.') {
         let (base, field) = expr.split_once('.')?;
-        line(out, indent, format_args!("{head} {base}"))?;
-        put(out, indent + 4, format_args!(".{field}"))?;
+        line(out, indent, &[head, " ", base])?;
+        put(out, indent + 4, &[".", field])?;
     } else {
         return None;
     }
-    put(out, indent, format_args!("{{"))
+    put(out, indent, &["{"])
 }
 
 /// `form = form.{file,text,json}(…);` for one part whose value is `value`, at `indent`; a `for`
@@ -638,7 +630,7 @@ fn form_part(out: &mut String, indent: usize, part: &MultipartPart, value: &str)
         PartKind::Files => {
             block_header(out, indent, "for file in", value)?;
             add(out, indent + 4, "file", "file.clone()")?;
-            put(out, indent, format_args!("}}"))
+            put(out, indent, &["}"])
         }
         PartKind::Text => add(
             out,
@@ -662,13 +654,13 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
     let name = static_name_text(op, "");
     let flat = format!("let mut request = self.client.request(&{name});");
     if layout(8 + flat.len()) == Layout::Flat {
-        put(out, 8, format_args!("{flat}"))?;
+        put(out, 8, &[&flat])?;
     } else {
         // A chain too long for its line breaks before each method, then in the arguments.
         out.push_str("        let mut request = self\n            .client\n");
         let arg = format!("&{name}");
         if layout(12 + ".request();".len() + arg.len()) == Layout::Flat {
-            put(out, 12, format_args!(".request({arg});"))?;
+            put(out, 12, &[".request(", &arg, ");"])?;
         } else {
             call_broken(out, 12, ".request", &[&arg], &STATEMENT)?;
         }
@@ -853,18 +845,18 @@ fn dispatch(
         let flat = format!("response{call}{map}");
         // The arm's comma is written only when it stays flat, so it is not counted.
         if layout(24 + pattern.len() + 4 + flat.len()) == Layout::Flat {
-            put(out, 24, format_args!("{pattern} => {flat},"))?;
+            put(out, 24, &[&pattern, " => ", &flat, ","])?;
             continue;
         }
-        put(out, 24, format_args!("{pattern} => {{"))?;
+        put(out, 24, &[&pattern, " => {"])?;
         if layout(28 + flat.len()) == Layout::Flat {
-            put(out, 28, format_args!("{flat}"))?;
+            put(out, 28, &[&flat])?;
         } else {
             out.push_str("                            response\n");
-            line(out, 32, format_args!("{call}"))?;
+            line(out, 32, &[&call])?;
             closure_map(out, &wrap)?;
         }
-        put(out, 24, format_args!("}}"))?;
+        put(out, 24, &["}"])?;
     }
     out.push_str(
         "                    }
@@ -884,28 +876,28 @@ fn dispatch(
 fn closure_map(out: &mut String, wrap: &str) -> Option<()> {
     let flat = format!(".map(|r| r.map({wrap}))");
     if flat.len() <= CLOSURE_LINE {
-        return put(out, 32, format_args!("{flat}"));
+        return put(out, 32, &[&flat]);
     }
-    put(out, 32, format_args!(".map(|r| {{"))?;
+    put(out, 32, &[".map(|r| {"])?;
     let body = format!("r.map({wrap})");
     if body.len() <= CLOSURE_LINE {
-        put(out, 36, format_args!("{body}"))?;
+        put(out, 36, &[&body])?;
     } else {
-        put(out, 36, format_args!("r"))?;
+        put(out, 36, &["r"])?;
         let call = format!(".map({wrap})");
         if call.len() <= CLOSURE_LINE {
-            put(out, 40, format_args!("{call}"))?;
+            put(out, 40, &[&call])?;
         } else if let Some(path) = wrap.strip_prefix("|()| ") {
-            put(out, 40, format_args!(".map(|()| {{"))?;
-            put(out, 44, format_args!("{path}"))?;
-            put(out, 40, format_args!("}})"))?;
+            put(out, 40, &[".map(|()| {"])?;
+            put(out, 44, &[path])?;
+            put(out, 40, &["})"])?;
         } else {
-            put(out, 40, format_args!(".map("))?;
-            put(out, 44, format_args!("{wrap},"))?;
-            put(out, 40, format_args!(")"))?;
+            put(out, 40, &[".map("])?;
+            put(out, 44, &[wrap, ","])?;
+            put(out, 40, &[")"])?;
         }
     }
-    put(out, 32, format_args!("}})"))
+    put(out, 32, &["})"])
 }
 
 /// The longest line [`closure_map`] keeps whole (its indentation not counted).
@@ -967,7 +959,7 @@ fn pagination_methods(out: &mut String, api: &Api, op: &Operation) -> Option<()>
     ];
     let flat = format!("rt::PageStream::new({})", args.join(", "));
     if layout(8 + flat.len()) == Layout::Flat {
-        put(out, 8, format_args!("{flat}"))?;
+        put(out, 8, &[&flat])?;
     } else {
         call_broken(
             out,
@@ -1010,25 +1002,13 @@ use super::runtime;
 static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
 ",
     );
-    line(
-        &mut out,
-        4,
-        format_args!("crate_name: {},", lit(crate_name)),
-    )?;
+    line(&mut out, 4, &["crate_name: ", &lit(crate_name), ","])?;
     out.push_str("    crate_version: env!(\"CARGO_PKG_VERSION\"),\n");
     match &api.default_base_url {
-        Some(url) => line(
-            &mut out,
-            4,
-            format_args!("default_base_url: Some({}),", lit(url)),
-        )?,
+        Some(url) => line(&mut out, 4, &["default_base_url: Some(", &lit(url), "),"])?,
         None => out.push_str("    default_base_url: None,\n"),
     }
-    line(
-        &mut out,
-        4,
-        format_args!("env_prefix: {},", lit(env_prefix)),
-    )?;
+    line(&mut out, 4, &["env_prefix: ", &lit(env_prefix), ","])?;
     let schemes: Vec<String> = api
         .auth
         .iter()
@@ -1044,11 +1024,11 @@ static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
     // does not count towards the width.
     let flat = schemes.join(", ");
     if layout(4 + "auth: &[".len() + flat.len() + 1) == Layout::Flat {
-        put(&mut out, 4, format_args!("auth: &[{flat}],"))?;
+        put(&mut out, 4, &["auth: &[", &flat, "],"])?;
     } else {
         out.push_str("    auth: &[\n");
         for scheme in &schemes {
-            line(&mut out, 8, format_args!("{scheme},"))?;
+            line(&mut out, 8, &[scheme, ","])?;
         }
         out.push_str("    ],\n");
     }
@@ -1113,21 +1093,21 @@ fn accessor(out: &mut String, g: &Group, features: bool) -> Option<()> {
     doc_lines(out, 4, &accessor_doc(g));
     if features {
         let feature = lit(&super::feature_name(&g.module));
-        line(out, 4, format_args!("#[cfg(feature = {feature})]"))?;
+        line(out, 4, &["#[cfg(feature = ", &feature, ")]"])?;
     }
     let handle = format!("super::apis::{}::{}", g.module, g.handle);
     let head = format!("pub fn {}", g.module);
     if layout(4 + head.len() + "(&self) -> ".len() + handle.len() + 2) == Layout::Flat {
-        put(out, 4, format_args!("{head}(&self) -> {handle} {{"))?;
+        put(out, 4, &[&head, "(&self) -> ", &handle, " {"])?;
     } else {
-        line(out, 4, format_args!("{head}("))?;
+        line(out, 4, &[&head, "("])?;
         out.push_str("        &self,\n");
-        put(out, 4, format_args!(") -> {handle} {{"))?;
+        put(out, 4, &[") -> ", &handle, " {"])?;
     }
     if layout(8 + handle.len() + "::new(self.clone())".len()) == Layout::Flat {
-        put(out, 8, format_args!("{handle}::new(self.clone())"))?;
+        put(out, 8, &[&handle, "::new(self.clone())"])?;
     } else {
-        put(out, 8, format_args!("{handle}::new("))?;
+        put(out, 8, &[&handle, "::new("])?;
         out.push_str("            self.clone(),\n        )\n");
     }
     out.push_str("    }\n");
@@ -1147,9 +1127,9 @@ pub(super) fn group_handle(api: &Api, g: &Group) -> Option<String> {
         ),
     )?;
     out.push_str("#[derive(Debug, Clone)]\n");
-    line(&mut out, 0, format_args!("pub struct {} {{", g.handle))?;
+    line(&mut out, 0, &["pub struct ", &g.handle, " {"])?;
     out.push_str("    client: rt::Client,\n}\n");
-    line(&mut out, 0, format_args!("impl {} {{", g.handle))?;
+    line(&mut out, 0, &["impl ", &g.handle, " {"])?;
     out.push_str(
         "    pub(crate) fn new(client: rt::Client) -> Self {\n        Self { client }\n    }\n",
     );
@@ -1193,7 +1173,7 @@ fn handle_method(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
     let callee = format!("{}::new", op.builder);
     let flat = format!("{callee}({})", values.join(", "));
     if layout(8 + flat.len()) == Layout::Flat {
-        put(out, 8, format_args!("{flat}"))?;
+        put(out, 8, &[&flat])?;
     } else {
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
         call_broken(
@@ -1241,13 +1221,13 @@ fn body_enum(api: &Api, op: &Operation) -> Option<String> {
         ),
     )?;
     out.push_str("#[derive(Debug, Clone)]\n");
-    put(&mut out, 0, format_args!("pub enum {name} {{"))?;
+    put(&mut out, 0, &["pub enum ", name, " {"])?;
     for v in &body.variants {
         doc_attr(&mut out, 4, &format!("Sent as `{}`.", v.media_type))?;
         line(
             &mut out,
             4,
-            format_args!("{}({}),", v.name, body_variant_ty(api, &v.kind)),
+            &[&v.name, "(", &body_variant_ty(api, &v.kind), "),"],
         )?;
     }
     out.push_str("}\n");
@@ -1281,7 +1261,7 @@ fn cases_enum(
     out.push_str("#[derive(Debug, Clone)]\n");
     out.push_str(attrs);
     out.push_str(LARGE_VARIANTS);
-    put(out, 0, format_args!("pub enum {name} {{"))?;
+    put(out, 0, &["pub enum ", name, " {"])?;
     for c in cases {
         let doc = docs::join(&[Some(&status_doc(c.status)), c.doc.as_deref()]);
         let t = match c.decode {
@@ -1345,27 +1325,27 @@ impl Value {
     fn write(&self, out: &mut String, indent: usize) -> Option<()> {
         let flat = self.flat();
         if layout(indent + flat.len()) == Layout::Flat {
-            return put(out, indent, format_args!("{flat}"));
+            return put(out, indent, &[&flat]);
         }
         match self {
             Value::Flat(_) => None,
             Value::Chain { call, map } => {
-                line(out, indent, format_args!("{call}"))?;
-                put(out, indent + 4, format_args!(".ok()"))?;
-                line(out, indent + 4, format_args!(".map({map})"))
+                line(out, indent, &[call])?;
+                put(out, indent + 4, &[".ok()"])?;
+                line(out, indent + 4, &[".map(", map, ")"])
             }
             Value::Some { variant, inner } => {
                 // Each call's only argument is its last, whose comma is not counted.
-                put(out, indent, format_args!("Some("))?;
+                put(out, indent, &["Some("])?;
                 let call = format!("{variant}({inner})");
                 if layout(indent + 4 + call.len()) == Layout::Flat {
-                    put(out, indent + 4, format_args!("{call},"))?;
+                    put(out, indent + 4, &[&call, ","])?;
                 } else {
-                    line(out, indent + 4, format_args!("{variant}("))?;
-                    line(out, indent + 8, format_args!("{inner},"))?;
-                    put(out, indent + 4, format_args!("),"))?;
+                    line(out, indent + 4, &[variant, "("])?;
+                    line(out, indent + 8, &[inner, ","])?;
+                    put(out, indent + 4, &["),"])?;
                 }
-                put(out, indent, format_args!(")"))
+                put(out, indent, &[")"])
             }
         }
     }
@@ -1436,11 +1416,11 @@ fn error_impl(out: &mut String, api: &Api, e: &ErrorEnum) -> Option<()> {
                 // counted; a broken arm's value goes in braces.
                 let flat = value.flat();
                 if layout(12 + pattern.len() + 4 + flat.len()) == Layout::Flat {
-                    put(out, 12, format_args!("{pattern} => {flat},"))?;
+                    put(out, 12, &[pattern, " => ", &flat, ","])?;
                 } else {
-                    put(out, 12, format_args!("{pattern} => {{"))?;
+                    put(out, 12, &[pattern, " => {"])?;
                     value.write(out, 16)?;
-                    put(out, 12, format_args!("}}"))?;
+                    put(out, 12, &["}"])?;
                 }
             }
             if !has_default {

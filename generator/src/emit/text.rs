@@ -24,19 +24,24 @@ use std::fmt::Write;
 /// that follows it up to the next possible break.
 pub(super) const MARGIN: usize = 89;
 
-/// Appends a line (indentation, text, newline) that `prettyplease` cannot break; `None` when it
-/// is too long to be sure of that.
-pub(super) fn line(out: &mut String, indent: usize, text: std::fmt::Arguments<'_>) -> Option<()> {
+/// Appends a line (indentation, `pieces`, newline) that `prettyplease` cannot break; `None` when
+/// it is too long to be sure of that. Lines are written from pieces rather than through
+/// `format!`: the formatting machinery was a fifth of a large spec's emission.
+pub(super) fn line(out: &mut String, indent: usize, pieces: &[&str]) -> Option<()> {
     let start = out.len();
     push_indent(out, indent);
-    out.write_fmt(text).ok()?;
+    for piece in pieces {
+        out.push_str(piece);
+    }
     (out.len() - start <= MARGIN).then(|| out.push('\n'))
 }
 
-/// Appends a line whose layout the caller has decided.
-pub(super) fn put(out: &mut String, indent: usize, text: std::fmt::Arguments<'_>) -> Option<()> {
+/// Appends a line whose layout the caller has decided, from `pieces`.
+pub(super) fn put(out: &mut String, indent: usize, pieces: &[&str]) -> Option<()> {
     push_indent(out, indent);
-    out.write_fmt(text).ok()?;
+    for piece in pieces {
+        out.push_str(piece);
+    }
     out.push('\n');
     Some(())
 }
@@ -119,18 +124,18 @@ pub(super) fn method_call(
         return put(
             out,
             indent,
-            format_args!("{receiver}.{method}({joined}){text}"),
+            &[receiver, ".", method, "(", &joined, ")", text],
         );
     }
     if receiver.contains(['(', '[', '.', '<', '&', '{']) {
-        line(out, indent, format_args!("{receiver}"))?;
+        line(out, indent, &[receiver])?;
     } else {
         // A name or `name: slot` cannot break: a long one runs past the margin.
-        put(out, indent, format_args!("{receiver}"))?;
+        put(out, indent, &[receiver])?;
     }
     let inner = indent + 4;
     if layout(inner + call) == Layout::Flat {
-        return put(out, inner, format_args!(".{method}({joined}){text}"));
+        return put(out, inner, &[".", method, "(", &joined, ")", text]);
     }
     if args.is_empty() {
         return None;
@@ -147,7 +152,7 @@ pub(super) fn call_broken(
     args: &[&str],
     end: &End<'_>,
 ) -> Option<()> {
-    line(out, indent, format_args!("{callee}("))?;
+    line(out, indent, &[callee, "("])?;
     for (i, arg) in args.iter().enumerate() {
         // The last argument's comma is written only because the list is broken: it does not
         // count towards the width.
@@ -158,14 +163,14 @@ pub(super) fn call_broken(
             || !arg.contains('.')
             || layout(indent + 4 + arg.len() + comma) == Layout::Flat
         {
-            put(out, indent + 4, format_args!("{arg},"))?;
+            put(out, indent + 4, &[arg, ","])?;
         } else {
             let (base, field) = field_access(arg)?;
-            put(out, indent + 4, format_args!("{base}"))?;
-            put(out, indent + 8, format_args!(".{field},"))?;
+            put(out, indent + 4, &[base])?;
+            put(out, indent + 8, &[".", field, ","])?;
         }
     }
-    line(out, indent, format_args!("){}", end.text))
+    line(out, indent, &[")", end.text])
 }
 
 /// `&base.field` → (`&base`, `field`) when `base` is a path or `self` and `field` a name: a
@@ -227,18 +232,18 @@ fn field_type(api: &Api, f: &Field) -> String {
 /// when the line before the arguments does not fit either.
 pub(super) fn field_line(out: &mut String, vis: &str, name: &str, ty: &str) -> Option<()> {
     if layout(4 + vis.len() + name.len() + 2 + ty.len() + 1) == Layout::Flat {
-        return put(out, 4, format_args!("{vis}{name}: {ty},"));
+        return put(out, 4, &[vis, name, ": ", ty, ","]);
     }
     let Some((head, args)) = generic_args(ty) else {
         // A path without generic arguments cannot break.
         return (!ty.contains(['(', '[', '&']))
-            .then(|| put(out, 4, format_args!("{vis}{name}: {ty},")))?;
+            .then(|| put(out, 4, &[vis, name, ": ", ty, ","]))?;
     };
-    line(out, 4, format_args!("{vis}{name}: {head}<"))?;
+    line(out, 4, &[vis, name, ": ", head, "<"])?;
     for (i, arg) in args.iter().enumerate() {
         generic_arg(out, 8, arg, i + 1 == args.len())?;
     }
-    put(out, 4, format_args!(">,"))
+    put(out, 4, &[">,"])
 }
 
 /// One parameter or generic argument of a broken list: flat (its comma counted unless it is the
@@ -248,17 +253,16 @@ pub(super) fn field_line(out: &mut String, vis: &str, name: &str, ty: &str) -> O
 pub(super) fn generic_arg(out: &mut String, indent: usize, arg: &str, last: bool) -> Option<()> {
     let comma = usize::from(!last);
     if layout(indent + arg.len() + comma) == Layout::Flat {
-        return put(out, indent, format_args!("{arg},"));
+        return put(out, indent, &[arg, ","]);
     }
     let Some((head, args)) = generic_args(arg) else {
-        return (!arg.contains(['(', '[', '&']))
-            .then(|| put(out, indent, format_args!("{arg},")))?;
+        return (!arg.contains(['(', '[', '&'])).then(|| put(out, indent, &[arg, ","]))?;
     };
-    line(out, indent, format_args!("{head}<"))?;
+    line(out, indent, &[head, "<"])?;
     for (i, a) in args.iter().enumerate() {
         generic_arg(out, indent + 4, a, i + 1 == args.len())?;
     }
-    put(out, indent, format_args!(">,"))
+    put(out, indent, &[">,"])
 }
 
 /// `Head<A, B>` → (`Head`, [`A`, `B`]), splitting only at the outermost level.
@@ -306,20 +310,20 @@ pub(super) fn alias(api: &Api, t: &TypeDef, target: &TypeRef) -> Option<String> 
     let name = &t.name;
     let target = ty_text(api, target, Place::Models);
     if layout(9 + name.len() + 3 + target.len() + 1) == Layout::Flat {
-        put(&mut out, 0, format_args!("pub type {name} = {target};"))?;
+        put(&mut out, 0, &["pub type ", name, " = ", &target, ";"])?;
         return Some(out);
     }
     let Some((head, args)) = generic_args(&target) else {
         // A path without generic arguments cannot break: the line runs past the margin.
         return (!target.contains(['(', '[', '&']))
-            .then(|| put(&mut out, 0, format_args!("pub type {name} = {target};")))?
+            .then(|| put(&mut out, 0, &["pub type ", name, " = ", &target, ";"]))?
             .map(|()| out);
     };
-    line(&mut out, 0, format_args!("pub type {name} = {head}<"))?;
+    line(&mut out, 0, &["pub type ", name, " = ", head, "<"])?;
     for (i, arg) in args.iter().enumerate() {
         generic_arg(&mut out, 4, arg, i + 1 == args.len())?;
     }
-    put(&mut out, 0, format_args!(">;"))?;
+    put(&mut out, 0, &[">;"])?;
     Some(out)
 }
 
@@ -332,7 +336,7 @@ pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option
     let mut out = String::with_capacity(200 + 120 * s.fields.len());
     type_header(&mut out, t);
     out.push_str("#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\n");
-    put(&mut out, 0, format_args!("pub struct {name} {{"))?;
+    put(&mut out, 0, &["pub struct ", &name, " {"])?;
     for f in &s.fields {
         match &f.doc {
             Some(doc) => doc_lines(&mut out, 4, doc),
@@ -432,7 +436,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
         line(
             &mut out,
             8,
-            format_args!("const FIELDS: &[&str] = &[{}];", wires.join(", ")),
+            &["const FIELDS: &[&str] = &[", &wires.join(", "), "];"],
         )?;
     } else {
         out.push_str("        const FIELDS: &[&str] = &[\n");
@@ -444,13 +448,13 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
     out.push_str(
         "        struct Visitor;\n        impl<'de> serde::de::Visitor<'de> for Visitor {\n",
     );
-    put(&mut out, 12, format_args!("type Value = {name};"))?;
+    put(&mut out, 12, &["type Value = ", &name, ";"])?;
     out.push_str(
         "            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n",
     );
     let expecting = lit(&format!("a {} object", t.name));
     if layout(16 + 13 + expecting.len()) == Layout::Flat {
-        put(&mut out, 16, format_args!("f.write_str({expecting})"))?;
+        put(&mut out, 16, &["f.write_str(", &expecting, ")"])?;
     } else {
         call_broken(
             &mut out,
@@ -467,11 +471,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
         "            }\n            fn visit_map<A: serde::de::MapAccess<'de>>(\n                self,\n                map: A,\n",
     );
     if layout(12 + 25 + name.len()) == Layout::Flat {
-        put(
-            &mut out,
-            12,
-            format_args!(") -> Result<{name}, A::Error> {{"),
-        )?;
+        put(&mut out, 12, &[") -> Result<", &name, ", A::Error> {"])?;
     } else {
         let _ = writeln!(
             out,
@@ -544,12 +544,12 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
         // `{name} { ` + the fields + ` `, up to the closing brace.
         let width = name.len() + 3 + flat.len() + 1;
         if width <= 34 {
-            put(&mut out, 16, format_args!("Ok({name} {{ {flat} }})"))?;
+            put(&mut out, 16, &["Ok(", &name, " { ", &flat, " })"])?;
             out.push_str(CLOSE_VISITOR);
             return Some(out);
         }
     }
-    put(&mut out, 16, format_args!("Ok({name} {{"))?;
+    put(&mut out, 16, &["Ok(", &name, " {"])?;
     // `{n}: field_{i}`, written again for each field; the slot is its end.
     let mut receiver = String::with_capacity(64);
     for (i, f) in s.fields.iter().enumerate() {
@@ -567,7 +567,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
                     Layout::Flat => line(
                         &mut out,
                         20,
-                        format_args!("{n}: rt::de::required({slot}, {})?,", wires[i]),
+                        &[n, ": rt::de::required(", slot, ", ", &wires[i], ")?,"],
                     ),
                     Layout::Broken => call_broken(
                         &mut out,
@@ -599,11 +599,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
         }?;
     }
     if s.additional.is_some() {
-        line(
-            &mut out,
-            20,
-            format_args!("{}: additional,", s.additional_name),
-        )?;
+        line(&mut out, 20, &[&s.additional_name, ": additional,"])?;
     }
     out.push_str("                })\n");
     out.push_str(CLOSE_VISITOR);
@@ -615,7 +611,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
 pub(super) fn constructor(api: &Api, t: &TypeDef, s: &StructDef) -> Option<String> {
     let name = t.name.clone();
     let mut out = String::with_capacity(200 + 60 * s.fields.len());
-    put(&mut out, 0, format_args!("impl {name} {{"))?;
+    put(&mut out, 0, &["impl ", &name, " {"])?;
     let required: Vec<&Field> = s
         .fields
         .iter()
@@ -666,13 +662,13 @@ pub(super) fn constructor(api: &Api, t: &TypeDef, s: &StructDef) -> Option<Strin
     // `Self { ` + the fields + ` `, up to the closing brace.
     let width = 4 + 3 + flat.len() + 1;
     if width <= 34 {
-        put(&mut out, 8, format_args!("Self {{ {flat} }}"))?;
+        put(&mut out, 8, &["Self { ", &flat, " }"])?;
     } else {
         out.push_str("        Self {\n");
         // A field's initializer (a name, `None`, a path, a call without arguments) cannot
         // break: a long one runs past the margin.
         for init in &inits {
-            put(&mut out, 12, format_args!("{init},"))?;
+            put(&mut out, 12, &[init, ","])?;
         }
         out.push_str("        }\n");
     }
@@ -715,11 +711,11 @@ pub(super) fn default_fn(
     if layout(4 + value.len()) == Layout::Broken {
         return None;
     }
-    let name = super::models::default_fn_name(&t.name, &f.name);
-    let mut out = String::with_capacity(40 + name.to_string().len() + ty.len() + value.len());
+    let name = super::models::default_fn_name(&t.name, &f.name).to_string();
+    let mut out = String::with_capacity(40 + name.len() + ty.len() + value.len());
     // Without parameters the signature cannot break: a long one runs past the margin.
-    put(&mut out, 0, format_args!("fn {name}() -> {ty} {{"))?;
-    put(&mut out, 4, format_args!("{value}"))?;
+    put(&mut out, 0, &["fn ", &name, "() -> ", &ty, " {"])?;
+    put(&mut out, 4, &[&value])?;
     out.push_str("}\n");
     Some(out)
 }
@@ -742,21 +738,21 @@ pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<S
     out.push_str(
         "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\n",
     );
-    put(&mut out, 0, format_args!("pub enum {name} {{"))?;
+    put(&mut out, 0, &["pub enum ", &name, " {"])?;
     for v in variants {
         // `#[doc = " `{wire}`"]`, printed as a `///` line when it is one line.
         if v.wire.contains(['\n', '\r']) {
             return None;
         }
         let _ = writeln!(out, "    /// `{}`", v.wire.replace('`', "'"));
-        line(&mut out, 4, format_args!("{},", v.name))?;
+        line(&mut out, 4, &[&v.name, ","])?;
     }
     out.push_str(
         "    /// A value this version of the client does not know; it round-trips unchanged.\n    Unknown(String),\n}\n",
     );
     items.push(std::mem::take(&mut out));
 
-    put(&mut out, 0, format_args!("impl {name} {{"))?;
+    put(&mut out, 0, &["impl ", &name, " {"])?;
     out.push_str(
         "    /// The value as sent on the wire.\n    pub fn as_str(&self) -> &str {\n        match self {\n",
     );
@@ -811,14 +807,14 @@ pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<S
 /// and `),` when that does not fit.
 pub(super) fn variant(out: &mut String, name: &str, t: Option<&str>) -> Option<()> {
     let Some(t) = t else {
-        return put(out, 4, format_args!("{name},"));
+        return put(out, 4, &[name, ","]);
     };
     if layout(4 + name.len() + 1 + t.len() + 2) == Layout::Flat {
-        return put(out, 4, format_args!("{name}({t}),"));
+        return put(out, 4, &[name, "(", t, "),"]);
     }
-    put(out, 4, format_args!("{name}("))?;
+    put(out, 4, &[name, "("])?;
     generic_arg(out, 8, t, true)?;
-    put(out, 4, format_args!("),"))
+    put(out, 4, &["),"])
 }
 
 /// An untagged union's definition with its docs (a union with a discriminator is written from
@@ -860,7 +856,7 @@ pub(super) fn tagged_union(
         "    fn deserialize<D: serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> Result<Self, D::Error> {\n        let value = <serde_json::Value as serde::Deserialize>::deserialize(\n            deserializer,\n        )?;\n        let tag = value\n",
     );
     // The chain never fits on one line (93 bytes at the least), so each call is on its own.
-    line(&mut out, 12, format_args!(".get({})", lit(&d.property)))?;
+    line(&mut out, 12, &[".get(", &lit(&d.property), ")"])?;
     out.push_str(
         "            .and_then(serde_json::Value::as_str)\n            .map(ToString::to_string);\n        match tag.as_deref() {\n",
     );
@@ -868,17 +864,13 @@ pub(super) fn tagged_union(
         let v = u.variants.get(*index)?;
         // An arm never fits on one line (101 bytes at the least): its value goes in a block,
         // where the chain does not fit either.
-        line(&mut out, 12, format_args!("Some({}) => {{", lit(tag)))?;
+        line(&mut out, 12, &["Some(", &lit(tag), ") => {"])?;
         out.push_str("                serde_json::from_value(value)\n");
         let vn = &v.name;
         if v.boxed {
-            line(
-                &mut out,
-                20,
-                format_args!(".map(|x| Self::{vn}(Box::new(x)))"),
-            )?;
+            line(&mut out, 20, &[".map(|x| Self::", vn, "(Box::new(x)))"])?;
         } else {
-            line(&mut out, 20, format_args!(".map(Self::{vn})"))?;
+            line(&mut out, 20, &[".map(Self::", vn, ")"])?;
         }
         out.push_str("                    .map_err(serde::de::Error::custom)\n            }\n");
     }
@@ -892,7 +884,7 @@ const UNION_ATTRIBUTES: &str = "#[serde(untagged)]\n#[allow(\n    clippy::large_
 /// `pub enum {name} {` and a union's variants with their docs, without the closing brace.
 fn union_variants(out: &mut String, api: &Api, t: &TypeDef, u: &UnionDef) -> Option<()> {
     let name = &t.name;
-    put(out, 0, format_args!("pub enum {name} {{"))?;
+    put(out, 0, &["pub enum ", name, " {"])?;
     for v in &u.variants {
         let inner = ty_text(api, &v.ty, Place::Models);
         let ty = if v.boxed {
@@ -950,11 +942,11 @@ pub(super) fn cfg_attribute(features: &[String]) -> String {
 /// a block (`pattern => {`, the value, `}`), however long the pattern or the value.
 fn arm(out: &mut String, pattern: &str, value: &str) -> Option<()> {
     if layout(12 + pattern.len() + 4 + value.len()) == Layout::Broken {
-        put(out, 12, format_args!("{pattern} => {{"))?;
-        put(out, 16, format_args!("{value}"))?;
-        return put(out, 12, format_args!("}}"));
+        put(out, 12, &[pattern, " => {"])?;
+        put(out, 16, &[value])?;
+        return put(out, 12, &["}"]);
     }
-    put(out, 12, format_args!("{pattern} => {value},"))
+    put(out, 12, &[pattern, " => ", value, ","])
 }
 
 #[cfg(test)]
