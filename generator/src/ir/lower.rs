@@ -174,7 +174,7 @@ fn security_schemes(doc: &Document<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Auth
                     "bearer" => AuthScheme::Bearer,
                     other => {
                         diags.push(Diagnostic::warning(
-                        format!("{at}/scheme"),
+                        push_pointer(&at, "scheme"),
                         format!("HTTP authentication scheme `{other}` is not supported; set the Authorization header yourself with a default header"),
                     ));
                         continue;
@@ -230,7 +230,7 @@ fn undeclared_security(doc: &Document<'_>, diags: &mut Vec<Diagnostic>) {
             if let Some(requirements) = op.get("security") {
                 check(
                     requirements,
-                    &format!("{}/security", push_pointer(&item_ptr, method)),
+                    &push_pointer(&push_pointer(&item_ptr, method), "security"),
                 );
             }
         }

@@ -127,7 +127,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
             continue;
         }
         let shared_params: Vec<ReferenceOr<openapiv3::Parameter>> = match item.get("parameters") {
-            Some(_) => match doc.read(&format!("{item_ptr}/parameters")) {
+            Some(_) => match doc.read(&push_pointer(&item_ptr, "parameters")) {
                 Ok(p) => p,
                 Err(d) => {
                     ts.diags.push(d);
@@ -156,7 +156,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
             if let Some(other) = ids.insert(id.clone(), op_ptr.clone()) {
                 ts.diags.push(
                     Diagnostic::error(
-                        format!("{op_ptr}/operationId"),
+                        push_pointer(&op_ptr, "operationId"),
                         format!("operationId `{id}` is also used at {other}"),
                     )
                     .help("operationIds must be unique across the document"),
@@ -310,13 +310,13 @@ fn lower_operation(
         let hint = || format!("{builder}{}", naming::pascal(&data.name, "Param"));
         let lowered = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(s) => {
-                ts.lower(s, &format!("{at}/schema"), &hint)
+                ts.lower(s, &push_pointer(at, "schema"), &hint)
             }
             openapiv3::ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                 Some((media, mt)) => match &mt.schema {
                     Some(s) => ts.lower(
                         s,
-                        &format!("{}/schema", push_pointer(&format!("{at}/content"), media)),
+                        &push_pointer(&push_pointer(&push_pointer(at, "content"), media), "schema"),
                         &hint,
                     ),
                     None => Lowered {
@@ -485,7 +485,7 @@ fn lower_operation(
     }
 
     let waiter = op.extensions.get("x-waiter").and_then(|w| {
-        let at = format!("{}/x-waiter", ctx.pointer);
+        let at = push_pointer(ctx.pointer, "x-waiter");
         let name = w.get("name").and_then(Value::as_str);
         let status = w.get("status").and_then(Value::as_str);
         let list = |k: &str| -> Vec<String> {
@@ -613,7 +613,10 @@ fn lower_body(
     types_scope: &mut Scope,
     scope: &mut Scope,
 ) -> Option<Body> {
-    let (rb, at) = match ts.doc.resolve(rb, &format!("{}/requestBody", ctx.pointer)) {
+    let (rb, at) = match ts
+        .doc
+        .resolve(rb, &push_pointer(ctx.pointer, "requestBody"))
+    {
         Ok(r) => r,
         Err(d) => {
             ts.diags.push(d);
@@ -624,11 +627,11 @@ fn lower_body(
     let hint = || format!("{builder}Body");
     let mut xml = None;
     for (media, mt) in &rb.content {
-        let mt_ptr = push_pointer(&format!("{at}/content"), media);
+        let mt_ptr = push_pointer(&push_pointer(&at, "content"), media);
         let kind = media_kind(media);
         let lower_schema = |ts: &mut TypeSpace<'_>| -> TypeRef {
             match &mt.schema {
-                Some(s) => ts.lower(s, &format!("{mt_ptr}/schema"), &hint).ty,
+                Some(s) => ts.lower(s, &push_pointer(&mt_ptr, "schema"), &hint).ty,
                 None => TypeRef::Prim(Prim::Json),
             }
         };
@@ -830,7 +833,7 @@ fn lower_responses(
     types_scope: &mut Scope,
 ) -> (Success, Option<ErrorEnum>) {
     let mut all: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
-    let base = format!("{}/responses", ctx.pointer);
+    let base = push_pointer(ctx.pointer, "responses");
     for (code, r) in &op.responses.responses {
         let (status, key) = match code {
             StatusCode::Code(c) => (Status::Code(*c), c.to_string()),
@@ -839,7 +842,7 @@ fn lower_responses(
         all.push((status, r, push_pointer(&base, &key)));
     }
     if let Some(d) = &op.responses.default {
-        all.push((Status::Default, d, format!("{base}/default")));
+        all.push((Status::Default, d, push_pointer(&base, "default")));
     }
     let is_success = |s: &Status| match s {
         Status::Code(c) => *c < 400,
@@ -925,11 +928,11 @@ fn decode_of(
     let Some((media, mt)) = pick else {
         return Decode::Empty;
     };
-    let mt_ptr = push_pointer(&format!("{at}/content"), media);
+    let mt_ptr = push_pointer(&push_pointer(at, "content"), media);
     match media_kind(media) {
         Media::Json if !is_binary_schema(mt) => {
             let ty = match &mt.schema {
-                Some(s) => ts.lower(s, &format!("{mt_ptr}/schema"), hint).folded(),
+                Some(s) => ts.lower(s, &push_pointer(&mt_ptr, "schema"), hint).folded(),
                 None => TypeRef::Prim(Prim::Json),
             };
             match envelope_data(ts, &ty) {
@@ -1004,7 +1007,7 @@ fn success_body(
     ctx: &OpContext<'_>,
     op: &openapiv3::Operation,
 ) -> Option<(TypeRef, bool)> {
-    let base = format!("{}/responses", ctx.pointer);
+    let base = push_pointer(ctx.pointer, "responses");
     for (code, r) in &op.responses.responses {
         let key = match code {
             StatusCode::Code(c) if (200..300).contains(c) => c.to_string(),
@@ -1019,9 +1022,9 @@ fn success_body(
             .iter()
             .find(|(m, _)| media_kind(m) == Media::Json)?;
         let schema = mt.schema.as_ref()?;
-        let mt_ptr = push_pointer(&format!("{resp_at}/content"), media);
+        let mt_ptr = push_pointer(&push_pointer(&resp_at, "content"), media);
         let ty = ts
-            .lower(schema, &format!("{mt_ptr}/schema"), &|| {
+            .lower(schema, &push_pointer(&mt_ptr, "schema"), &|| {
                 "Unused".to_string()
             })
             .folded();
@@ -1052,7 +1055,7 @@ fn detect_pagination(
     let meta = navigate(ts, &body, "/meta").filter(|_| struct_of(ts, &body).is_some());
 
     if let Some(ext) = op.extensions.get("x-pagination") {
-        let at = format!("{}/x-pagination", ctx.pointer);
+        let at = push_pointer(ctx.pointer, "x-pagination");
         let get = |k: &str| ext.get(k).and_then(Value::as_str).map(str::to_owned);
         let (Some(param), Some(next), Some(items)) =
             (get("cursor-param"), get("next-cursor"), get("items"))

@@ -472,7 +472,7 @@ impl<'d> TypeSpace<'d> {
             Some("array") => {
                 let item = match v.items {
                     Some(items) => self
-                        .lower_boxed(items, &format!("{pointer}/items"), &|| {
+                        .lower_boxed(items, &push_pointer(pointer, "items"), &|| {
                             format!("{}Item", hint())
                         })
                         .folded(),
@@ -483,7 +483,7 @@ impl<'d> TypeSpace<'d> {
             Some("object") if !has_props => match v.additional {
                 Some(AdditionalProperties::Schema(s)) => {
                     let value = self
-                        .lower(s, &format!("{pointer}/additionalProperties"), &|| {
+                        .lower(s, &push_pointer(pointer, "additionalProperties"), &|| {
                             format!("{}Value", hint())
                         })
                         .folded();
@@ -494,7 +494,7 @@ impl<'d> TypeSpace<'d> {
             Some("object") => None,
             Some(other) => {
                 self.diags.push(Diagnostic::warning(
-                    format!("{pointer}/type"),
+                    push_pointer(pointer, "type"),
                     format!("unknown type `{other}`; the value is untyped JSON"),
                 ));
                 self.fallback(pointer, &format!("unknown type `{other}`"));
@@ -1159,14 +1159,14 @@ impl<'a> Merged<'a> {
     fn from_view(v: &View<'a>, pointer: &str) -> Self {
         let mut m = Merged::default();
         if let Some(props) = v.properties {
-            let base = format!("{pointer}/properties");
+            let base = push_pointer(pointer, "properties");
             for (name, p) in props {
                 m.properties.insert(name, (p, push_pointer(&base, name)));
             }
         }
         m.required = v.required.iter().map(String::as_str).collect();
         if let Some(a) = v.additional {
-            m.additional = Some((a, format!("{pointer}/additionalProperties")));
+            m.additional = Some((a, push_pointer(pointer, "additionalProperties")));
         }
         m
     }
