@@ -1,5 +1,6 @@
 //! Assembling output: a whole crate (Cargo.toml, README, src/) or one file for `build.rs`.
 
+use crate::cat;
 use crate::emit;
 use crate::error::{Error, Result};
 use crate::ir::Api;
@@ -64,9 +65,16 @@ pub(crate) struct CrateMetadata {
 }
 
 fn header(comment: &str, regenerate: &str) -> String {
-    format!(
-        "{comment} {MARKER} by planasonix-codegen. Do not edit by hand; regenerate with:\n{comment}   {regenerate}\n"
-    )
+    cat(&[
+        comment,
+        " ",
+        MARKER,
+        " by planasonix-codegen. Do not edit by hand; regenerate with:\n",
+        comment,
+        "   ",
+        regenerate,
+        "\n",
+    ])
 }
 
 /// Formats a token stream as a Rust file. Output that does not parse is a generator bug and is
@@ -89,7 +97,7 @@ fn format_model(item: emit::ModelItem) -> Result<(String, bool)> {
     if let (Some(text), Some(tokens)) = (&item.cfg, &item.cfg_tokens) {
         check_text(
             "src/models.rs",
-            &format!("{text}struct Probe;\n"),
+            &cat(&[text, "struct Probe;\n"]),
             quote::quote!(#tokens struct Probe;),
         )?;
     }
@@ -101,7 +109,7 @@ fn format_model(item: emit::ModelItem) -> Result<(String, bool)> {
 /// literal that happens to contain one can only add an import that goes unused; code that uses
 /// the path always contains it.
 fn code_mentions_path(text: &str, root: &str) -> bool {
-    let needle = format!("{root}::");
+    let needle = cat(&[root, "::"]);
     memchr::memmem::find_iter(text.as_bytes(), &needle).any(|at| {
         let before = &text[..at];
         let line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
@@ -231,7 +239,7 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) 
         jobs.extend(g.operations.iter().map(|op| Job::Op(gi, op)));
         jobs.push(Job::Group(gi, 1 + gi, ops..jobs.len()));
     }
-    let group_file = |gi: usize| format!("src/apis/{}.rs", api.groups[gi].module);
+    let group_file = |gi: usize| cat(&["src/apis/", &api.groups[gi].module, ".rs"]);
     // Each chunk's text, and whether it mentions the models module (the type chunks: whether
     // they use the runtime), kept where the joining jobs can wait for them.
     let chunks: Vec<std::sync::OnceLock<Result<(String, bool)>>> =
@@ -383,27 +391,24 @@ pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMa
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), cargo_toml(api, settings));
     files.insert("README.md".to_string(), readme(api, settings));
-    files.insert(
-        "src/lib.rs".to_string(),
-        format!("{rs_header}{}", lib_rs(api)),
-    );
+    files.insert("src/lib.rs".to_string(), cat(&[&rs_header, &lib_rs(api)]));
     files.insert("src/client.rs".to_string(), pieces.root);
     files.insert("src/models.rs".to_string(), pieces.models);
     let mut apis_mod = String::from("//! Operations grouped by resource (the spec's tags).\n\n");
     for (module, text) in pieces.apis {
-        apis_mod.push_str(&format!(
-            "#[cfg(feature = \"{}\")]\npub mod {module};\n",
-            emit::feature_name(&module)
-        ));
-        files.insert(format!("src/apis/{module}.rs"), text);
+        apis_mod.push_str(&cat(&[
+            "#[cfg(feature = \"",
+            &emit::feature_name(&module),
+            "\")]\npub mod ",
+            &module,
+            ";\n",
+        ]));
+        files.insert(cat(&["src/apis/", &module, ".rs"]), text);
     }
-    files.insert(
-        "src/apis/mod.rs".to_string(),
-        format!("{rs_header}{apis_mod}"),
-    );
+    files.insert("src/apis/mod.rs".to_string(), cat(&[&rs_header, &apis_mod]));
     for (name, text) in RUNTIME {
         files.insert(
-            format!("src/runtime/{name}"),
+            cat(&["src/runtime/", name]),
             concat(&[&rs_header, text], std::iter::empty()),
         );
     }
@@ -424,7 +429,7 @@ pub(crate) fn single_file(api: &Api, crate_name: &str, regenerate: &str) -> Resu
     out.push_str(&pieces.models);
     out.push_str("}\n\n/// Operations grouped by resource.\npub mod apis {\n");
     for (module, text) in &pieces.apis {
-        out.push_str(&format!("pub mod {module} {{\n{text}}}\n"));
+        out.push_str(&cat(&["pub mod ", module, " {\n", text, "}\n"]));
     }
     out.push_str("}\n");
     Ok(out)
@@ -443,14 +448,14 @@ fn inline_modules(files: &[(&str, &str)]) -> String {
             .strip_prefix("pub mod ")
             .or_else(|| trimmed.strip_prefix("mod "))
             .and_then(|rest| rest.strip_suffix(';'));
-        match module.and_then(|m| lookup.get(format!("{m}.rs").as_str()).map(|t| (m, t))) {
+        match module.and_then(|m| lookup.get(cat(&[m, ".rs"]).as_str()).map(|t| (m, t))) {
             Some((m, text)) => {
                 let vis = if trimmed.starts_with("pub ") {
                     "pub "
                 } else {
                     ""
                 };
-                out.push_str(&format!("{vis}mod {m} {{\n{text}\n}}\n"));
+                out.push_str(&cat(&[vis, "mod ", m, " {\n", text, "\n}\n"]));
             }
             None => {
                 out.push_str(line);
@@ -472,7 +477,7 @@ fn lib_rs(api: &Api) -> String {
     let mut reexports: Vec<&str> = RUNTIME_REEXPORTS.to_vec();
     reexports.sort_unstable();
     for r in reexports {
-        s.push_str(&format!("pub use runtime::{r};\n"));
+        s.push_str(&cat(&["pub use runtime::", r, ";\n"]));
     }
     let _ = api;
     s
@@ -505,41 +510,43 @@ fn cargo_toml(api: &Api, s: &CrateSettings) -> String {
     let m = &s.metadata;
     let mut t = header("#", &s.regenerate);
     t.push_str("[package]\n");
-    t.push_str(&format!("name = {}\n", toml_str(&s.name)));
-    t.push_str(&format!("version = {}\n", toml_str(&s.version)));
+    t.push_str(&cat(&["name = ", &toml_str(&s.name), "\n"]));
+    t.push_str(&cat(&["version = ", &toml_str(&s.version), "\n"]));
     t.push_str("edition = \"2024\"\nrust-version = \"1.85\"\n");
     let description = m.description.clone().unwrap_or_else(|| {
-        format!(
-            "Typed async Rust client for the {} (generated from its OpenAPI spec)",
+        cat(&[
+            "Typed async Rust client for the ",
             if api.title.is_empty() {
                 "API"
             } else {
                 &api.title
-            }
-        )
+            },
+            " (generated from its OpenAPI spec)",
+        ])
     });
-    t.push_str(&format!("description = {}\n", toml_str(&description)));
-    t.push_str(&format!(
-        "license = {}\n",
-        toml_str(m.license.as_deref().unwrap_or("MIT OR Apache-2.0"))
-    ));
+    t.push_str(&cat(&["description = ", &toml_str(&description), "\n"]));
+    t.push_str(&cat(&[
+        "license = ",
+        &toml_str(m.license.as_deref().unwrap_or("MIT OR Apache-2.0")),
+        "\n",
+    ]));
     for (key, value) in [
         ("repository", &m.repository),
         ("documentation", &m.documentation),
         ("homepage", &m.homepage),
     ] {
         if let Some(v) = value {
-            t.push_str(&format!("{key} = {}\n", toml_str(v)));
+            t.push_str(&cat(&[key, " = ", &toml_str(v), "\n"]));
         }
     }
     t.push_str("readme = \"README.md\"\n");
     if !m.keywords.is_empty() {
         let k: Vec<String> = m.keywords.iter().map(|k| toml_str(k)).collect();
-        t.push_str(&format!("keywords = [{}]\n", k.join(", ")));
+        t.push_str(&cat(&["keywords = [", &k.join(", "), "]\n"]));
     }
     if !m.categories.is_empty() {
         let c: Vec<String> = m.categories.iter().map(|k| toml_str(k)).collect();
-        t.push_str(&format!("categories = [{}]\n", c.join(", ")));
+        t.push_str(&cat(&["categories = [", &c.join(", "), "]\n"]));
     }
     t.push_str("exclude = [\"tests/\", \"examples/\"]\n");
     if s.standalone_workspace {
@@ -558,20 +565,21 @@ fn cargo_toml(api: &Api, s: &CrateSettings) -> String {
         .map(|g| emit::feature_name(&g.module))
         .collect();
     t.push_str("default = [\"full\"]\n");
-    t.push_str(&format!(
-        "full = [{}]\n",
-        features
+    t.push_str(&cat(&[
+        "full = [",
+        &features
             .iter()
             .map(|f| toml_str(f))
             .collect::<Vec<_>>()
-            .join(", ")
-    ));
+            .join(", "),
+        "]\n",
+    ]));
     for f in &features {
-        t.push_str(&format!("{f} = []\n"));
+        t.push_str(&cat(&[f, " = []\n"]));
     }
     t.push_str("\n[dependencies]\n");
     for (name, spec) in DEPENDENCIES {
-        t.push_str(&format!("{name} = {spec}\n"));
+        t.push_str(&cat(&[name, " = ", spec, "\n"]));
     }
     t.push_str("\n[dev-dependencies]\n");
     t.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\"] }\n");
@@ -590,15 +598,21 @@ fn readme(api: &Api, s: &CrateSettings) -> String {
     };
     let crate_ident = s.name.replace('-', "_");
     let env_prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(s.name.as_str());
-    let mut r = format!(
-        "<!-- {MARKER} by planasonix-codegen; regenerate with: {} -->\n\n",
-        s.regenerate
-    );
-    r.push_str(&format!("# {}\n\n", s.name));
-    r.push_str(&format!(
-        "A typed async Rust client for the {title} (API version {}), generated from its OpenAPI document.\n\n",
-        api.version
-    ));
+    let mut r = cat(&[
+        "<!-- ",
+        MARKER,
+        " by planasonix-codegen; regenerate with: ",
+        &s.regenerate,
+        " -->\n\n",
+    ]);
+    r.push_str(&cat(&["# ", &s.name, "\n\n"]));
+    r.push_str(&cat(&[
+        "A typed async Rust client for the ",
+        &title,
+        " (API version ",
+        &api.version,
+        "), generated from its OpenAPI document.\n\n",
+    ]));
     if let Some(d) = &api.description {
         let first = d.split("\n\n").next().unwrap_or("").trim();
         if !first.is_empty() {
@@ -615,17 +629,24 @@ fn readme(api: &Api, s: &CrateSettings) -> String {
             o.method == "GET" && o.params.iter().all(|p| !p.required) && o.body.is_none()
         });
     r.push_str("```rust,no_run\n");
-    r.push_str(&format!("use {crate_ident}::Client;\n\n"));
+    r.push_str(&cat(&["use ", &crate_ident, "::Client;\n\n"]));
     r.push_str("#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
-    r.push_str(&format!(
-        "    // Reads {env_prefix}_API_KEY (and {env_prefix}_BASE_URL, if set).\n"
-    ));
+    r.push_str(&cat(&[
+        "    // Reads ",
+        &env_prefix,
+        "_API_KEY (and ",
+        &env_prefix,
+        "_BASE_URL, if set).\n",
+    ]));
     r.push_str("    let client = Client::from_env()?;\n");
     if let Some((g, o)) = example {
-        r.push_str(&format!(
-            "    let result = client.{}().{}().send().await?;\n",
-            g.module, o.method_name
-        ));
+        r.push_str(&cat(&[
+            "    let result = client.",
+            &g.module,
+            "().",
+            &o.method_name,
+            "().send().await?;\n",
+        ]));
         r.push_str("    println!(\"{result:?}\");\n");
     } else {
         r.push_str("    let _ = client;\n");

@@ -5,6 +5,7 @@
 //! link, `<T>` like an unclosed HTML tag and a bare URL trips `rustdoc::bare_urls`. Each is
 //! rewritten so the text reads the same and rustdoc stays quiet.
 
+use crate::cat;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::borrow::Cow;
@@ -19,7 +20,7 @@ pub(crate) fn rustdoc_attrs(text: &str) -> TokenStream {
     if text.is_empty() {
         return TokenStream::new();
     }
-    let lines = text.lines().map(|l| format!(" {l}"));
+    let lines = text.lines().map(|l| cat(&[" ", l]));
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -74,7 +75,7 @@ fn sanitize_lines(text: &str, out: &mut Lines<'_>) {
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             let marker = &trimmed[..trimmed.len() - trimmed.trim_start_matches(['`', '~']).len()];
-            out.push(&format!("{marker}text"));
+            out.push(&cat(&[marker, "text"]));
             fence = Some(marker);
             continue;
         }

@@ -16,6 +16,7 @@ pub(crate) use ops::{
     group_handle, group_header, handle_uses_models, operation_chunk, root_items, uses_models,
 };
 
+use crate::cat;
 use crate::ir::{Api, Prim, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -105,16 +106,17 @@ pub(crate) fn ty_text(api: &Api, t: &TypeRef, place: Place) -> String {
             let name = &api.ty(*id).name;
             match place {
                 Place::Models => name.clone(),
-                Place::Apis => format!("models::{name}"),
+                Place::Apis => cat(&["models::", name]),
             }
         }
         TypeRef::Prim(p) => prim_text(*p).to_string(),
-        TypeRef::Vec(inner) => format!("Vec<{}>", ty_text(api, inner, place)),
-        TypeRef::Map(inner) => format!(
-            "std::collections::BTreeMap<String, {}>",
-            ty_text(api, inner, place)
-        ),
-        TypeRef::Option(inner) => format!("Option<{}>", ty_text(api, inner, place)),
+        TypeRef::Vec(inner) => cat(&["Vec<", &ty_text(api, inner, place), ">"]),
+        TypeRef::Map(inner) => cat(&[
+            "std::collections::BTreeMap<String, ",
+            &ty_text(api, inner, place),
+            ">",
+        ]),
+        TypeRef::Option(inner) => cat(&["Option<", &ty_text(api, inner, place), ">"]),
     }
 }
 
@@ -212,7 +214,7 @@ pub(crate) fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<
 pub(crate) fn feature_name(module: &str) -> String {
     let name = crate::naming::unraw(module);
     match name {
-        "default" | "full" => format!("{name}-api"),
+        "default" | "full" => cat(&[name, "-api"]),
         other => other.to_string(),
     }
 }

@@ -1,6 +1,7 @@
 //! Named types → structs, enums, unions and aliases.
 
 use super::{Part, Place, docs, ident, rt, text, ty};
+use crate::cat;
 use crate::ir::{
     Api, DefaultValue, Field, IntVariant, Presence, StructDef, TypeDef, TypeKind, UnionDef,
 };
@@ -77,10 +78,11 @@ pub(crate) fn model_item(api: &Api, t: &TypeDef, features: bool) -> ModelItem {
 
 /// A type's docs and `#[deprecated]`.
 pub(super) fn type_header(t: &TypeDef) -> TokenStream {
-    let fallback = format!(
-        "The `{}` schema.",
-        t.pointer.rsplit('/').next().unwrap_or(&t.name)
-    );
+    let fallback = cat(&[
+        "The `",
+        t.pointer.rsplit('/').next().unwrap_or(&t.name),
+        "` schema.",
+    ]);
     let doc = docs::attrs(t.doc.as_deref().unwrap_or(&fallback));
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     quote! {
@@ -317,7 +319,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
         let many = (required.len() > 7).then(
             || quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required field")]),
         );
-        let ctor_doc = format!(" {}", constructor_doc(t, required.is_empty()));
+        let ctor_doc = cat(&[" ", &constructor_doc(t, required.is_empty())]);
         quote! {
             impl #name {
                 #[doc = #ctor_doc]
@@ -353,15 +355,17 @@ fn struct_def(api: &Api, t: &TypeDef, s: &StructDef) -> Vec<Part> {
 /// The sentence documenting a struct's constructor.
 pub(super) fn constructor_doc(t: &TypeDef, no_arguments: bool) -> String {
     if no_arguments {
-        format!(
-            "An empty `{}`: every field unset or at its default.",
-            t.name
-        )
+        cat(&[
+            "An empty `",
+            &t.name,
+            "`: every field unset or at its default.",
+        ])
     } else {
-        format!(
-            "A `{}` with its required fields; the others unset or at their defaults.",
-            t.name
-        )
+        cat(&[
+            "A `",
+            &t.name,
+            "` with its required fields; the others unset or at their defaults.",
+        ])
     }
 }
 
@@ -377,7 +381,7 @@ pub(super) fn definition_tokens(
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let fty = field_type(api, f);
-        let fallback = format!("`{}`", f.wire);
+        let fallback = cat(&["`", &f.wire, "`"]);
         let doc = docs::attrs(f.doc.as_deref().unwrap_or(&fallback));
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         quote! {
@@ -444,7 +448,7 @@ pub(super) fn struct_serialize(t: &TypeDef, s: &StructDef) -> TokenStream {
 pub(super) fn struct_deserialize(t: &TypeDef, s: &StructDef) -> TokenStream {
     let rt = rt(Place::Models);
     let name = ident(&t.name);
-    let expecting = format!("a {} object", t.name);
+    let expecting = cat(&["a ", &t.name, " object"]);
     let wires = s.fields.iter().map(|f| f.wire.as_str());
     let slots: Vec<proc_macro2::Ident> = (0..s.fields.len())
         .map(|i| format_ident!("field_{}", i))
@@ -537,7 +541,7 @@ pub(super) fn string_enum(name: &str, variants: &[crate::ir::EnumVariant]) -> [T
     let name = ident(name);
     let decl = variants.iter().map(|v| {
         let vn = ident(&v.name);
-        let doc = format!(" `{}`", v.wire.replace('`', "'"));
+        let doc = cat(&[" `", &v.wire.replace('`', "'"), "`"]);
         quote!(#[doc = #doc] #vn,)
     });
     let to_str = variants.iter().map(|v| {
@@ -758,8 +762,8 @@ fn union_variants(api: &Api, u: &UnionDef) -> Vec<TokenStream> {
             let t = ty(api, &v.ty, Place::Models);
             let t = if v.boxed { quote!(Box<#t>) } else { t };
             let doc = match &v.ty {
-                crate::ir::TypeRef::Named(id) => format!(" A [`{}`].", api.ty(*id).name),
-                _ => format!(" The `{}` alternative.", v.name),
+                crate::ir::TypeRef::Named(id) => cat(&[" A [`", &api.ty(*id).name, "`]."]),
+                _ => cat(&[" The `", &v.name, "` alternative."]),
             };
             quote!(#[doc = #doc] #vn(#t),)
         })

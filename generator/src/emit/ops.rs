@@ -1,6 +1,7 @@
 //! Operations → resource handles, builders, response and error enums.
 
 use super::{Part, Place, docs, ident, is_displayable, rt, takes_into, ty};
+use crate::cat;
 use crate::ir::{
     Api, AuthScheme, Body, BodyKind, Decode, ErrorEnum, Group, Operation, PageStyle, Param,
     ParamLocation, PartKind, PathPart, QueryStyle, ResponseCase, Status, Success, TypeRef,
@@ -22,16 +23,20 @@ pub(crate) fn root_items(api: &Api, crate_name: &str, env_prefix: &str, features
 /// The doc of `Client::{module}()`, a group's accessor.
 pub(super) fn accessor_doc(g: &Group) -> String {
     docs::join(&[
-        Some(&format!("Operations on {} (tag `{}`).", g.tag, g.tag)),
+        Some(&cat(&["Operations on ", &g.tag, " (tag `", &g.tag, "`)."])),
         g.doc.as_deref(),
     ])
 }
 
 /// The doc of `Client::from_env()`, naming the environment variables it reads.
 pub(super) fn from_env_doc(env_prefix: &str) -> String {
-    format!(
-        "A client configured from the environment: `{env_prefix}_API_KEY` (required) and `{env_prefix}_BASE_URL` (optional)."
-    )
+    cat(&[
+        "A client configured from the environment: `",
+        env_prefix,
+        "_API_KEY` (required) and `",
+        env_prefix,
+        "_BASE_URL` (optional).",
+    ])
 }
 
 /// [`root_items`] as tokens.
@@ -65,7 +70,7 @@ pub(super) fn root_tokens(
             }
         }
     });
-    let from_env_doc = format!(" {}", from_env_doc(env_prefix));
+    let from_env_doc = cat(&[" ", &from_env_doc(env_prefix)]);
     let error_code = api.error_code.as_ref().map(|c| {
         let code_ty = ident(&api.ty(c.ty).name);
         let cfg = features
@@ -138,7 +143,7 @@ fn group_header_text(g: &Group, uses_models: bool) -> String {
 
 fn group_doc(g: &Group) -> String {
     docs::join(&[
-        Some(&format!("Operations tagged `{}`.", g.tag)),
+        Some(&cat(&["Operations tagged `", &g.tag, "`."])),
         g.doc.as_deref(),
     ])
 }
@@ -216,10 +221,13 @@ pub(super) fn group_handle_tokens(api: &Api, g: &Group) -> TokenStream {
     let rt = rt(PLACE);
     let methods = g.operations.iter().map(|op| handle_method(api, op));
     let waiters = g.operations.iter().filter_map(|op| waiter_method(api, op));
-    let handle_doc = format!(
-        " Operations tagged `{}`: get one with `Client::{}`.",
-        g.tag, g.module
-    );
+    let handle_doc = cat(&[
+        " Operations tagged `",
+        &g.tag,
+        "`: get one with `Client::",
+        &g.module,
+        "`.",
+    ]);
     quote! {
         #[doc = #handle_doc]
         #[derive(Debug, Clone)]
@@ -294,13 +302,13 @@ pub(crate) fn uses_models(api: &Api, op: &Operation) -> bool {
 
 fn inner_doc(text: &str) -> TokenStream {
     let clean = docs::sanitize(text);
-    let lines = clean.lines().map(|l| format!(" {l}"));
+    let lines = clean.lines().map(|l| cat(&[" ", l]));
     quote! { #( #![doc = #lines] )* }
 }
 
 /// The last paragraph of an operation's docs: `Sends `GET /path`.`
 fn sends_line(op: &Operation) -> String {
-    format!("Sends `{} {}`.", op.method, op.path.replace('`', "'"))
+    cat(&["Sends `", &op.method, " ", &op.path.replace('`', "'"), "`."])
 }
 
 pub(super) fn op_doc(op: &Operation) -> String {
@@ -319,10 +327,13 @@ fn builder_doc(group: &Group, op: &Operation) -> TokenStream {
 
 /// [`builder_doc`]'s text, rustdoc already.
 pub(super) fn builder_doc_text(group: &Group, op: &Operation) -> String {
-    let link = format!(
-        "The request [`{}::{}`] makes: set its optional parameters, then `send()` it.",
-        group.handle, op.method_name
-    );
+    let link = cat(&[
+        "The request [`",
+        &group.handle,
+        "::",
+        &op.method_name,
+        "`] makes: set its optional parameters, then `send()` it.",
+    ]);
     let summary = docs::sanitize(&docs::join(&[op.summary.as_deref()]));
     let sends = docs::sanitize(&sends_line(op));
     [summary.as_str(), &link, &sends]
@@ -626,11 +637,13 @@ pub(super) fn operation_items(api: &Api, group: &Group, op: &Operation) -> OpTok
         let n = ident(&p.name);
         let t = param_ty(api, p);
         let (a, v) = arg(api, &n, &p.ty, t);
-        let fallback = format!(
-            "Sets the `{}` {} parameter.",
-            p.wire,
-            location_word(p.location)
-        );
+        let fallback = cat(&[
+            "Sets the `",
+            &p.wire,
+            "` ",
+            location_word(p.location),
+            " parameter.",
+        ]);
         let doc = docs::attrs(p.doc.as_deref().unwrap_or(&fallback));
         let dep = p.deprecated.then(|| quote!(#[deprecated]));
         setters.push(quote! {
@@ -678,7 +691,7 @@ pub(super) fn operation_items(api: &Api, group: &Group, op: &Operation) -> OpTok
                 } else {
                     v
                 };
-                let fallback = format!("Sets the body's `{}` field.", s.field);
+                let fallback = cat(&["Sets the body's `", &s.field, "` field."]);
                 let doc = docs::attrs(s.doc.as_deref().unwrap_or(&fallback));
                 let wrapped = if s.tristate {
                     quote!(#rt::Nullable::Value(#v))
@@ -699,13 +712,14 @@ pub(super) fn operation_items(api: &Api, group: &Group, op: &Operation) -> OpTok
             let variants = body.variants.iter().map(|v| {
                 let vn = ident(&v.name);
                 let t = body_variant_ty(api, &v.kind);
-                let d = format!(" Sent as `{}`.", v.media_type);
+                let d = cat(&[" Sent as `", &v.media_type, "`."]);
                 quote!(#[doc = #d] #vn(#t),)
             });
-            let d = format!(
-                " The request body of [`{}`], in one of the media types the operation accepts.",
-                op.builder
-            );
+            let d = cat(&[
+                " The request body of [`",
+                &op.builder,
+                "`], in one of the media types the operation accepts.",
+            ]);
             body_enum = quote! {
                 #[doc = #d]
                 #[derive(Debug, Clone)]
@@ -933,10 +947,11 @@ pub(super) fn operation_items(api: &Api, group: &Group, op: &Operation) -> OpTok
                     }
                 }
             });
-            let d = format!(
-                " What [`{}`] returns: one variant per documented success status.",
-                op.builder
-            );
+            let d = cat(&[
+                " What [`",
+                &op.builder,
+                "`] returns: one variant per documented success status.",
+            ]);
             quote! {
                 #[doc = #d]
                 #[derive(Debug, Clone)]
@@ -953,10 +968,11 @@ pub(super) fn operation_items(api: &Api, group: &Group, op: &Operation) -> OpTok
         .as_ref()
         .map(|e| error_enum(api, op, e))
         .unwrap_or_default();
-    let send_doc = format!(
-        " Sends the request and returns the decoded response (see `{}`).",
-        "send_with_response"
-    );
+    let send_doc = cat(&[
+        " Sends the request and returns the decoded response (see `",
+        "send_with_response",
+        "`).",
+    ]);
 
     let statics = quote! {
         static #op_static: #rt::Operation = #rt::Operation {
@@ -1154,7 +1170,7 @@ fn error_enum(api: &Api, op: &Operation, e: &ErrorEnum) -> TokenStream {
     let overlap = (e.cases.iter().any(|c| matches!(c.status, Status::Code(_)))
         && e.cases.iter().any(|c| matches!(c.status, Status::Range(_))))
     .then(|| quote!(#[allow(clippy::match_overlapping_arm, reason = "exact statuses take precedence over their range")]));
-    let d = format!(" The documented error responses of [`{}`].", op.builder);
+    let d = cat(&[" The documented error responses of [`", &op.builder, "`]."]);
     quote! {
         #[doc = #d]
         #[derive(Debug, Clone)]

@@ -23,6 +23,7 @@ use super::text::{
     impl_header, layout, line, lit, method_call, put, rustdoc_lines, variant,
 };
 use super::{Place, docs, is_displayable, takes_into, ty_text};
+use crate::cat;
 use crate::ir::{
     Api, AuthScheme, Body, BodyKind, BodyVariant, Decode, ErrorEnum, Group, MultipartBody,
     MultipartPart, Operation, PageStyle, Param, ParamLocation, PartKind, PathPart, Presence,
@@ -56,11 +57,11 @@ fn param_ty(api: &Api, p: &Param) -> String {
 fn arg(api: &Api, name: &str, t: &TypeRef, stored: &str) -> (String, String) {
     if takes_into(api, t) {
         (
-            format!("{name}: impl Into<{stored}>"),
-            format!("{name}.into()"),
+            cat(&[name, ": impl Into<", stored, ">"]),
+            cat(&[name, ".into()"]),
         )
     } else {
-        (format!("{name}: {stored}"), name.to_string())
+        (cat(&[name, ": ", stored]), name.to_string())
     }
 }
 
@@ -83,7 +84,7 @@ fn body_arg(api: &Api, body: &Body) -> (String, String) {
             "body.into()".to_string(),
         ),
         _ => (
-            format!("body: {}", body_stored_ty(api, body)),
+            cat(&["body: ", &body_stored_ty(api, body)]),
             "body".to_string(),
         ),
     }
@@ -103,11 +104,13 @@ fn decode_ty(api: &Api, op: &Operation, d: &Decode) -> Option<String> {
         Decode::Json(t) | Decode::Data(t) => ty_text(api, t, PLACE),
         Decode::Page => {
             let p = op.pagination.as_ref()?;
-            format!(
-                "rt::Page<{}, {}>",
-                ty_text(api, &p.item, PLACE),
-                meta_ty(api, op)
-            )
+            cat(&[
+                "rt::Page<",
+                &ty_text(api, &p.item, PLACE),
+                ", ",
+                &meta_ty(api, op),
+                ">",
+            ])
         }
         Decode::Text => "String".to_string(),
         Decode::Bytes => "bytes::Bytes".to_string(),
@@ -215,7 +218,7 @@ fn struct_literal(
     fields: &[(&str, String)],
     end: &str,
 ) -> Option<()> {
-    let joined: Vec<String> = fields.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+    let joined: Vec<String> = fields.iter().map(|(n, v)| cat(&[n, ": ", v])).collect();
     // `{path} { ` + the fields + ` `, up to the closing brace.
     let width = path.len() + 3 + joined.join(", ").len() + 1;
     if width <= 34 {
@@ -237,18 +240,18 @@ fn struct_literal(
 fn statics(op: &Operation) -> Option<String> {
     let mut out = String::with_capacity(400);
     let idem = match &op.idempotency_header {
-        Some(h) => format!("Some({})", lit(h)),
+        Some(h) => cat(&["Some(", &lit(h), ")"]),
         None => "None".to_string(),
     };
     let name = static_name_text(op, "");
     struct_literal(
         &mut out,
         0,
-        &format!("static {name}: rt::Operation = "),
+        &cat(&["static ", &name, ": rt::Operation = "]),
         "rt::Operation",
         &[
             ("id", lit(&op.id)),
-            ("method", format!("reqwest::Method::{}", op.method)),
+            ("method", cat(&["reqwest::Method::", &op.method])),
             ("path", lit(&op.path)),
             ("authenticated", op.authenticated.to_string()),
             ("idempotency_header", idem),
@@ -286,7 +289,7 @@ fn statics(op: &Operation) -> Option<String> {
                     (
                         "limit_param",
                         match limit_param {
-                            Some(l) => format!("Some({})", lit(l)),
+                            Some(l) => cat(&["Some(", &lit(l), ")"]),
                             None => "None".to_string(),
                         },
                     ),
@@ -306,7 +309,7 @@ fn statics(op: &Operation) -> Option<String> {
                 &mut out,
                 4,
                 "style: ",
-                &format!("rt::PageStyle::{path}"),
+                &cat(&["rt::PageStyle::", path]),
                 &fields,
                 ",",
             )?;
@@ -325,7 +328,7 @@ fn builder_fields(api: &Api, op: &Operation) -> Vec<(String, String)> {
         let t = if required.iter().any(|r| std::ptr::eq(*r, p)) {
             t
         } else {
-            format!("Option<{t}>")
+            cat(&["Option<", &t, ">"])
         };
         fields.push((p.name.clone(), t));
     }
@@ -334,7 +337,7 @@ fn builder_fields(api: &Api, op: &Operation) -> Vec<(String, String)> {
         let t = if body.required {
             stored
         } else {
-            format!("Option<{stored}>")
+            cat(&["Option<", &stored, ">"])
         };
         fields.push(("body".to_string(), t));
     }
@@ -392,10 +395,10 @@ fn constructor(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
     let required = required_params(op);
     let mut params = vec!["client: rt::Client".to_string()];
     for p in &required {
-        params.push(format!("{}: {}", p.name, param_ty(api, p)));
+        params.push(cat(&[&p.name, ": ", &param_ty(api, p)]));
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        params.push(format!("body: {}", body_stored_ty(api, body)));
+        params.push(cat(&["body: ", &body_stored_ty(api, body)]));
     }
     signature(out, 4, "fn new", &params, "Self")?;
     out.push_str("        Self {\n            client,\n");
@@ -431,7 +434,7 @@ fn setter(
     signature(
         out,
         4,
-        &format!("pub fn {name}"),
+        &cat(&["pub fn ", name]),
         &["mut self".to_string(), arg.to_string()],
         "Self",
     )?;
@@ -453,17 +456,19 @@ fn setters(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
             None => doc_lines(
                 out,
                 4,
-                &format!(
-                    "Sets the `{}` {} parameter.",
-                    p.wire,
-                    location_word(p.location)
-                ),
+                &cat(&[
+                    "Sets the `",
+                    &p.wire,
+                    "` ",
+                    location_word(p.location),
+                    " parameter.",
+                ]),
             ),
         }
         if p.deprecated {
             out.push_str("    #[deprecated]\n");
         }
-        setter(out, &p.name, &a, &format!("self.{}", p.name), "Some", &v)?;
+        setter(out, &p.name, &a, &cat(&["self.", &p.name]), "Some", &v)?;
     }
     let Some(body) = op.body.as_ref().filter(|b| !b.required) else {
         return Some(());
@@ -479,15 +484,15 @@ fn setters(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
     for s in &body.field_setters {
         let (a, v) = arg(api, &s.method, &s.ty, &ty_text(api, &s.ty, PLACE));
         let v = if boxed.contains(&s.field.as_str()) {
-            format!("Box::new({v})")
+            cat(&["Box::new(", &v, ")"])
         } else {
             v
         };
         match &s.doc {
             Some(doc) => doc_lines(out, 4, doc),
-            None => doc_lines(out, 4, &format!("Sets the body's `{}` field.", s.field)),
+            None => doc_lines(out, 4, &cat(&["Sets the body's `", &s.field, "` field."])),
         }
-        let lhs = format!("self.body.get_or_insert_with(Default::default).{}", s.field);
+        let lhs = cat(&["self.body.get_or_insert_with(Default::default).", &s.field]);
         let wrapper = if s.tristate {
             "rt::Nullable::Value"
         } else {
@@ -543,13 +548,19 @@ fn encode(
             out,
             indent,
             "body_bytes",
-            &[&lit(&variant.media_type), &format!("Clone::clone({value})")],
+            &[
+                &lit(&variant.media_type),
+                &cat(&["Clone::clone(", value, ")"]),
+            ],
         ),
         BodyKind::Text => call(
             out,
             indent,
             "body_text",
-            &[&lit(&variant.media_type), &format!("Clone::clone({value})")],
+            &[
+                &lit(&variant.media_type),
+                &cat(&["Clone::clone(", value, ")"]),
+            ],
         ),
         BodyKind::Multipart(m) => multipart(out, api, indent, m, value),
     }
@@ -571,7 +582,7 @@ fn multipart(
         _ => &[],
     };
     for part in &m.parts {
-        let field = format!("&body.{}", part.field);
+        let field = cat(&["&body.", &part.field]);
         let presence = fields
             .iter()
             .find(|f| f.name == part.field)
@@ -584,7 +595,7 @@ fn multipart(
             Some(Presence::Optional | Presence::RequiredNullable) => "Some(value)",
             Some(Presence::OptionalNullable) => "rt::Nullable::Value(value)",
         };
-        block_header(out, indent, &format!("if let {pattern} ="), &field)?;
+        block_header(out, indent, &cat(&["if let ", pattern, " ="]), &field)?;
         form_part(out, indent + 4, part, "value")?;
         put(out, indent, &["}"])?;
     }
@@ -626,7 +637,7 @@ fn form_part(out: &mut String, indent: usize, part: &MultipartPart, value: &str)
         )
     };
     match part.kind {
-        PartKind::File => add(out, indent, "file", &format!("Clone::clone({value})")),
+        PartKind::File => add(out, indent, "file", &cat(&["Clone::clone(", value, ")"])),
         PartKind::Files => {
             block_header(out, indent, "for file in", value)?;
             add(out, indent + 4, "file", "file.clone()")?;
@@ -636,7 +647,7 @@ fn form_part(out: &mut String, indent: usize, part: &MultipartPart, value: &str)
             out,
             indent,
             "text",
-            &format!("ToString::to_string({value})"),
+            &cat(&["ToString::to_string(", value, ")"]),
         ),
         PartKind::Json => add(out, indent, "json", value),
     }
@@ -652,13 +663,13 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
         out.push_str("    fn request(&self) -> rt::RequestBuilder {\n");
     }
     let name = static_name_text(op, "");
-    let flat = format!("let mut request = self.client.request(&{name});");
+    let flat = cat(&["let mut request = self.client.request(&", &name, ");"]);
     if layout(8 + flat.len()) == Layout::Flat {
         put(out, 8, &[&flat])?;
     } else {
         // A chain too long for its line breaks before each method, then in the arguments.
         out.push_str("        let mut request = self\n            .client\n");
-        let arg = format!("&{name}");
+        let arg = cat(&["&", &name]);
         if layout(12 + ".request();".len() + arg.len()) == Layout::Flat {
             put(out, 12, &[".request(", &arg, ");"])?;
         } else {
@@ -672,13 +683,13 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
                 out,
                 8,
                 "path_param",
-                &[&format!("&self.{}", op.params[*i].name)],
+                &[&cat(&["&self.", &op.params[*i].name])],
             )?,
         }
     }
     for p in &op.params {
         let wire = lit(&p.wire);
-        let value = format!("&self.{}", p.name);
+        let value = cat(&["&self.", &p.name]);
         match p.location {
             ParamLocation::Path => {}
             ParamLocation::Query => match (p.style, p.explode) {
@@ -715,7 +726,7 @@ fn request(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
             "request",
             "page_token",
             &[
-                &format!("&{}.style", static_name_text(op, "_PAGINATION")),
+                &cat(&["&", &static_name_text(op, "_PAGINATION"), ".style"]),
                 "token",
             ],
             &STATEMENT,
@@ -739,7 +750,13 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
         4,
         "pub fn send",
         &receiver,
-        &format!("impl std::future::Future<Output = Result<{value}, rt::Error<{err}>>>"),
+        &cat(&[
+            "impl std::future::Future<Output = Result<",
+            &value,
+            ", rt::Error<",
+            &err,
+            ">>>",
+        ]),
     )?;
     out.push_str("        rt::operation::value_of(self.send_with_response())\n    }\n");
     let start = out.len();
@@ -753,9 +770,13 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
         4,
         "pub fn send_with_response",
         &receiver,
-        &format!(
-            "impl std::future::Future<Output = Result<rt::Response<{value}>, rt::Error<{err}>>>"
-        ),
+        &cat(&[
+            "impl std::future::Future<Output = Result<rt::Response<",
+            &value,
+            ">, rt::Error<",
+            &err,
+            ">>>",
+        ]),
     )?;
     if op.pagination.is_some() {
         out.push_str("        let request = self.request(self.start.as_ref());\n");
@@ -786,7 +807,7 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
             8,
             "self.client",
             "send",
-            &["request", &format!("rt::RawResponse::{decoder}")],
+            &["request", &cat(&["rt::RawResponse::", decoder])],
             &tail,
         )?,
         None => method_call(
@@ -796,7 +817,7 @@ fn send(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
             "send_page",
             &[
                 "request",
-                &format!("&{}", static_name_text(op, "_PAGINATION")),
+                &cat(&["&", &static_name_text(op, "_PAGINATION")]),
             ],
             &tail,
         )?,
@@ -832,17 +853,17 @@ fn dispatch(
     }
     for (pattern, case) in arms {
         let call = match super::ops::decoder_name(&case.decode) {
-            Some(decoder) => format!(".{decoder}()"),
-            None => format!(".decode_page(&{})", static_name_text(op, "_PAGINATION")),
+            Some(decoder) => cat(&[".", decoder, "()"]),
+            None => cat(&[".decode_page(&", &static_name_text(op, "_PAGINATION"), ")"]),
         };
-        let variant = format!("{name}::{}", case.variant);
+        let variant = cat(&[name, "::", &case.variant]);
         let wrap = if case.decode == Decode::Empty {
-            format!("|()| {variant}")
+            cat(&["|()| ", &variant])
         } else {
             variant
         };
-        let map = format!(".map(|r| r.map({wrap}))");
-        let flat = format!("response{call}{map}");
+        let map = cat(&[".map(|r| r.map(", &wrap, "))"]);
+        let flat = cat(&["response", &call, &map]);
         // The arm's comma is written only when it stays flat, so it is not counted.
         if layout(24 + pattern.len() + 4 + flat.len()) == Layout::Flat {
             put(out, 24, &[&pattern, " => ", &flat, ","])?;
@@ -874,17 +895,17 @@ fn dispatch(
 /// its inner lines 7 and 11): the closure's body breaks into a block, then the body's call
 /// before `.map`, then the call's argument (a `|()|` closure's body into a block).
 fn closure_map(out: &mut String, wrap: &str) -> Option<()> {
-    let flat = format!(".map(|r| r.map({wrap}))");
+    let flat = cat(&[".map(|r| r.map(", wrap, "))"]);
     if flat.len() <= CLOSURE_LINE {
         return put(out, 32, &[&flat]);
     }
     put(out, 32, &[".map(|r| {"])?;
-    let body = format!("r.map({wrap})");
+    let body = cat(&["r.map(", wrap, ")"]);
     if body.len() <= CLOSURE_LINE {
         put(out, 36, &[&body])?;
     } else {
         put(out, 36, &["r"])?;
-        let call = format!(".map({wrap})");
+        let call = cat(&[".map(", wrap, ")"]);
         if call.len() <= CLOSURE_LINE {
             put(out, 40, &[&call])?;
         } else if let Some(path) = wrap.strip_prefix("|()| ") {
@@ -916,7 +937,7 @@ fn formatted_method(out: &mut String, ty: &str, method: TokenStream) -> Option<(
     let name = super::ident(ty);
     let text = crate::krate::format("", quote::quote!(impl #name { #method })).ok()?;
     let body = text
-        .strip_prefix(&format!("impl {ty} {{\n"))?
+        .strip_prefix(&cat(&["impl ", ty, " {\n"]))?
         .strip_suffix("}\n")?;
     out.push_str(body);
     Some(())
@@ -945,19 +966,19 @@ fn pagination_methods(out: &mut String, api: &Api, op: &Operation) -> Option<()>
         4,
         "pub fn pages",
         &receiver,
-        &format!("rt::PageStream<{item}, {meta}, {err}>"),
+        &cat(&["rt::PageStream<", &item, ", ", &meta, ", ", &err, ">"]),
     )?;
     out.push_str(
         "        let client = self.client.clone();\n        let start = self.start.clone();\n",
     );
-    let pagination = format!("&{}", static_name_text(op, "_PAGINATION"));
+    let pagination = cat(&["&", &static_name_text(op, "_PAGINATION")]);
     let args = [
         "client",
         pagination.as_str(),
         "start",
         "move |token| self.request(token)",
     ];
-    let flat = format!("rt::PageStream::new({})", args.join(", "));
+    let flat = cat(&["rt::PageStream::new(", &args.join(", "), ")"]);
     if layout(8 + flat.len()) == Layout::Flat {
         put(out, 8, &[&flat])?;
     } else {
@@ -978,7 +999,7 @@ fn pagination_methods(out: &mut String, api: &Api, op: &Operation) -> Option<()>
         4,
         "pub fn items",
         &receiver,
-        &format!("rt::ItemStream<{item}, {meta}, {err}>"),
+        &cat(&["rt::ItemStream<", &item, ", ", &meta, ", ", &err, ">"]),
     )?;
     out.push_str("        self.pages().items()\n    }\n");
     Some(())
@@ -1015,9 +1036,13 @@ static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
         .map(|a| match a {
             AuthScheme::Bearer => "runtime::AuthScheme::Bearer".to_string(),
             AuthScheme::Basic => "runtime::AuthScheme::Basic".to_string(),
-            AuthScheme::ApiKeyHeader(n) => format!("runtime::AuthScheme::ApiKeyHeader({})", lit(n)),
-            AuthScheme::ApiKeyQuery(n) => format!("runtime::AuthScheme::ApiKeyQuery({})", lit(n)),
-            AuthScheme::ApiKeyCookie(n) => format!("runtime::AuthScheme::ApiKeyCookie({})", lit(n)),
+            AuthScheme::ApiKeyHeader(n) => {
+                cat(&["runtime::AuthScheme::ApiKeyHeader(", &lit(n), ")"])
+            }
+            AuthScheme::ApiKeyQuery(n) => cat(&["runtime::AuthScheme::ApiKeyQuery(", &lit(n), ")"]),
+            AuthScheme::ApiKeyCookie(n) => {
+                cat(&["runtime::AuthScheme::ApiKeyCookie(", &lit(n), ")"])
+            }
         })
         .collect();
     // The struct literal's last field: its comma is written because the literal is broken and
@@ -1069,14 +1094,14 @@ impl runtime::Client {
             4,
             "pub fn error_code",
             &["&self".to_string()],
-            &format!("Option<super::models::{name}>"),
+            &cat(&["Option<super::models::", name, ">"]),
         )?;
         method_call(
             &mut out,
             8,
             "self.code()",
             "map",
-            &[&format!("super::models::{name}::from")],
+            &[&cat(&["super::models::", name, "::from"])],
             &End {
                 text: "",
                 counted: true,
@@ -1095,8 +1120,8 @@ fn accessor(out: &mut String, g: &Group, features: bool) -> Option<()> {
         let feature = lit(&super::feature_name(&g.module));
         line(out, 4, &["#[cfg(feature = ", &feature, ")]"])?;
     }
-    let handle = format!("super::apis::{}::{}", g.module, g.handle);
-    let head = format!("pub fn {}", g.module);
+    let handle = cat(&["super::apis::", &g.module, "::", &g.handle]);
+    let head = cat(&["pub fn ", &g.module]);
     if layout(4 + head.len() + "(&self) -> ".len() + handle.len() + 2) == Layout::Flat {
         put(out, 4, &[&head, "(&self) -> ", &handle, " {"])?;
     } else {
@@ -1121,10 +1146,13 @@ pub(super) fn group_handle(api: &Api, g: &Group) -> Option<String> {
     doc_attr(
         &mut out,
         0,
-        &format!(
-            "Operations tagged `{}`: get one with `Client::{}`.",
-            g.tag, g.module
-        ),
+        &cat(&[
+            "Operations tagged `",
+            &g.tag,
+            "`: get one with `Client::",
+            &g.module,
+            "`.",
+        ]),
     )?;
     out.push_str("#[derive(Debug, Clone)]\n");
     line(&mut out, 0, &["pub struct ", &g.handle, " {"])?;
@@ -1166,12 +1194,12 @@ fn handle_method(out: &mut String, api: &Api, op: &Operation) -> Option<()> {
     signature(
         out,
         4,
-        &format!("pub fn {}", op.method_name),
+        &cat(&["pub fn ", &op.method_name]),
         &params,
         &op.builder,
     )?;
-    let callee = format!("{}::new", op.builder);
-    let flat = format!("{callee}({})", values.join(", "));
+    let callee = cat(&[&op.builder, "::new"]);
+    let flat = cat(&[&callee, "(", &values.join(", "), ")"]);
     if layout(8 + flat.len()) == Layout::Flat {
         put(out, 8, &[&flat])?;
     } else {
@@ -1215,15 +1243,16 @@ fn body_enum(api: &Api, op: &Operation) -> Option<String> {
     doc_attr(
         &mut out,
         0,
-        &format!(
-            "The request body of [`{}`], in one of the media types the operation accepts.",
-            op.builder
-        ),
+        &cat(&[
+            "The request body of [`",
+            &op.builder,
+            "`], in one of the media types the operation accepts.",
+        ]),
     )?;
     out.push_str("#[derive(Debug, Clone)]\n");
     put(&mut out, 0, &["pub enum ", name, " {"])?;
     for v in &body.variants {
-        doc_attr(&mut out, 4, &format!("Sent as `{}`.", v.media_type))?;
+        doc_attr(&mut out, 4, &cat(&["Sent as `", &v.media_type, "`."]))?;
         line(
             &mut out,
             4,
@@ -1239,10 +1268,11 @@ fn response_enum(api: &Api, op: &Operation) -> Option<String> {
         return Some(String::new());
     };
     let mut out = String::with_capacity(400);
-    let doc = format!(
-        "What [`{}`] returns: one variant per documented success status.",
-        op.builder
-    );
+    let doc = cat(&[
+        "What [`",
+        &op.builder,
+        "`] returns: one variant per documented success status.",
+    ]);
     cases_enum(&mut out, api, op, &doc, "", name, cases)?;
     Some(out)
 }
@@ -1288,7 +1318,7 @@ fn error_enum(api: &Api, op: &Operation) -> Option<String> {
         return Some(String::new());
     };
     let mut out = String::with_capacity(1000);
-    let doc = format!("The documented error responses of [`{}`].", op.builder);
+    let doc = cat(&["The documented error responses of [`", &op.builder, "`]."]);
     cases_enum(
         &mut out,
         api,
@@ -1316,8 +1346,8 @@ impl Value {
     fn flat(&self) -> String {
         match self {
             Value::Flat(text) => text.clone(),
-            Value::Chain { call, map } => format!("{call}.ok().map({map})"),
-            Value::Some { variant, inner } => format!("Some({variant}({inner}))"),
+            Value::Chain { call, map } => cat(&[call, ".ok().map(", map, ")"]),
+            Value::Some { variant, inner } => cat(&["Some(", variant, "(", inner, "))"]),
         }
     }
 
@@ -1337,7 +1367,7 @@ impl Value {
             Value::Some { variant, inner } => {
                 // Each call's only argument is its last, whose comma is not counted.
                 put(out, indent, &["Some("])?;
-                let call = format!("{variant}({inner})");
+                let call = cat(&[variant, "(", inner, ")"]);
                 if layout(indent + 4 + call.len()) == Layout::Flat {
                     put(out, indent + 4, &[&call, ","])?;
                 } else {
@@ -1358,24 +1388,25 @@ fn error_impl(out: &mut String, api: &Api, e: &ErrorEnum) -> Option<()> {
     for c in ordered(&e.cases) {
         let v = &c.variant;
         let value = match &c.decode {
-            Decode::Empty => Value::Flat(format!("Some(Self::{v})")),
+            Decode::Empty => Value::Flat(cat(&["Some(Self::", v, ")"])),
             Decode::Json(_) | Decode::Page => Value::Chain {
                 call: "serde_json::from_slice(body)".to_string(),
-                map: format!("Self::{v}"),
+                map: cat(&["Self::", v]),
             },
             Decode::Data(t) => Value::Chain {
-                call: format!(
-                    "serde_json::from_slice::<rt::Envelope<{}>>(body)",
-                    ty_text(api, t, PLACE)
-                ),
-                map: format!("|e| Self::{v}(e.data)"),
+                call: cat(&[
+                    "serde_json::from_slice::<rt::Envelope<",
+                    &ty_text(api, t, PLACE),
+                    ">>(body)",
+                ]),
+                map: cat(&["|e| Self::", v, "(e.data)"]),
             },
             Decode::Text => Value::Some {
-                variant: format!("Self::{v}"),
+                variant: cat(&["Self::", v]),
                 inner: "String::from_utf8_lossy(body).into_owned()".to_string(),
             },
             Decode::Bytes => Value::Some {
-                variant: format!("Self::{v}"),
+                variant: cat(&["Self::", v]),
                 inner: "bytes::Bytes::copy_from_slice(body)".to_string(),
             },
         };

@@ -14,6 +14,7 @@
 //! layout against `prettyplease`; the tests below sweep every line length.
 
 use super::{Place, docs, ty_text};
+use crate::cat;
 use crate::ir::{
     Api, Discriminator, EnumVariant, Field, Presence, StructDef, TypeDef, TypeRef, UnionDef,
 };
@@ -140,7 +141,7 @@ pub(super) fn method_call(
     if args.is_empty() {
         return None;
     }
-    call_broken(out, inner, &format!(".{method}"), args, end)
+    call_broken(out, inner, &cat(&[".", method]), args, end)
 }
 
 /// `callee(` on one line, each argument on its own line one level deeper with a trailing comma,
@@ -215,14 +216,14 @@ pub(super) fn comment_lines(out: &mut String, indent: usize, marker: &str, text:
 fn field_type(api: &Api, f: &Field) -> String {
     let inner = ty_text(api, &f.ty, Place::Models);
     let inner = if f.boxed {
-        format!("Box<{inner}>")
+        cat(&["Box<", &inner, ">"])
     } else {
         inner
     };
     match f.presence {
         Presence::Required | Presence::Defaulted => inner,
-        Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
-        Presence::OptionalNullable => format!("rt::Nullable<{inner}>"),
+        Presence::RequiredNullable | Presence::Optional => cat(&["Option<", &inner, ">"]),
+        Presence::OptionalNullable => cat(&["rt::Nullable<", &inner, ">"]),
     }
 }
 
@@ -293,7 +294,7 @@ fn type_header(out: &mut String, t: &TypeDef) {
         Some(doc) => doc_lines(out, 0, doc),
         None => {
             let schema = t.pointer.rsplit('/').next().unwrap_or(&t.name);
-            doc_lines(out, 0, &format!("The `{schema}` schema."));
+            doc_lines(out, 0, &cat(&["The `", schema, "` schema."]));
         }
     }
     if t.deprecated {
@@ -340,7 +341,7 @@ pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option
     for f in &s.fields {
         match &f.doc {
             Some(doc) => doc_lines(&mut out, 4, doc),
-            None => doc_lines(&mut out, 4, &format!("`{}`", f.wire)),
+            None => doc_lines(&mut out, 4, &cat(&["`", &f.wire, "`"])),
         }
         if f.deprecated {
             out.push_str("    #[deprecated]\n");
@@ -349,10 +350,11 @@ pub(super) fn struct_definition(api: &Api, t: &TypeDef, s: &StructDef) -> Option
     }
     if let Some(a) = &s.additional {
         out.push_str("    /// Properties beyond the declared ones.\n");
-        let ty = format!(
-            "std::collections::BTreeMap<String, {}>",
-            ty_text(api, a, Place::Models)
-        );
+        let ty = cat(&[
+            "std::collections::BTreeMap<String, ",
+            &ty_text(api, a, Place::Models),
+            ">",
+        ]);
         field_line(&mut out, "pub ", &s.additional_name, &ty)?;
     }
     out.push_str("}\n");
@@ -406,7 +408,7 @@ pub(super) fn serialize(t: &TypeDef, s: &StructDef) -> Option<String> {
         )?;
     }
     if s.additional.is_some() {
-        let value = format!("&self.{}", s.additional_name);
+        let value = cat(&["&self.", &s.additional_name]);
         method_call(&mut out, 8, "object", "additional", &[&value], &STATEMENT)?;
     }
     out.push_str("        object.end()\n    }\n}\n");
@@ -452,7 +454,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
     out.push_str(
         "            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n",
     );
-    let expecting = lit(&format!("a {} object", t.name));
+    let expecting = lit(&cat(&["a ", &t.name, " object"]));
     if layout(16 + 13 + expecting.len()) == Layout::Flat {
         put(&mut out, 16, &["f.write_str(", &expecting, ")"])?;
     } else {
@@ -538,7 +540,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
             })
             .collect();
         if s.additional.is_some() {
-            flat.push(format!("{}: additional", s.additional_name));
+            flat.push(cat(&[&s.additional_name, ": additional"]));
         }
         let flat = flat.join(", ");
         // `{name} { ` + the fields + ` `, up to the closing brace.
@@ -572,7 +574,7 @@ pub(super) fn deserialize(t: &TypeDef, s: &StructDef) -> Option<String> {
                     Layout::Broken => call_broken(
                         &mut out,
                         20,
-                        &format!("{n}: rt::de::required"),
+                        &cat(&[n, ": rt::de::required"]),
                         &[slot, &wires[i]],
                         &End {
                             text: "?,",
@@ -629,7 +631,7 @@ pub(super) fn constructor(api: &Api, t: &TypeDef, s: &StructDef) -> Option<Strin
     }
     let params: Vec<String> = required
         .iter()
-        .map(|f| format!("{}: {}", f.name, field_type(api, f)))
+        .map(|f| cat(&[&f.name, ": ", &field_type(api, f)]))
         .collect();
     super::ops_text::signature(&mut out, 4, "pub fn new", &params, "Self")?;
     let mut inits: Vec<String> = s
@@ -639,8 +641,8 @@ pub(super) fn constructor(api: &Api, t: &TypeDef, s: &StructDef) -> Option<Strin
             let n = &f.name;
             match f.presence {
                 Presence::Required | Presence::RequiredNullable => n.clone(),
-                Presence::Optional => format!("{n}: None"),
-                Presence::OptionalNullable => format!("{n}: rt::Nullable::Absent"),
+                Presence::Optional => cat(&[n, ": None"]),
+                Presence::OptionalNullable => cat(&[n, ": rt::Nullable::Absent"]),
                 Presence::Defaulted => format!(
                     "{n}: {}()",
                     super::models::default_fn_name(&t.name, &f.name)
@@ -649,10 +651,10 @@ pub(super) fn constructor(api: &Api, t: &TypeDef, s: &StructDef) -> Option<Strin
         })
         .collect();
     if s.additional.is_some() {
-        inits.push(format!(
-            "{}: std::collections::BTreeMap::new()",
-            s.additional_name
-        ));
+        inits.push(cat(&[
+            &s.additional_name,
+            ": std::collections::BTreeMap::new()",
+        ]));
     }
     if inits.is_empty() {
         return None;
@@ -700,11 +702,11 @@ pub(super) fn default_fn(
             text
         }
         DefaultValue::Bool(b) => b.to_string(),
-        DefaultValue::Str(s) => format!("String::from({})", lit(s)),
-        DefaultValue::Variant(id, variant) => format!("{}::{variant}", api.ty(*id).name),
+        DefaultValue::Str(s) => cat(&["String::from(", &lit(s), ")"]),
+        DefaultValue::Variant(id, variant) => cat(&[&api.ty(*id).name, "::", variant]),
     };
     let value = if f.boxed {
-        format!("Box::new({value})")
+        cat(&["Box::new(", &value, ")"])
     } else {
         value
     };
@@ -757,7 +759,7 @@ pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<S
         "    /// The value as sent on the wire.\n    pub fn as_str(&self) -> &str {\n        match self {\n",
     );
     for v in variants {
-        arm(&mut out, &format!("Self::{}", v.name), &lit(&v.wire))?;
+        arm(&mut out, &cat(&["Self::", &v.name]), &lit(&v.wire))?;
     }
     out.push_str("            Self::Unknown(other) => other,\n        }\n    }\n}\n");
     items.push(std::mem::take(&mut out));
@@ -765,7 +767,7 @@ pub(super) fn string_enum(t: &TypeDef, variants: &[EnumVariant]) -> Option<Vec<S
     impl_header(&mut out, "impl From<&str>", &name);
     out.push_str("    fn from(value: &str) -> Self {\n        match value {\n");
     for v in variants {
-        arm(&mut out, &lit(&v.wire), &format!("Self::{}", v.name))?;
+        arm(&mut out, &lit(&v.wire), &cat(&["Self::", &v.name]))?;
     }
     out.push_str("            other => Self::Unknown(other.to_string()),\n        }\n    }\n}\n");
     items.push(std::mem::take(&mut out));
@@ -888,13 +890,13 @@ fn union_variants(out: &mut String, api: &Api, t: &TypeDef, u: &UnionDef) -> Opt
     for v in &u.variants {
         let inner = ty_text(api, &v.ty, Place::Models);
         let ty = if v.boxed {
-            format!("Box<{inner}>")
+            cat(&["Box<", &inner, ">"])
         } else {
             inner
         };
         let doc = match &v.ty {
-            TypeRef::Named(id) => format!("A [`{}`].", api.ty(*id).name),
-            _ => format!("The `{}` alternative.", v.name),
+            TypeRef::Named(id) => cat(&["A [`", &api.ty(*id).name, "`]."]),
+            _ => cat(&["The `", &v.name, "` alternative."]),
         };
         rustdoc_lines(out, 4, &doc);
         variant(out, &v.name, Some(&ty))?;

@@ -3,6 +3,7 @@
 use super::operations::lower_operations;
 use super::types::TypeSpace;
 use super::{Api, AuthScheme, ErrorCodeConvention, Group, Status, TypeKind, TypeRef};
+use crate::cat;
 use crate::error::{Diagnostic, push_pointer};
 use crate::load::{Document, Node};
 
@@ -87,10 +88,11 @@ fn share_identical_enums(types: &mut [super::TypeDef]) {
         match first.get(&key) {
             Some(&original) => {
                 if types[i].doc.is_none() {
-                    types[i].doc = Some(format!(
-                        "The same values as [`{}`].",
-                        types[original.0].name
-                    ));
+                    types[i].doc = Some(cat(&[
+                        "The same values as [`",
+                        &types[original.0].name,
+                        "`].",
+                    ]));
                 }
                 types[i].kind = super::TypeKind::Alias(TypeRef::Named(original));
             }
@@ -132,7 +134,7 @@ fn render_server(server: &openapiv3::Server) -> String {
     let mut url = server.url.clone();
     if let Some(vars) = &server.variables {
         for (name, var) in vars {
-            url = url.replace(&format!("{{{name}}}"), &var.default);
+            url = url.replace(&cat(&["{", name, "}"]), &var.default);
         }
     }
     url

@@ -6,6 +6,7 @@ use super::{
     MultipartPart, Operation, PageStyle, Pagination, Param, ParamLocation, PartKind, PathPart,
     Presence, Prim, QueryStyle, ResponseCase, Status, Success, TypeKind, TypeRef, Waiter,
 };
+use crate::cat;
 use crate::error::{Diagnostic, push_pointer};
 use crate::load::Node;
 use crate::naming::{self, Scope};
@@ -140,7 +141,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
             if item.get(method).is_none() {
                 continue;
             }
-            let op_ptr = format!("{item_ptr}/{method}");
+            let op_ptr = cat(&[&item_ptr, "/", method]);
             let op = match doc.operation(&op_ptr) {
                 Ok(op) => op,
                 Err(d) => {
@@ -152,7 +153,7 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
                 .operation_id
                 .clone()
                 .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| format!("{method} {path}"));
+                .unwrap_or_else(|| cat(&[method, " ", path]));
             if let Some(other) = ids.insert(id.clone(), op_ptr.clone()) {
                 ts.diags.push(
                     Diagnostic::error(
@@ -307,7 +308,7 @@ fn lower_operation(
         if location == ParamLocation::Header && data.name.eq_ignore_ascii_case("idempotency-key") {
             idempotency_header = Some(data.name.clone());
         }
-        let hint = || format!("{builder}{}", naming::pascal(&data.name, "Param"));
+        let hint = || cat(&[&builder, &naming::pascal(&data.name, "Param")]);
         let lowered = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(s) => {
                 ts.lower(s, &push_pointer(at, "schema"), &hint)
@@ -392,8 +393,11 @@ fn lower_operation(
             Some(i) => i,
             None => {
                 ts.diags.push(
-                    Diagnostic::warning(ctx.pointer, format!("path parameter `{name}` is used in the path but not declared; it is sent as a string"))
-                        .help(format!("declare `{{name: {name}, in: path, required: true}}` in the operation's parameters")),
+                    Diagnostic::warning(
+                        ctx.pointer,
+                        format!("path parameter `{name}` is used in the path but not declared; it is sent as a string"),
+                    )
+                    .help(format!("declare `{{name: {name}, in: path, required: true}}` in the operation's parameters")),
                 );
                 params.push(Param {
                     name: scope.claim(naming::snake(name, "param")),
@@ -496,7 +500,7 @@ fn lower_operation(
         };
         match (name, status) {
             (Some(name), Some(status)) if status.is_empty() || status.starts_with('/') => Some(Waiter {
-                method: methods_scope.claim(naming::snake(&format!("wait until {name}"), "wait")),
+                method: methods_scope.claim(naming::snake(&cat(&["wait until ", name]), "wait")),
                 status: status.to_string(),
                 success: list("success"),
                 failure: list("failure"),
@@ -553,7 +557,7 @@ fn method_name(id: &str, tag: &str) -> String {
 
 fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies") {
-        format!("{stem}y")
+        cat(&[stem, "y"])
     } else if word.ends_with("ses") || word.ends_with("xes") {
         word[..word.len() - 2].to_string()
     } else if let Some(stem) = word.strip_suffix('s') {
@@ -624,7 +628,7 @@ fn lower_body(
         }
     };
     let mut variants: Vec<BodyVariant> = Vec::new();
-    let hint = || format!("{builder}Body");
+    let hint = || cat(&[builder, "Body"]);
     let mut xml = None;
     for (media, mt) in &rb.content {
         let mt_ptr = push_pointer(&push_pointer(&at, "content"), media);
@@ -687,7 +691,7 @@ fn lower_body(
             }
         }
     }
-    let enum_name = (variants.len() > 1).then(|| types_scope.claim(format!("{builder}Body")));
+    let enum_name = (variants.len() > 1).then(|| types_scope.claim(cat(&[builder, "Body"])));
     let mut field_setters = Vec::new();
     if let [
         BodyVariant {
@@ -856,9 +860,9 @@ fn lower_responses(
         let success = is_success(status) || (!has_success && *status == Status::Default);
         let hint = || {
             if success {
-                format!("{builder}Response")
+                cat(&[builder, "Response"])
             } else {
-                format!("{builder}{}", status_variant(*status))
+                cat(&[builder, &status_variant(*status)])
             }
         };
         let (decode, doc) = match ts.doc.resolve(r, at) {
@@ -895,12 +899,12 @@ fn lower_responses(
         Success::Single(successes.swap_remove(0))
     } else {
         Success::Enum {
-            name: types_scope.claim(format!("{builder}Response")),
+            name: types_scope.claim(cat(&[builder, "Response"])),
             cases: successes,
         }
     };
     let error = (!errors.is_empty()).then(|| ErrorEnum {
-        name: types_scope.claim(format!("{builder}Error")),
+        name: types_scope.claim(cat(&[builder, "Error"])),
         cases: errors,
     });
     (success, error)
@@ -1181,13 +1185,13 @@ fn find_items(ts: &TypeSpace<'_>, body: &TypeRef) -> Option<(String, TypeRef)> {
     };
     if let Some(f) = pick {
         return Some((
-            format!("/{}", f.wire.replace('~', "~0").replace('/', "~1")),
+            cat(&["/", &f.wire.replace('~', "~0").replace('/', "~1")]),
             vec_item(ts, &f.ty)?,
         ));
     }
     let data = s.fields.iter().find(|f| f.wire == "data")?;
     let (inner, item) = find_items(ts, &data.ty)?;
-    (!inner.is_empty()).then(|| (format!("/data{inner}"), item))
+    (!inner.is_empty()).then(|| (cat(&["/data", &inner]), item))
 }
 
 const CURSOR_PARAMS: &[&str] = &[
@@ -1230,7 +1234,7 @@ fn cursor_style(
                     || path.contains("/pagination")))
             || (name == "after" && path.contains("/cursors"));
         if ok && found.is_none() {
-            found = Some(format!("{path}/{name}"));
+            found = Some(cat(&[path, "/", name]));
         }
     });
     found.map(|next| PageStyle::Cursor {
@@ -1257,10 +1261,11 @@ fn next_url(ts: &TypeSpace<'_>, body: &TypeRef) -> Option<String> {
                 || path.ends_with("/_links")
                 || path.ends_with("/pagination")));
         if ok && found.is_none() {
-            found = Some(format!(
-                "{path}/{}",
-                name.replace('~', "~0").replace('/', "~1")
-            ));
+            found = Some(cat(&[
+                path,
+                "/",
+                &name.replace('~', "~0").replace('/', "~1"),
+            ]));
         }
     });
     found
@@ -1284,13 +1289,7 @@ fn find_string_field(
     }
     for field in &s.fields {
         if struct_of(ts, &field.ty).is_some() {
-            find_string_field(
-                ts,
-                &field.ty,
-                &format!("{path}/{}", field.wire),
-                depth + 1,
-                f,
-            );
+            find_string_field(ts, &field.ty, &cat(&[path, "/", &field.wire]), depth + 1, f);
         }
     }
 }

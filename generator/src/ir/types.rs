@@ -4,6 +4,7 @@ use super::{
     DefaultValue, Discriminator, EnumVariant, Field, IntVariant, Presence, Prim, StructDef,
     TypeDef, TypeId, TypeKind, TypeRef, UnionDef, UnionVariant, Untyped,
 };
+use crate::cat;
 use crate::error::{Diagnostic, push_pointer};
 use crate::load::normalize::NULL_MARKER;
 use crate::load::{Document, Node};
@@ -400,7 +401,7 @@ impl<'d> TypeSpace<'d> {
             } else {
                 "oneOf"
             };
-            if let Some(l) = self.trivial_union(alts, &format!("{pointer}/{key}"), hint) {
+            if let Some(l) = self.trivial_union(alts, &cat(&[pointer, "/", key]), hint) {
                 return Lowered {
                     nullable: nullable || l.nullable,
                     ..l
@@ -473,7 +474,7 @@ impl<'d> TypeSpace<'d> {
                 let item = match v.items {
                     Some(items) => self
                         .lower_boxed(items, &push_pointer(pointer, "items"), &|| {
-                            format!("{}Item", hint())
+                            cat(&[&hint(), "Item"])
                         })
                         .folded(),
                     None => TypeRef::Prim(Prim::Json),
@@ -484,7 +485,7 @@ impl<'d> TypeSpace<'d> {
                 Some(AdditionalProperties::Schema(s)) => {
                     let value = self
                         .lower(s, &push_pointer(pointer, "additionalProperties"), &|| {
-                            format!("{}Value", hint())
+                            cat(&[&hint(), "Value"])
                         })
                         .folded();
                     Some(Lowered::new(TypeRef::Map(Box::new(value))))
@@ -497,7 +498,7 @@ impl<'d> TypeSpace<'d> {
                     push_pointer(pointer, "type"),
                     format!("unknown type `{other}`; the value is untyped JSON"),
                 ));
-                self.fallback(pointer, &format!("unknown type `{other}`"));
+                self.fallback(pointer, &cat(&["unknown type `", other, "`"]));
                 prim(Prim::Json)
             }
             None => {
@@ -638,7 +639,7 @@ impl<'d> TypeSpace<'d> {
             } else {
                 (v.one_of, "oneOf")
             };
-            return self.union(schema, alts, &format!("{pointer}/{key}"), name);
+            return self.union(schema, alts, &cat(&[pointer, "/", key]), name);
         }
         if v.not {
             self.fallback(pointer, "`not` schemas cannot be typed");
@@ -679,7 +680,7 @@ impl<'d> TypeSpace<'d> {
                 ReferenceOr::Reference { .. } => None,
             };
             let hint = || match &title {
-                Some(t) => format!("{name}{}", naming::pascal(t, "Variant")),
+                Some(t) => cat(&[name, &naming::pascal(t, "Variant")]),
                 None => format!("{name}Variant{}", i + 1),
             };
             let l = self.lower(alt, &alt_ptr, &hint);
@@ -714,7 +715,7 @@ impl<'d> TypeSpace<'d> {
             // A mapping whose target is missing or is not one of the alternatives cannot be
             // honoured: say so rather than drop it silently.
             let schema_ptr = pointer.rsplit_once('/').map_or(pointer, |(head, _)| head);
-            let mapping_ptr = format!("{schema_ptr}/discriminator/mapping");
+            let mapping_ptr = cat(&[schema_ptr, "/discriminator/mapping"]);
             for (key, target) in &d.mapping {
                 let full = if target.starts_with('#') {
                     target.clone()
@@ -723,15 +724,23 @@ impl<'d> TypeSpace<'d> {
                 };
                 let at = push_pointer(&mapping_ptr, key);
                 let message = match self.doc.follow(&full, &at) {
-                    Err(_) => format!(
-                        "discriminator value `{key}` maps to `{target}`, which does not exist"
-                    ),
+                    Err(_) => cat(&[
+                        "discriminator value `",
+                        key,
+                        "` maps to `",
+                        target,
+                        "`, which does not exist",
+                    ]),
                     Ok(resolved)
                         if !variants.iter().any(|(r, _)| r.as_deref() == Some(resolved)) =>
                     {
-                        format!(
-                            "discriminator value `{key}` maps to `{target}`, which is not one of the alternatives"
-                        )
+                        cat(&[
+                            "discriminator value `",
+                            key,
+                            "` maps to `",
+                            target,
+                            "`, which is not one of the alternatives",
+                        ])
                     }
                     Ok(_) => continue,
                 };
@@ -920,7 +929,7 @@ impl<'d> TypeSpace<'d> {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
         for (wire, (prop, prop_ptr)) in &merged.properties {
-            let hint = || format!("{parent}{}", naming::pascal(wire, "Field"));
+            let hint = || cat(&[parent, &naming::pascal(wire, "Field")]);
             let lowered = self.lower_boxed(prop, prop_ptr, &hint);
             let doc: &'d Document<'d> = self.doc;
             let prop_schema: Option<&Schema> = match prop {
@@ -966,7 +975,7 @@ impl<'d> TypeSpace<'d> {
         }
         let additional = match &merged.additional {
             Some((AdditionalProperties::Schema(s), at)) => {
-                Some(self.lower(s, at, &|| format!("{parent}Value")).folded())
+                Some(self.lower(s, at, &|| cat(&[parent, "Value"])).folded())
             }
             Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Prim(Prim::Json)),
             _ => None,
@@ -1213,8 +1222,8 @@ fn prim_variant_name(ty: &TypeRef) -> String {
             Prim::Null => "Null",
         }
         .to_string(),
-        TypeRef::Vec(inner) => format!("{}List", prim_variant_name(inner)),
-        TypeRef::Map(inner) => format!("{}Map", prim_variant_name(inner)),
+        TypeRef::Vec(inner) => cat(&[&prim_variant_name(inner), "List"]),
+        TypeRef::Map(inner) => cat(&[&prim_variant_name(inner), "Map"]),
         TypeRef::Option(inner) => prim_variant_name(inner),
         TypeRef::Named(_) => "Named".to_string(),
     }
@@ -1277,7 +1286,7 @@ fn name_from_pointer(pointer: &str, hint: Hint<'_>) -> String {
 fn doc_of(schema: &Schema) -> Option<String> {
     let d = &schema.schema_data;
     match (&d.title, &d.description) {
-        (Some(t), Some(desc)) if !desc.starts_with(t.as_str()) => Some(format!("{t}\n\n{desc}")),
+        (Some(t), Some(desc)) if !desc.starts_with(t.as_str()) => Some(cat(&[t, "\n\n", desc])),
         (_, Some(desc)) => Some(desc.clone()),
         (Some(t), None) => Some(t.clone()),
         (None, None) => None,
