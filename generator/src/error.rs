@@ -194,7 +194,7 @@ pub fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
 
 /// Appends `token` to `out`, escaped as a JSON pointer token.
 fn push_escaped(out: &mut String, token: &str) {
-    if !token.contains(['~', '/']) {
+    if memchr::memchr2(b'~', b'/', token.as_bytes()).is_none() {
         out.push_str(token);
         return;
     }
