@@ -5,7 +5,7 @@ use crate::emit;
 use crate::error::{Error, Result};
 use crate::ir::Api;
 use proc_macro2::TokenStream;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// The runtime sources, embedded at build time from `templates/runtime/`.
 pub(crate) const RUNTIME: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
@@ -218,37 +218,56 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) 
         Handle(usize),
         Type(&'a crate::ir::TypeDef),
         Op(usize, &'a crate::ir::Operation),
-        /// Joins the models file from the jobs in the range (the types).
-        Models(std::ops::Range<usize>),
-        /// Joins group `.0`'s file from its handle (job `.1`) and the jobs in the range (its
-        /// operations).
-        Group(usize, usize, std::ops::Range<usize>),
+        /// Joins the models file from these jobs' chunks (the types').
+        Models(Vec<usize>),
+        /// Joins group `.0`'s file from these jobs' chunks (its handle's, then its operations').
+        Group(usize, Vec<usize>),
     }
     let mut jobs: Vec<Job<'_>> = vec![Job::Root];
     jobs.extend((0..api.groups.len()).map(Job::Handle));
-    let types = jobs.len();
-    jobs.extend(
-        api.types
-            .iter()
-            .filter(|t| !t.groups.is_empty())
-            .map(Job::Type),
-    );
-    jobs.push(Job::Models(types..jobs.len()));
-    for (gi, g) in api.groups.iter().enumerate() {
-        let ops = jobs.len();
-        jobs.extend(g.operations.iter().map(|op| Job::Op(gi, op)));
-        jobs.push(Job::Group(gi, 1 + gi, ops..jobs.len()));
+    // A joining job goes as many places after its last chunk as there are threads: when it is
+    // taken, every job before the one each other thread is running is done, so its chunks are
+    // ready and it does not wait while there are chunks to emit.
+    let lag = emit::cores();
+    let mut waiting: VecDeque<(usize, Job<'_>)> = Default::default();
+    /// Appends a chunk's job, then the joining jobs whose place has come.
+    fn push<'a>(jobs: &mut Vec<Job<'a>>, waiting: &mut VecDeque<(usize, Job<'a>)>, job: Job<'a>) {
+        jobs.push(job);
+        while waiting.front().is_some_and(|(at, _)| jobs.len() >= *at) {
+            jobs.extend(waiting.pop_front().map(|(_, join)| join));
+        }
     }
+    // The jobs a joining job waits for are listed, not given as a range: a joining job whose
+    // place has come may sit between them.
+    let mut types = Vec::new();
+    for t in api.types.iter().filter(|t| !t.groups.is_empty()) {
+        types.push(jobs.len());
+        push(&mut jobs, &mut waiting, Job::Type(t));
+    }
+    waiting.push_back((jobs.len() - 1 + lag, Job::Models(types)));
+    for (gi, g) in api.groups.iter().enumerate() {
+        let mut parts = vec![1 + gi];
+        for op in &g.operations {
+            parts.push(jobs.len());
+            push(&mut jobs, &mut waiting, Job::Op(gi, op));
+        }
+        waiting.push_back((jobs.len() - 1 + lag, Job::Group(gi, parts)));
+    }
+    jobs.extend(waiting.into_iter().map(|(_, join)| join));
     let group_file = |gi: usize| cat(&["src/apis/", &api.groups[gi].module, ".rs"]);
     // Each chunk's text, and whether it mentions the models module (the type chunks: whether
     // they use the runtime), kept where the joining jobs can wait for them.
     let chunks: Vec<std::sync::OnceLock<Result<(String, bool)>>> =
         jobs.iter().map(|_| std::sync::OnceLock::new()).collect();
-    // The chunks of `range`, once all are done; `None` if one failed (reported below).
-    let ready = |range: std::ops::Range<usize>| -> Option<Vec<&(String, bool)>> {
-        chunks[range]
+    // The chunks of `slots` (chunk jobs, before the joining job), once all are done; `None` if
+    // one failed (reported below).
+    let ready = |slots: &[usize]| -> Option<Vec<&(String, bool)>> {
+        slots
             .iter()
-            .map(|c| wait(c).as_ref().ok())
+            .map(|&slot| {
+                debug_assert!(!matches!(jobs[slot], Job::Models(_) | Job::Group(..)));
+                wait(&chunks[slot]).as_ref().ok()
+            })
             .collect()
     };
     let chunk = |job: &Job<'_>| -> Result<(String, bool)> {
@@ -281,8 +300,8 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) 
     };
     let joined = emit::parallel(jobs.len(), |i| -> Result<Option<String>> {
         match &jobs[i] {
-            Job::Models(range) => {
-                let Some(types) = ready(range.clone()) else {
+            Job::Models(slots) => {
+                let Some(types) = ready(slots) else {
                     return Ok(None);
                 };
                 let uses_rt = types.iter().any(|(_, rt)| *rt);
@@ -293,20 +312,18 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) 
                 )?;
                 Ok(Some(concat(&[prefix, &header], types.iter().map(|c| &c.0))))
             }
-            Job::Group(gi, handle, range) => {
-                let (Some(handle), Some(ops)) = (ready(*handle..handle + 1), ready(range.clone()))
-                else {
+            Job::Group(gi, slots) => {
+                let Some(parts) = ready(slots) else {
                     return Ok(None);
                 };
-                let mentions = handle.iter().chain(&ops).any(|(_, models)| *models);
+                let mentions = parts.iter().any(|(_, models)| *models);
                 let file = group_file(*gi);
                 let header = format_parts(
                     &file,
                     vec![emit::group_header(&api.groups[*gi], mentions)],
                     None,
                 )?;
-                let texts = handle.iter().chain(&ops).map(|c| &c.0);
-                Ok(Some(concat(&[prefix, &header], texts)))
+                Ok(Some(concat(&[prefix, &header], parts.iter().map(|c| &c.0))))
             }
             job => {
                 // Always set, even to an error or when emission panics: joining jobs wait for it.
