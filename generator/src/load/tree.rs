@@ -154,23 +154,8 @@ impl<'a> Map<'a> {
     /// Removes `key`, moving the last member into its place (`serde_json::Map::remove` with
     /// `preserve_order`).
     pub fn remove(&mut self, key: &str) -> Option<Node<'a>> {
-        self.swap_remove(key)
-    }
-
-    /// Removes `key`, moving the last member into its place.
-    pub fn swap_remove(&mut self, key: &str) -> Option<Node<'a>> {
         let at = self.position(key)?;
         let (_, value) = self.entries.swap_remove(at);
-        if self.index.is_some() {
-            self.reindex();
-        }
-        Some(value)
-    }
-
-    /// Removes `key`, keeping the others' order.
-    pub fn shift_remove(&mut self, key: &str) -> Option<Node<'a>> {
-        let at = self.position(key)?;
-        let (_, value) = self.entries.remove(at);
         if self.index.is_some() {
             self.reindex();
         }
@@ -208,20 +193,8 @@ impl<'a> Map<'a> {
         self.entries.iter().map(|(_, v)| v)
     }
 
-    /// The values in order, to change.
-    pub fn values_mut(
-        &mut self,
-    ) -> impl DoubleEndedIterator<Item = &mut Node<'a>> + ExactSizeIterator {
-        self.entries.iter_mut().map(|(_, v)| v)
-    }
-
-    /// The `n`th member.
-    pub fn get_index(&self, n: usize) -> Option<(&str, &Node<'a>)> {
-        self.entries.get(n).map(|(k, v)| (k.as_ref(), v))
-    }
-
     /// The object as a `serde_json` map.
-    pub fn to_value_map(&self) -> serde_json::Map<String, Value> {
+    fn to_value_map(&self) -> serde_json::Map<String, Value> {
         let mut map = serde_json::Map::with_capacity(self.entries.len());
         for (k, v) in &self.entries {
             map.insert(k.to_string(), v.to_value());
@@ -443,11 +416,6 @@ impl<'a> Node<'a> {
     pub fn is_object(&self) -> bool {
         matches!(self, Node::Object(_))
     }
-
-    /// Takes the value out, leaving `null`.
-    pub fn take(&mut self) -> Node<'a> {
-        std::mem::take(self)
-    }
 }
 
 /// Printed as JSON, as a `serde_json::Value` prints.
@@ -610,12 +578,13 @@ mod tests {
         assert!(map.index.is_some());
         assert_eq!(map.get("k57").and_then(Node::as_u64), Some(57));
         assert_eq!(map.get("k100"), None);
-        // Removal as `serde_json::Map::remove` (swap) and `shift_remove`, and the index follows.
+        // Removal as `serde_json::Map::remove` (the last member takes the removed one's place),
+        // and the index follows.
         let mut expected = members;
         assert_eq!(map.remove("k3"), Some(json!(3).into()));
         expected.swap_remove("k3");
-        assert_eq!(map.shift_remove("k10"), Some(json!(10).into()));
-        expected.shift_remove("k10");
+        assert_eq!(map.remove("k10"), Some(json!(10).into()));
+        expected.swap_remove("k10");
         map.retain(|k, _| !k.ends_with('7'));
         expected.retain(|k, _| !k.ends_with('7'));
         map.insert("new", json!("n").into());
