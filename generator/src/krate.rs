@@ -225,9 +225,9 @@ pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) 
     }
     let mut jobs: Vec<Job<'_>> = vec![Job::Root];
     jobs.extend((0..api.groups.len()).map(Job::Handle));
-    // A joining job goes as many places after its last chunk as there are threads: when it is
-    // taken, every job before the one each other thread is running is done, so its chunks are
-    // ready and it does not wait while there are chunks to emit.
+    // A joining job goes as many places after its last chunk as there are threads. When it is
+    // taken, the jobs before it are done except the one each other thread is running, which is
+    // then rarely one of its chunks: it seldom waits while there are chunks left to emit.
     let lag = emit::cores();
     let mut waiting: VecDeque<(usize, Job<'_>)> = Default::default();
     /// Appends a chunk's job, then the joining jobs whose place has come.
