@@ -287,27 +287,15 @@ fn value_at<'v, 'a>(raw: &'v Node<'a>, pointer: &str) -> Result<&'v Node<'a>, Di
     lookup(raw, pointer).ok_or_else(|| Diagnostic::error(pointer, "nothing at this location"))
 }
 
-/// The value at a `#/...` reference: [`Node::pointer`] of the percent-decoded
-/// fragment, walked without allocating unless the fragment or a token needs decoding (every
-/// `$ref` is looked up this way, and most are `#/components/schemas/Name`).
+/// The value at a `#/...` reference: [`Node::pointer`] of the fragment, percent-decoded first
+/// only when it has escapes (every `$ref` is looked up this way, and most are
+/// `#/components/schemas/Name`).
 fn lookup<'v, 'a>(raw: &'v Node<'a>, reference: &str) -> Option<&'v Node<'a>> {
     let fragment = reference.strip_prefix('#')?;
     if fragment.contains('%') {
         return raw.pointer(&fragment_to_pointer(reference)?);
     }
-    if fragment.is_empty() {
-        return Some(raw);
-    }
-    let mut value = raw;
-    for token in fragment.strip_prefix('/')?.split('/') {
-        let token = unescape_pointer_token(token);
-        value = match value {
-            Node::Object(map) => map.get(token.as_ref())?,
-            Node::Array(items) => items.get(tree::array_index(&token)?)?,
-            _ => return None,
-        };
-    }
-    Some(value)
+    raw.pointer(fragment)
 }
 
 impl std::fmt::Debug for Document<'_> {

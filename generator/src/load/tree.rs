@@ -433,7 +433,7 @@ impl From<Value> for Node<'static> {
 
 /// An array index in a JSON pointer as `serde_json` reads one: digits without a sign or a
 /// leading zero.
-pub(super) fn array_index(token: &str) -> Option<usize> {
+fn array_index(token: &str) -> Option<usize> {
     if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
         return None;
     }
