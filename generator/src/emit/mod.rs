@@ -171,9 +171,9 @@ pub(crate) fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
-/// Runs `f(0..n)` on all cores (this thread and one spawned thread per other core), results in
-/// index order. Emission and formatting of one file's chunks are independent, so this is where
-/// generation of a large spec gets its parallelism.
+/// Runs `f(0..n)` on all cores (this thread and one job on the thread pool per other core),
+/// results in index order. Emission and formatting of one file's chunks are independent, so this
+/// is where generation of a large spec gets its parallelism.
 pub(crate) fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = cores().min(n.max(1));
@@ -191,21 +191,22 @@ pub(crate) fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<
             done.push((i, f(i)));
         }
     };
-    let mut results: Vec<Option<T>> = (0..n).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut done = vec![work()];
-        for worker in workers {
-            done.push(
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
+    let helped = std::sync::Mutex::new(Vec::new());
+    let mut done = Vec::new();
+    rayon_core::in_place_scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(|_| {
+                let mine = work();
+                helped.lock().unwrap_or_else(|e| e.into_inner()).push(mine);
+            });
         }
-        for (i, value) in done.into_iter().flatten() {
-            results[i] = Some(value);
-        }
+        done = work();
     });
+    let mut results: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    let helped = helped.into_inner().unwrap_or_else(|e| e.into_inner());
+    for (i, value) in done.into_iter().chain(helped.into_iter().flatten()) {
+        results[i] = Some(value);
+    }
     results.into_iter().flatten().collect()
 }
 

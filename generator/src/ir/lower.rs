@@ -40,9 +40,10 @@ pub fn lower(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
 
     // Another core deserializes operations and component schemas ahead of the lowering that
     // needs them, starting while this one names the components.
-    let (groups, mut ts) = std::thread::scope(|scope| {
+    let (groups, mut ts) = rayon_core::in_place_scope(|scope| {
         if crate::emit::cores() > 1 {
-            scope.spawn(doc.schema_prefetcher());
+            let prefetch = doc.schema_prefetcher();
+            scope.spawn(|_| prefetch());
         }
         let mut ts = TypeSpace::new(doc);
         ts.components();

@@ -578,7 +578,7 @@ impl<'a> Document<'a> {
     }
 
     /// Frees the document, on two cores when there are two: the deserialized schemas and
-    /// operations (mostly allocated by the prefetching thread) on another thread while this one
+    /// operations (mostly allocated by the prefetching job) on the thread pool while this thread
     /// frees the tree. Freeing a large spec's document takes about as long as parsing it.
     pub fn dispose(self) {
         let Document {
@@ -588,8 +588,8 @@ impl<'a> Document<'a> {
             ..
         } = self;
         if crate::emit::cores() > 1 {
-            std::thread::scope(|scope| {
-                scope.spawn(move || drop((components, operations)));
+            rayon_core::in_place_scope(|scope| {
+                scope.spawn(move |_| drop((components, operations)));
                 drop(raw);
             });
         }

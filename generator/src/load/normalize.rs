@@ -124,8 +124,8 @@ impl Normalizer<'_> {
             {
                 let version = self.version;
                 let mut component_diags = Vec::new();
-                std::thread::scope(|scope| {
-                    scope.spawn(|| {
+                rayon_core::in_place_scope(|scope| {
+                    scope.spawn(|_| {
                         Normalizer {
                             version,
                             diags: &mut component_diags,
