@@ -365,7 +365,6 @@ impl Generator {
 
     /// Loads, checks and lowers `bytes`, the spec's contents.
     fn lower(&self, bytes: &[u8]) -> Result<Generated> {
-        naming::new_generation();
         let doc = load::parse(bytes).map_err(|diagnostics| Error::InvalidSpec { diagnostics })?;
         let (api, mut diagnostics) = ir::lower(&doc);
         diagnostics.sort_by(|a, b| {

@@ -3,8 +3,8 @@
 //!
 //! - Casing is `heck`'s (`UpperCamelCase` for types and variants, `snake_case` for fields, methods
 //!   and modules), applied after [`words`] has split the name on anything that is not a letter or a
-//!   digit. Names whose casing is plain (`created_at`, `list-runs`, `Trashed items`) are cased
-//!   without calling heck, with the result heck gives; a test checks the two agree.
+//!   digit. [`words`] leaves only ASCII, which is cased by a byte-wise copy of heck's rules (heck
+//!   works through `fmt` and Unicode tables); a test checks the two agree.
 //! - A leading sign is spelled out (`+1` → `plus_1`, `-1` → `minus_1`); other symbols separate words
 //!   (`@odata.nextLink` → `odata_next_link`, `$id` → `id`).
 //! - A name that would start with a digit gets a prefix: `_` for snake case (`16x16` → `_16x16`),
@@ -17,7 +17,7 @@
 //! - Names that still collide (`fooBar` and `foo_bar`) get `2`, `3`, … in declaration order, which
 //!   keeps the result deterministic: the same spec always gives the same names.
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 
 /// Declares [`KEYWORDS`] and [`is_keyword`] from one list.
 macro_rules! keywords {
@@ -123,16 +123,11 @@ pub fn snake(raw: &str, fallback: &str) -> String {
     if is_lower_snake(raw) {
         return escape_keyword(raw.to_string());
     }
-    // `kind` '_' cannot collide with camel's digit prefixes (letters).
-    cached(raw, fallback, '_', || snake_uncached(raw, fallback))
-}
-
-fn snake_uncached(raw: &str, fallback: &str) -> String {
     let w = words(raw);
     let mut s = if w.is_empty() {
         fallback.to_string()
     } else {
-        case_whole_words(&w, Case::Snake).unwrap_or_else(|| w.to_snake_case())
+        case_ascii(&w, Case::Snake)
     };
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, '_');
@@ -155,11 +150,14 @@ pub fn pascal(raw: &str, fallback: &str) -> String {
 }
 
 /// `SHOUTY_SNAKE_CASE` name of a static, from an identifier the generator made (a builder's
-/// `UpperCamelCase` name): heck's conversion, cached like the others, as writing one operation
-/// names its statics several times.
+/// `UpperCamelCase` name), as heck writes it.
 pub(crate) fn shouty(ident: &str) -> String {
     // `kind` '!' cannot collide with snake's '_' or camel's digit prefixes (letters).
-    cached(ident, "", '!', || ident.to_shouty_snake_case())
+    if ident.is_ascii() {
+        case_ascii(ident, Case::ShoutySnake)
+    } else {
+        ident.to_shouty_snake_case()
+    }
 }
 
 /// `UpperCamelCase` identifier for an enum variant.
@@ -173,14 +171,12 @@ pub fn variant(raw: &str, fallback: &str) -> String {
 }
 
 fn camel(raw: &str, fallback: &str, digit_prefix: char) -> String {
-    // Names built from other names (an inline type's `ParentField`) are already UpperCamelCase,
-    // and each is new, so the cache would only miss: heck would return them unchanged.
+    // Names built from other names (an inline type's `ParentField`) are already UpperCamelCase:
+    // heck would return them unchanged.
     if is_upper_camel(raw) {
         return raw.to_string();
     }
-    cached(raw, fallback, digit_prefix, || {
-        camel_uncached(raw, fallback, digit_prefix)
-    })
+    camel_cased(raw, fallback, digit_prefix)
 }
 
 /// Whether heck's `to_upper_camel_case` leaves `s` as it is: ASCII letters and digits, an
@@ -230,58 +226,12 @@ fn is_lower_snake(s: &str) -> bool {
     true
 }
 
-/// Bumped at the start of each generation: a thread's name cache holds one generation's names
-/// only, so a process that generates many specs does not keep every name it ever saw, and a
-/// generation is never faster for having run before (as a `build.rs` runs it once).
-static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Starts a new generation for [`cached`]: every thread's cache is emptied on its next use.
-pub(crate) fn new_generation() {
-    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Large specs ask for the same names thousands of times, and heck is not free: results are
-/// cached per thread and per generation, keyed by the raw name (looked up without allocating),
-/// then by the rarely varying rest (`kind` tells the conversions apart).
-fn cached(raw: &str, fallback: &str, kind: char, compute: impl FnOnce() -> String) -> String {
-    type Entries = Vec<(String, char, String)>;
-    thread_local! {
-        static CACHE: std::cell::RefCell<(u64, crate::FastMap<String, Entries>)> =
-            std::cell::RefCell::default();
-    }
-    let generation = GENERATION.load(std::sync::atomic::Ordering::Relaxed);
-    let hit = CACHE.with(|c| {
-        let mut cache = c.borrow_mut();
-        if cache.0 != generation {
-            *cache = (generation, Default::default());
-        }
-        cache.1.get(raw).and_then(|entries| {
-            entries
-                .iter()
-                .find(|(f, k, _)| f == fallback && *k == kind)
-                .map(|(_, _, value)| value.clone())
-        })
-    });
-    if let Some(hit) = hit {
-        return hit;
-    }
-    let value = compute();
-    CACHE.with(|c| {
-        c.borrow_mut().1.entry(raw.to_string()).or_default().push((
-            fallback.to_string(),
-            kind,
-            value.clone(),
-        ));
-    });
-    value
-}
-
-fn camel_uncached(raw: &str, fallback: &str, digit_prefix: char) -> String {
+fn camel_cased(raw: &str, fallback: &str, digit_prefix: char) -> String {
     let w = words(raw);
     let mut s = if w.is_empty() {
         fallback.to_upper_camel_case()
     } else {
-        case_whole_words(&w, Case::UpperCamel).unwrap_or_else(|| w.to_upper_camel_case())
+        case_ascii(&w, Case::UpperCamel)
     };
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, digit_prefix);
@@ -293,34 +243,69 @@ fn camel_uncached(raw: &str, fallback: &str, digit_prefix: char) -> String {
 enum Case {
     Snake,
     UpperCamel,
+    ShoutySnake,
 }
 
-/// [`words`]' output (ASCII words, one space apart) cased as heck cases it, when heck would not
-/// split any of its words further: each word has no uppercase letter after its first character
-/// (`Trashed items`, `list-workflow-runs`), or no lowercase letter at all (`GROUP_ADD_USER`).
-/// Snake case then lowercases the words and joins them with `_`; upper camel case capitalizes
-/// them. `None` for anything else (`securityClassification`, `HTTPServer`), which heck splits.
-/// Most names in real specs take this path, and heck writes each character through `fmt`.
-fn case_whole_words(w: &str, case: Case) -> Option<String> {
-    let mut out = String::with_capacity(w.len());
-    for word in w.split(' ') {
-        let bytes = word.as_bytes();
-        let (&first, tail) = bytes.split_first()?;
-        if tail.iter().any(u8::is_ascii_uppercase) && bytes.iter().any(u8::is_ascii_lowercase) {
-            return None;
-        }
-        match case {
-            Case::Snake => {
-                if !out.is_empty() {
-                    out.push('_');
-                }
-                out.push(char::from(first.to_ascii_lowercase()));
-            }
-            Case::UpperCamel => out.push(char::from(first.to_ascii_uppercase())),
-        }
-        out.extend(tail.iter().map(|c| char::from(c.to_ascii_lowercase())));
+/// heck's casing of an ASCII string, without heck: heck splits and writes each character through
+/// `fmt` with Unicode case tables, which made naming a tenth of a small spec's lowering. The
+/// words are heck's: runs of letters and digits, split again before an uppercase letter that
+/// follows a lowercase one (digits in between) and before the last of several uppercase letters
+/// when a lowercase one follows (`HTTPServer` → `HTTP`, `Server`). A test checks it against heck.
+fn case_ascii(s: &str, case: Case) -> String {
+    debug_assert!(s.is_ascii(), "{s}");
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mode {
+        Boundary,
+        Lower,
+        Upper,
     }
-    Some(out)
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut push_word = |word: &[u8]| {
+        let (&first, tail) = word.split_first().expect("words are not empty");
+        match case {
+            Case::Snake | Case::ShoutySnake if !out.is_empty() => out.push('_'),
+            _ => {}
+        }
+        let (first, tail_upper) = match case {
+            Case::Snake => (first.to_ascii_lowercase(), false),
+            Case::UpperCamel => (first.to_ascii_uppercase(), false),
+            Case::ShoutySnake => (first.to_ascii_uppercase(), true),
+        };
+        out.push(char::from(first));
+        out.extend(tail.iter().map(|&c| {
+            char::from(if tail_upper {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            })
+        }));
+    };
+    for segment in s.as_bytes().split(|c| !c.is_ascii_alphanumeric()) {
+        let (mut init, mut mode) = (0, Mode::Boundary);
+        for (i, &c) in segment.iter().enumerate() {
+            let Some(&next) = segment.get(i + 1) else {
+                push_word(&segment[init..]);
+                break;
+            };
+            let next_mode = if c.is_ascii_lowercase() {
+                Mode::Lower
+            } else if c.is_ascii_uppercase() {
+                Mode::Upper
+            } else {
+                mode
+            };
+            if next_mode == Mode::Lower && next.is_ascii_uppercase() {
+                push_word(&segment[init..=i]);
+                (init, mode) = (i + 1, Mode::Boundary);
+            } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                push_word(&segment[init..i]);
+                (init, mode) = (i, Mode::Boundary);
+            } else {
+                mode = next_mode;
+            }
+        }
+    }
+    out
 }
 
 /// Makes a keyword usable as an identifier: `r#type`, or `self_` where raw is not allowed.
@@ -395,23 +380,7 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A new generation empties the cache: a name is computed again after it, whatever ran
-    /// before (other tests may start generations at any time, so only the recomputation is
-    /// certain).
-    #[test]
-    fn a_new_generation_computes_names_again() {
-        let computed = std::cell::Cell::new(0);
-        let compute = || {
-            computed.set(computed.get() + 1);
-            "Value".to_string()
-        };
-        assert_eq!(cached("cache-test-name", "", 't', compute), "Value");
-        assert_eq!(computed.get(), 1);
-        new_generation();
-        assert_eq!(cached("cache-test-name", "", 't', compute), "Value");
-        assert_eq!(computed.get(), 2);
-    }
+    use heck::ToSnakeCase;
 
     /// `words` as it was written first, in three passes: the reference for the one-pass version.
     fn words_in_passes(raw: &str) -> String {
@@ -521,7 +490,7 @@ mod tests {
             if s.is_empty() {
                 return;
             }
-            let expected = camel_uncached(s, "X", 'T');
+            let expected = camel_cased(s, "X", 'T');
             if is_upper_camel(s) {
                 shortcuts += 1;
                 assert_eq!(s, expected, "{s}");
@@ -539,39 +508,42 @@ mod tests {
             "HTTPServer",
             "Ab1C",
         ] {
-            assert_eq!(
-                camel(name, "X", 'T'),
-                camel_uncached(name, "X", 'T'),
-                "{name}"
-            );
+            assert_eq!(camel(name, "X", 'T'), camel_cased(name, "X", 'T'), "{name}");
         }
     }
 
-    /// The snake case shortcut and the whole-word casing give what heck gives, for every string
-    /// of up to five characters over letters of both cases, a digit and three separators.
+    /// The snake case shortcut and the ASCII casing give what heck gives, for every string of up
+    /// to five characters over letters of both cases, a digit and three separators, and of up to
+    /// eight over letters and a digit (long runs of case changes).
     #[test]
     fn casing_without_heck_agrees_with_heck() {
-        let (mut snake_shortcuts, mut whole_words) = (0, 0);
-        each_string(&['a', 'b', 'C', 'D', '1', '_', '-', ' '], 5, &mut |s| {
+        let (mut snake_shortcuts, mut cased) = (0, 0);
+        let mut check = |s: &str| {
             if is_lower_snake(s) {
                 snake_shortcuts += 1;
                 assert_eq!(s, words(s).to_snake_case(), "{s}");
             }
-            let w = words(s);
-            if w.is_empty() {
-                return;
-            }
-            if let Some(snake) = case_whole_words(&w, Case::Snake) {
-                whole_words += 1;
-                assert_eq!(snake, w.to_snake_case(), "{s}");
-                let camel = case_whole_words(&w, Case::UpperCamel);
-                assert_eq!(camel.as_deref(), Some(&*w.to_upper_camel_case()), "{s}");
-            } else {
-                assert!(case_whole_words(&w, Case::UpperCamel).is_none(), "{s}");
-            }
-        });
+            cased += 1;
+            assert_eq!(case_ascii(s, Case::Snake), s.to_snake_case(), "{s}");
+            assert_eq!(
+                case_ascii(s, Case::UpperCamel),
+                s.to_upper_camel_case(),
+                "{s}"
+            );
+            assert_eq!(
+                case_ascii(s, Case::ShoutySnake),
+                s.to_shouty_snake_case(),
+                "{s}"
+            );
+        };
+        each_string(&['a', 'b', 'C', 'D', '1', '_', '-', ' '], 5, &mut check);
+        each_string(&['a', 'B', 'C', '1'], 8, &mut check);
         assert!(snake_shortcuts > 400, "{snake_shortcuts} snake shortcuts");
-        assert!(whole_words > 10_000, "{whole_words} whole-word casings");
+        assert_eq!(
+            cased,
+            (0..=5).map(|n| 8usize.pow(n)).sum::<usize>()
+                + (0..=8).map(|n| 4usize.pow(n)).sum::<usize>()
+        );
         for (name, snake_case, camel_case) in [
             ("type", "r#type", "Type"),
             ("get_2fa", "get_2fa", "Get2fa"),
