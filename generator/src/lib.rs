@@ -350,17 +350,21 @@ impl Generator {
             Source::Bytes { bytes, .. } => bytes.as_slice().into(),
         };
         // The recorded copy (a JSON spec is parsed and printed again: 8% of the CLI's time on
-        // GitHub's spec) is made on another thread while this one loads and lowers the spec.
-        let mut recorded = None;
-        let generated = rayon_core::in_place_scope(|scope| {
-            if self.record_spec {
-                scope.spawn(|_| recorded = Some(release::record(&self.label(), &bytes)));
+        // GitHub's spec) is made on a thread of its own (not the pool's, where it would hold up
+        // the prefetcher) while this one loads and lowers the spec.
+        std::thread::scope(|scope| {
+            let recording = self
+                .record_spec
+                .then(|| scope.spawn(|| release::record(&self.label(), &bytes)));
+            let mut generated = self.lower(&bytes)?;
+            if let Some(recording) = recording {
+                let recorded = recording
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                generated.recorded_spec = Some(recorded);
             }
-            self.lower(&bytes)
-        });
-        let mut generated = generated?;
-        generated.recorded_spec = recorded.transpose()?;
-        Ok(generated)
+            Ok(generated)
+        })
     }
 
     /// Loads, checks and lowers `bytes`, the spec's contents.

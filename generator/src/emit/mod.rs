@@ -171,6 +171,21 @@ pub(crate) fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
+/// The generator's threads besides the caller's: one per other core, started on first use and
+/// kept for the process. A pool of its own, not rayon's global one, so that no more threads wait
+/// for work than there are other cores (an idle worker yields its core for a while before it
+/// sleeps), whatever else the process runs on the global pool.
+pub(crate) fn pool() -> &'static rayon_core::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon_core::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon_core::ThreadPoolBuilder::new()
+            .num_threads(cores().saturating_sub(1).max(1))
+            .thread_name(|i| format!("planasonix-codegen-{i}"))
+            .build()
+            .expect("the generator's thread pool starts")
+    })
+}
+
 /// Runs `f(0..n)` on all cores (this thread and one job on the thread pool per other core),
 /// results in index order. Emission and formatting of one file's chunks are independent, so this
 /// is where generation of a large spec gets its parallelism.
@@ -193,7 +208,7 @@ pub(crate) fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<
     };
     let helped = std::sync::Mutex::new(Vec::new());
     let mut done = Vec::new();
-    rayon_core::in_place_scope(|scope| {
+    pool().in_place_scope(|scope| {
         for _ in 1..threads {
             scope.spawn(|_| {
                 let mine = work();

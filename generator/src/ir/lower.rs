@@ -40,7 +40,7 @@ pub fn lower(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
 
     // Another core deserializes operations and component schemas ahead of the lowering that
     // needs them, starting while this one names the components.
-    let (groups, mut ts) = rayon_core::in_place_scope(|scope| {
+    let (groups, mut ts) = crate::emit::pool().in_place_scope(|scope| {
         if crate::emit::cores() > 1 {
             let prefetch = doc.schema_prefetcher();
             scope.spawn(|_| prefetch());

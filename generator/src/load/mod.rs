@@ -577,22 +577,24 @@ impl<'a> Document<'a> {
         }
     }
 
-    /// Frees the document, on two cores when there are two: the deserialized schemas and
-    /// operations (mostly allocated by the prefetching job) on the thread pool while this thread
-    /// frees the tree. Freeing a large spec's document takes about as long as parsing it.
+    /// Frees the document. The deserialized schemas and operations (mostly allocated by the
+    /// prefetching job) are freed by a job on the thread pool, which this thread does not wait
+    /// for (nothing borrows them, and the emission that follows has chunks enough for one core
+    /// meanwhile); this thread frees the tree, which borrows the spec's text. Freeing a large
+    /// spec's document takes about as long as parsing it.
     pub fn dispose(self) {
         let Document {
             raw,
             components,
             operations,
+            cache,
+            followed,
             ..
         } = self;
         if crate::emit::cores() > 1 {
-            rayon_core::in_place_scope(|scope| {
-                scope.spawn(move |_| drop((components, operations)));
-                drop(raw);
-            });
+            crate::emit::pool().spawn(move || drop((components, operations, cache, followed)));
         }
+        drop(raw);
     }
 
     /// The operation at `pointer` (`#/paths/~1pets/get`), deserialized once.

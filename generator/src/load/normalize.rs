@@ -124,7 +124,7 @@ impl Normalizer<'_> {
             {
                 let version = self.version;
                 let mut component_diags = Vec::new();
-                rayon_core::in_place_scope(|scope| {
+                crate::emit::pool().in_place_scope(|scope| {
                     scope.spawn(|_| {
                         Normalizer {
                             version,
