@@ -404,7 +404,23 @@ fn concat<'t>(heads: &[&str], texts: impl Iterator<Item = &'t String> + Clone) -
 /// Every file of the generated crate, keyed by path relative to the crate folder.
 pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMap<String, String>> {
     let rs_header = header("//", &settings.regenerate);
-    let pieces = pieces(api, &settings.name, true, &rs_header)?;
+    // The runtime's files (190 KB of text to copy) are made by a pool job while this thread
+    // starts on the chunks.
+    let mut runtime = Vec::new();
+    let pieces = emit::pool().in_place_scope(|scope| {
+        scope.spawn(|_| {
+            runtime = RUNTIME
+                .iter()
+                .map(|(name, text)| {
+                    (
+                        cat(&["src/runtime/", name]),
+                        concat(&[&rs_header, text], std::iter::empty()),
+                    )
+                })
+                .collect();
+        });
+        pieces(api, &settings.name, true, &rs_header)
+    })?;
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), cargo_toml(api, settings));
     files.insert("README.md".to_string(), readme(api, settings));
@@ -423,12 +439,7 @@ pub(crate) fn crate_files(api: &Api, settings: &CrateSettings) -> Result<BTreeMa
         files.insert(cat(&["src/apis/", &module, ".rs"]), text);
     }
     files.insert("src/apis/mod.rs".to_string(), cat(&[&rs_header, &apis_mod]));
-    for (name, text) in RUNTIME {
-        files.insert(
-            cat(&["src/runtime/", name]),
-            concat(&[&rs_header, text], std::iter::empty()),
-        );
-    }
+    files.extend(runtime);
     Ok(files)
 }
 

@@ -259,11 +259,11 @@ fn case_ascii(s: &str, case: Case) -> String {
         Lower,
         Upper,
     }
-    let mut out = String::with_capacity(s.len() + 4);
+    let mut out = Vec::with_capacity(s.len() + 4);
     let mut push_word = |word: &[u8]| {
         let (&first, tail) = word.split_first().expect("words are not empty");
         match case {
-            Case::Snake | Case::ShoutySnake if !out.is_empty() => out.push('_'),
+            Case::Snake | Case::ShoutySnake if !out.is_empty() => out.push(b'_'),
             _ => {}
         }
         let (first, tail_upper) = match case {
@@ -271,14 +271,14 @@ fn case_ascii(s: &str, case: Case) -> String {
             Case::UpperCamel => (first.to_ascii_uppercase(), false),
             Case::ShoutySnake => (first.to_ascii_uppercase(), true),
         };
-        out.push(char::from(first));
-        out.extend(tail.iter().map(|&c| {
-            char::from(if tail_upper {
-                c.to_ascii_uppercase()
-            } else {
-                c.to_ascii_lowercase()
-            })
-        }));
+        out.push(first);
+        let start = out.len();
+        out.extend_from_slice(tail);
+        if tail_upper {
+            out[start..].make_ascii_uppercase();
+        } else {
+            out[start..].make_ascii_lowercase();
+        }
     };
     for segment in s.as_bytes().split(|c| !c.is_ascii_alphanumeric()) {
         let (mut init, mut mode) = (0, Mode::Boundary);
@@ -305,7 +305,7 @@ fn case_ascii(s: &str, case: Case) -> String {
             }
         }
     }
-    out
+    String::from_utf8(out).expect("ASCII in, ASCII out")
 }
 
 /// Makes a keyword usable as an identifier: `r#type`, or `self_` where raw is not allowed.

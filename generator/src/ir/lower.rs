@@ -10,6 +10,20 @@ use crate::load::{Document, Node};
 /// Lowers a document. Diagnostics include the loader's warnings; the caller decides whether the
 /// errors among them stop generation.
 pub fn lower(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
+    // Another core deserializes operations and component schemas ahead of the lowering that
+    // needs them, starting while this one reads the info, servers and security schemes and
+    // names the components.
+    crate::emit::pool().in_place_scope(|scope| {
+        if crate::emit::cores() > 1 {
+            let prefetch = doc.schema_prefetcher();
+            scope.spawn(|_| prefetch());
+        }
+        lower_prefetched(doc)
+    })
+}
+
+/// [`lower`], once the prefetcher runs.
+fn lower_prefetched(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
     let mut diags = doc.diagnostics.clone();
     let info: Option<openapiv3::Info> = match doc.deserialize("#/info") {
         Ok(i) => Some(i),
@@ -38,19 +52,10 @@ pub fn lower(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
     let auth = security_schemes(doc, &mut diags);
     undeclared_security(doc, &mut diags);
 
-    // Another core deserializes operations and component schemas ahead of the lowering that
-    // needs them, starting while this one names the components.
-    let (groups, mut ts) = crate::emit::pool().in_place_scope(|scope| {
-        if crate::emit::cores() > 1 {
-            let prefetch = doc.schema_prefetcher();
-            scope.spawn(|_| prefetch());
-        }
-        let mut ts = TypeSpace::new(doc);
-        ts.components();
-        let groups = lower_operations(&mut ts, !auth.is_empty());
-        ts.remaining_components();
-        (groups, ts)
-    });
+    let mut ts = TypeSpace::new(doc);
+    ts.components();
+    let groups = lower_operations(&mut ts, !auth.is_empty());
+    ts.remaining_components();
     ts.break_cycles();
     diags.append(&mut ts.diags);
 
