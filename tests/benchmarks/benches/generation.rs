@@ -3,8 +3,10 @@
 //! (`Generator::from_bytes(..).generate()` then `crate_files()`: load, IR, emit, format; nothing
 //! written) against the median time to merely read the same document into a `serde_json::Value`
 //! (`load::parse_tree`, the generator's own YAML/JSON reader), measured in interleaved rounds.
-//! Also the peak memory of the release CLI generating GitHub's crate (`$BENCH_CODEGEN`), against a
-//! process that only reads that spec into a `Value`.
+//! Also the first generation in a fresh process against the first bare parse in one (what a
+//! build script pays, thread pool start included), and the peak memory of the release CLI
+//! generating GitHub's crate (`$BENCH_CODEGEN`), against a process that only reads that spec into
+//! a `Value`.
 //!
 //! `cargo bench -p benchmarks --bench generation` (or `./scripts/bench`). `BENCH_SPECS=a,b`
 //! limits it to some specs; `BENCH_MIN_SECONDS` (default 3) is the least time spent per spec.
@@ -211,6 +213,49 @@ fn child_parse(path: &str) {
     println!("{}", benchmarks::peak_rss_kib().unwrap_or(0));
 }
 
+/// Child mode: one generation (`generate()` then `crate_files()`) in this fresh process, or with
+/// `parse_only` one `load::parse_tree`; prints its seconds. A build script generates once per
+/// process, before any thread of the generator's pool has started.
+fn child_first(path: &str, parse_only: bool) {
+    let bytes = std::fs::read(path).expect("the spec is readable");
+    let start = Instant::now();
+    if parse_only {
+        let text = std::str::from_utf8(&bytes).expect("the spec is UTF-8");
+        std::hint::black_box(load::parse_tree(text).expect("the spec parses"));
+    } else {
+        let out = std::env::temp_dir().join(format!("bench-first-{}", std::process::id()));
+        let generated = Generator::from_bytes(path, bytes)
+            .generate()
+            .expect("the spec generates");
+        std::hint::black_box(generated.crate_files(&out).expect("the crate is emitted"));
+    }
+    println!("{}", start.elapsed().as_secs_f64());
+}
+
+/// Median seconds of the first generation and of the first bare parse, each in fresh processes
+/// (alternating, `rounds` of each).
+fn first_in_process(spec: &Spec, rounds: usize) -> (f64, f64) {
+    let me = std::env::current_exe().expect("the bench binary's path");
+    let run = |mode: &str| -> f64 {
+        let out = Command::new(&me)
+            .arg(mode)
+            .arg(&spec.path)
+            .output()
+            .expect("the child runs");
+        assert!(out.status.success(), "{mode} failed for {}", spec.name);
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("the child prints its seconds")
+    };
+    let (mut generation, mut parse) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        generation.push(run("--child-first"));
+        parse.push(run("--child-first-parse"));
+    }
+    (median(&generation), median(&parse))
+}
+
 /// Peak RSS of the release CLI generating GitHub's crate into a scratch folder, against a process
 /// that only reads the spec.
 fn cli_memory(spec: &Spec) -> Vec<Row> {
@@ -272,6 +317,12 @@ fn main() {
         child_parse(&args[i + 1]);
         return;
     }
+    for (flag, parse_only) in [("--child-first", false), ("--child-first-parse", true)] {
+        if let Some(i) = args.iter().position(|a| a == flag) {
+            child_first(&args[i + 1], parse_only);
+            return;
+        }
+    }
     if !benchmarks::bench_requested() {
         eprintln!("generation bench: measures only under `cargo bench` (or ./scripts/bench)");
         return;
@@ -289,6 +340,14 @@ fn main() {
          `crate_files()` emits and formats every file. Total = `generate()` + `crate_files()`.\n\n\
          | spec | operations | types | Rust emitted | read | load | generate() | crate_files() | total | rounds |\n\
          |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+    );
+    let mut first = String::from(
+        "### Generation, first run in a fresh process (medians of 7 processes)\n\n\
+         What a build script pays: one generation in a new process (the generator's thread pool \
+         starts with it), against one bare parse in a new process. The in-process figure above \
+         is the median of many generations in one process.\n\n\
+         | spec | first generation | first bare parse | ratio | in process (median) |\n\
+         |---|--:|--:|--:|--:|\n",
     );
     let specs = specs(&root);
     for spec in &specs {
@@ -314,6 +373,15 @@ fn main() {
             ratio: None,
             target: Target::ValueAtMost(GITHUB_TARGET_SECONDS),
         });
+        let (first_generation, first_parse) = first_in_process(spec, 7);
+        first.push_str(&format!(
+            "| {} | {} | {} | {:.2}× | {} |\n",
+            spec.name,
+            benchmarks::human_seconds(first_generation),
+            benchmarks::human_seconds(first_parse),
+            first_generation / first_parse,
+            benchmarks::human_seconds(row.value),
+        ));
         results::record(std::slice::from_ref(&row));
         rows.push(row);
         if let Some(absolute) = absolute {
@@ -324,5 +392,7 @@ fn main() {
             rows.extend(memory);
         }
     }
+    details.push('\n');
+    details.push_str(&first);
     results::record_details("10-generation", &details);
 }
