@@ -332,7 +332,12 @@ pub struct Scope {
     /// Names taken from the start (every operation's builder reserves the same ones: they are
     /// compared, not copied into each scope).
     reserved: &'static [&'static str],
-    taken: crate::FastSet<String>,
+    /// The names taken, searched in order while there are at most [`Scope::FEW`] (most scopes
+    /// are one struct's fields or one builder's setters: a set would hash each name and grow
+    /// several times).
+    few: Vec<String>,
+    /// The names taken, once there are more.
+    many: crate::FastSet<String>,
 }
 
 impl Scope {
@@ -340,13 +345,24 @@ impl Scope {
     pub fn with_reserved(reserved: &'static [&'static str]) -> Self {
         Self {
             reserved,
-            taken: Default::default(),
+            ..Self::default()
         }
     }
 
+    const FEW: usize = 16;
+
     /// Takes `name` unless it is taken already; whether it was free.
     fn take(&mut self, name: &str) -> bool {
-        !self.reserved.contains(&name) && self.taken.insert(name.to_string())
+        if self.contains(name) {
+            return false;
+        }
+        if self.many.is_empty() && self.few.len() < Self::FEW {
+            self.few.push(name.to_string());
+        } else {
+            self.many.extend(self.few.drain(..));
+            self.many.insert(name.to_string());
+        }
+        true
     }
 
     /// Claims `name`, or `name2`, `name3`, … (for snake case `name_2`, …) if it is taken.
@@ -373,7 +389,9 @@ impl Scope {
 
     /// Whether `name` is taken.
     pub fn contains(&self, name: &str) -> bool {
-        self.reserved.contains(&name) || self.taken.contains(name)
+        self.reserved.contains(&name)
+            || self.few.iter().any(|taken| taken == name)
+            || self.many.contains(name)
     }
 }
 
@@ -601,6 +619,22 @@ mod tests {
         let mut raw = Scope::default();
         assert_eq!(raw.claim(snake("type", "x")), "r#type");
         assert_eq!(raw.claim(snake("Type", "x")), "type_2");
+    }
+
+    /// A scope finds its names the same before and after it has more than `Scope::FEW`.
+    #[test]
+    fn large_scopes_still_see_every_name() {
+        let mut scope = Scope::with_reserved(&["reserved"]);
+        let names: Vec<String> = (0..3 * Scope::FEW).map(|i| format!("name_{i}")).collect();
+        for name in &names {
+            assert_eq!(scope.claim(name.clone()), *name);
+        }
+        for name in &names {
+            assert!(scope.contains(name), "{name}");
+            assert_eq!(scope.claim(name.clone()), format!("{name}_2"));
+        }
+        assert_eq!(scope.claim("reserved".into()), "reserved_2");
+        assert!(!scope.contains("name"));
     }
 
     #[test]
