@@ -369,8 +369,9 @@ impl Generator {
 
     /// Loads, checks and lowers `bytes`, the spec's contents.
     fn lower(&self, bytes: &[u8]) -> Result<Generated> {
-        let doc = load::parse(bytes).map_err(|diagnostics| Error::InvalidSpec { diagnostics })?;
-        let (api, mut diagnostics) = ir::lower(&doc);
+        let mut doc =
+            load::parse(bytes).map_err(|diagnostics| Error::InvalidSpec { diagnostics })?;
+        let (api, mut diagnostics) = ir::lower_freeing(&mut doc);
         diagnostics.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)

@@ -18,12 +18,31 @@ pub fn lower(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
             let prefetch = doc.schema_prefetcher();
             scope.spawn(|_| prefetch());
         }
-        lower_prefetched(doc)
+        lower_prefetched(doc, None)
     })
 }
 
-/// [`lower`], once the prefetcher runs.
-fn lower_prefetched(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
+/// [`lower`] for a document the caller owns: its deserialized operations are freed on the thread
+/// pool as soon as they are lowered (the pool's thread is otherwise idle from the end of the
+/// prefetching to the end of lowering), instead of with the rest of the document.
+pub(crate) fn lower_freeing(doc: &mut Document<'_>) -> (Api, Vec<Diagnostic>) {
+    let operations = doc.take_operations();
+    let doc = &*doc;
+    crate::emit::pool().in_place_scope(|scope| {
+        if crate::emit::cores() > 1 {
+            let prefetch = doc.prefetcher_of(operations.clone());
+            scope.spawn(|_| prefetch());
+        }
+        lower_prefetched(doc, Some(operations))
+    })
+}
+
+/// [`lower`], once the prefetcher runs; `operations` (taken out of the document) are freed once
+/// lowered.
+fn lower_prefetched(
+    doc: &Document<'_>,
+    operations: Option<std::sync::Arc<crate::load::Operations>>,
+) -> (Api, Vec<Diagnostic>) {
     let mut diags = doc.diagnostics.clone();
     let info: Option<openapiv3::Info> = match doc.deserialize("#/info") {
         Ok(i) => Some(i),
@@ -54,7 +73,12 @@ fn lower_prefetched(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
 
     let mut ts = TypeSpace::new(doc);
     ts.components();
-    let groups = lower_operations(&mut ts, !auth.is_empty());
+    let groups = lower_operations(&mut ts, !auth.is_empty(), operations.as_deref());
+    if let Some(operations) = operations {
+        if crate::emit::cores() > 1 {
+            crate::emit::pool().spawn(move || drop(operations));
+        }
+    }
     ts.remaining_components();
     ts.break_cycles();
     diags.append(&mut ts.diags);

@@ -11,6 +11,7 @@ mod operations;
 mod types;
 
 pub use lower::lower;
+pub(crate) use lower::lower_freeing;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -36,7 +36,11 @@ const BUILDER_RESERVED: &[&str] = &[
 ];
 
 /// Lowers every operation, grouped by tag.
-pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec<Group> {
+pub(super) fn lower_operations(
+    ts: &mut TypeSpace<'_>,
+    has_schemes: bool,
+    operations: Option<&crate::load::Operations>,
+) -> Vec<Group> {
     let doc = ts.doc;
     let global_security = doc
         .raw
@@ -142,7 +146,10 @@ pub(super) fn lower_operations(ts: &mut TypeSpace<'_>, has_schemes: bool) -> Vec
                 continue;
             }
             let op_ptr = cat(&[&item_ptr, "/", method]);
-            let op = match doc.operation(&op_ptr) {
+            let op = match operations.map_or_else(
+                || doc.operation(&op_ptr),
+                |operations| doc.operation_in(operations, &op_ptr),
+            ) {
                 Ok(op) => op,
                 Err(d) => {
                     ts.diags.push(d);

@@ -64,6 +64,9 @@ pub struct Document<'a> {
     followed: elsa::FrozenMap<String, String, foldhash::fast::RandomState>,
 }
 
+/// The operations of a document, each deserialized once (by the prefetcher or by lowering).
+pub(crate) type Operations = Prefetched<openapiv3::Operation>;
+
 /// Referenced items deserialized as one type, by pointer.
 type ItemsOfOneType = elsa::FrozenMap<String, Box<dyn std::any::Any>, foldhash::fast::RandomState>;
 
@@ -71,7 +74,7 @@ type ItemsOfOneType = elsa::FrozenMap<String, Box<dyn std::any::Any>, foldhash::
 /// once by whichever thread needs it first: lowering, or [`Document::schema_prefetcher`] on
 /// another core. Deserializing them is about a third of lowering a large spec, and lowering runs
 /// on one core.
-struct Prefetched<T> {
+pub(crate) struct Prefetched<T> {
     /// Pointer (`#/components/schemas/Name`, `#/paths/~1pets/get`) → slot.
     index: crate::FastMap<String, usize>,
     pointers: Vec<String>,
@@ -555,9 +558,17 @@ impl<'a> Document<'a> {
     /// so that lowering (which meets them roughly in declaration order) mostly finds them done.
     /// Safe to run alongside any use of the document; each item is still deserialized once.
     pub fn schema_prefetcher(&self) -> impl FnOnce() + Send + '_ {
+        self.prefetcher_of(&self.operations)
+    }
+
+    /// [`Document::schema_prefetcher`] for operations kept outside the document
+    /// ([`Document::take_operations`]); `operations` is dropped when it is done.
+    pub(crate) fn prefetcher_of<'s, O>(&'s self, operations: O) -> impl FnOnce() + Send + 's
+    where
+        O: std::ops::Deref<Target = Operations> + Send + 's,
+    {
         let raw = &self.raw;
         let components = &self.components;
-        let operations = &self.operations;
         move || {
             let mut walk = RefWalk {
                 raw,
@@ -578,10 +589,10 @@ impl<'a> Document<'a> {
     }
 
     /// Frees the document. The deserialized schemas and operations (mostly allocated by the
-    /// prefetching job) are freed by a job on the thread pool, which this thread does not wait
-    /// for (nothing borrows them, and the emission that follows has chunks enough for one core
-    /// meanwhile); this thread frees the tree, which borrows the spec's text. Freeing a large
-    /// spec's document takes about as long as parsing it.
+    /// prefetching job; the generator's own lowering has taken and freed the operations
+    /// already) are freed by a job on the thread pool, which this thread does not wait for (nothing borrows them, and the emission that follows has chunks enough
+    /// for one core meanwhile); this thread frees the tree, which borrows the spec's text.
+    /// Freeing a large spec's document takes about as long as parsing it.
     pub fn dispose(self) {
         let Document {
             raw,
@@ -599,9 +610,24 @@ impl<'a> Document<'a> {
 
     /// The operation at `pointer` (`#/paths/~1pets/get`), deserialized once.
     pub fn operation(&self, pointer: &str) -> Result<&openapiv3::Operation, Diagnostic> {
-        match self.operations.index.get(pointer) {
-            Some(&slot) => self
-                .operations
+        self.operation_in(&self.operations, pointer)
+    }
+
+    /// The operations' cache, moved out of the document: lowering frees it as soon as the
+    /// operations are lowered, on the thread pool, while the component schemas are still needed.
+    /// [`Document::operation`] deserializes what it is asked for itself from then on.
+    pub(crate) fn take_operations(&mut self) -> std::sync::Arc<Operations> {
+        std::sync::Arc::new(std::mem::take(&mut self.operations))
+    }
+
+    /// [`Document::operation`], from `operations` (the document's own, or taken out of it).
+    pub(crate) fn operation_in<'s>(
+        &'s self,
+        operations: &'s Operations,
+        pointer: &str,
+    ) -> Result<&'s openapiv3::Operation, Diagnostic> {
+        match operations.index.get(pointer) {
+            Some(&slot) => operations
                 .get(slot, &self.raw)
                 .as_deref()
                 .map_err(Clone::clone),
