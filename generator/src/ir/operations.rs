@@ -91,31 +91,27 @@ pub(super) fn lower_operations(
     ]);
     let mut ids: crate::FastMap<String, String> = crate::FastMap::default();
 
-    let paths: Vec<&str> = doc
+    let paths: Vec<(&str, &Node<'_>)> = doc
         .raw
         .get("paths")
         .and_then(Node::as_object)
-        .map(|p| p.keys().collect())
+        .map(|p| p.iter().collect())
         .unwrap_or_default();
 
-    for path in paths.into_iter().filter(|p| !p.starts_with("x-")) {
+    for (path, written) in paths.into_iter().filter(|(p, _)| !p.starts_with("x-")) {
         let item_ptr = push_pointer("#/paths", path);
-        let item_ptr = match doc
-            .get(&item_ptr)
-            .and_then(|v| v.get("$ref"))
-            .and_then(Node::as_str)
-        {
+        let (item_ptr, item) = match written.get("$ref").and_then(Node::as_str) {
             Some(r) => match doc.follow(r, &item_ptr) {
-                Ok(t) => t.to_string(),
+                Ok(t) => match doc.get(t) {
+                    Some(item) => (t.to_string(), item),
+                    None => continue,
+                },
                 Err(d) => {
                     ts.diags.push(d);
                     continue;
                 }
             },
-            None => item_ptr,
-        };
-        let Some(item) = doc.get(&item_ptr) else {
-            continue;
+            None => (item_ptr, written),
         };
         if !item.is_object() {
             ts.diags.push(
