@@ -1158,7 +1158,8 @@ fn scc(edges: &[Vec<usize>]) -> Vec<usize> {
 /// An object assembled from a schema's properties and its `allOf` parts (borrowed, not copied).
 #[derive(Default)]
 struct Merged<'a> {
-    properties: IndexMap<&'a str, (&'a ReferenceOr<Box<Schema>>, String)>,
+    properties:
+        IndexMap<&'a str, (&'a ReferenceOr<Box<Schema>>, String), foldhash::fast::RandomState>,
     required: BTreeSet<&'a str>,
     additional: Option<(&'a AdditionalProperties, String)>,
     doc: Option<String>,
