@@ -499,9 +499,18 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Node<'de>, A::Error> {
         let mut map = Map::new();
+        // One bit per key seen, chosen by its length and last byte: a key whose bit is clear is
+        // new, and is appended without searching the keys before it (repeated keys are rare).
+        let mut seen = 0u64;
         while let Some(Key(key)) = members.next_key()? {
             let value = members.next_value()?;
-            map.insert(key, value);
+            let bit = 1u64 << ((key.len() * 7 + usize::from(key.bytes().last().unwrap_or(0))) % 64);
+            if seen & bit == 0 {
+                seen |= bit;
+                map.push_new(key, value);
+            } else {
+                map.insert(key, value);
+            }
         }
         Ok(Node::Object(map))
     }
@@ -564,6 +573,38 @@ mod tests {
         assert!(matches!(&b[4], Node::String(Cow::Owned(s)) if s == "x\"y"));
         let c = node.pointer("/a/c").unwrap();
         assert!(matches!(c, Node::String(Cow::Borrowed(_))));
+    }
+
+    /// Objects with repeated keys read as `serde_json` reads them (with `preserve_order`),
+    /// whichever keys share a bit of the reader's seen-keys filter, small objects and indexed ones.
+    #[test]
+    fn repeated_keys_read_as_serde_json_does() {
+        for size in [3usize, 10, 23, 24, 40, 100] {
+            for stride in [1usize, 3, 7] {
+                let members: Vec<String> = (0..size)
+                    .map(|i| format!(r#""k{}": {i}"#, "x".repeat((i * stride) % 11 + i % 5)))
+                    .collect();
+                // Every member again, in another order, with other values.
+                let again: Vec<String> = members
+                    .iter()
+                    .rev()
+                    .step_by(2)
+                    .map(|m| m.replace(": ", ": -"))
+                    .collect();
+                let text = format!("{{{}, {}}}", members.join(", "), again.join(", "));
+                let node = Node::from_json(&text).unwrap();
+                let value: Value = serde_json::from_str(&text).unwrap();
+                let (node, value) = (node.as_object().unwrap(), value.as_object().unwrap());
+                let members: Vec<(&str, Value)> =
+                    node.iter().map(|(k, v)| (k, v.to_value())).collect();
+                let expected: Vec<(&str, Value)> =
+                    value.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                assert_eq!(members, expected, "{text}");
+                for (k, v) in value {
+                    assert_eq!(node.get(k).map(Node::to_value).as_ref(), Some(v), "{k}");
+                }
+            }
+        }
     }
 
     #[test]
