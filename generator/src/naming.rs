@@ -152,7 +152,6 @@ pub fn pascal(raw: &str, fallback: &str) -> String {
 /// `SHOUTY_SNAKE_CASE` name of a static, from an identifier the generator made (a builder's
 /// `UpperCamelCase` name), as heck writes it.
 pub(crate) fn shouty(ident: &str) -> String {
-    // `kind` '!' cannot collide with snake's '_' or camel's digit prefixes (letters).
     if ident.is_ascii() {
         case_ascii(ident, Case::ShoutySnake)
     } else {

@@ -590,9 +590,10 @@ impl<'a> Document<'a> {
 
     /// Frees the document. The deserialized schemas and operations (mostly allocated by the
     /// prefetching job; the generator's own lowering has taken and freed the operations
-    /// already) are freed by a job on the thread pool, which this thread does not wait for (nothing borrows them, and the emission that follows has chunks enough
-    /// for one core meanwhile); this thread frees the tree, which borrows the spec's text.
-    /// Freeing a large spec's document takes about as long as parsing it.
+    /// already) are freed by a job on the thread pool, which this thread does not wait for
+    /// (nothing borrows them, and the emission that follows has chunks enough for one core
+    /// meanwhile); this thread frees the tree, which borrows the spec's text. Freeing a large
+    /// spec's document takes about as long as parsing it.
     pub fn dispose(self) {
         let Document {
             raw,

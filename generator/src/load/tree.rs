@@ -628,7 +628,7 @@ mod tests {
                 let members: Vec<String> = (0..size)
                     .map(|i| format!(r#""k{}": {i}"#, "x".repeat((i * stride) % 11 + i % 5)))
                     .collect();
-                // Every member again, in another order, with other values.
+                // Every other member again, last first, with other values.
                 let again: Vec<String> = members
                     .iter()
                     .rev()
