@@ -205,7 +205,7 @@ pub(crate) struct Pieces {
 
 /// The client, models and group files' texts, each starting with `prefix`.
 pub(crate) fn pieces(api: &Api, crate_name: &str, features: bool, prefix: &str) -> Result<Pieces> {
-    let env_prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name);
+    let env_prefix = crate::naming::shouty(crate_name);
     // Every chunk (the client, a group's handle, a type, an operation) is emitted and formatted
     // on its own, in parallel; prettyplease separates top-level items the same way, so joining
     // them gives the same file. Token streams are not `Send`, so each worker goes from IR to text.
@@ -625,7 +625,7 @@ fn readme(api: &Api, s: &CrateSettings) -> String {
         api.title.clone()
     };
     let crate_ident = s.name.replace('-', "_");
-    let env_prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(s.name.as_str());
+    let env_prefix = crate::naming::shouty(&s.name);
     let mut r = cat(&[
         "<!-- ",
         MARKER,

@@ -17,7 +17,7 @@
 //! - Names that still collide (`fooBar` and `foo_bar`) get `2`, `3`, … in declaration order, which
 //!   keeps the result deterministic: the same spec always gives the same names.
 
-use heck::{ToShoutySnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Declares [`KEYWORDS`] and [`is_keyword`] from one list.
 macro_rules! keywords {
@@ -149,13 +149,23 @@ pub fn pascal(raw: &str, fallback: &str) -> String {
     camel(raw, fallback, 'T')
 }
 
-/// `SHOUTY_SNAKE_CASE` name of a static, from an identifier the generator made (a builder's
-/// `UpperCamelCase` name), as heck writes it.
+/// `SHOUTY_SNAKE_CASE` of a name the generator made or was given (a builder's `UpperCamelCase`
+/// name, a crate name), as heck writes it.
 pub(crate) fn shouty(ident: &str) -> String {
     if ident.is_ascii() {
         case_ascii(ident, Case::ShoutySnake)
     } else {
         ident.to_shouty_snake_case()
+    }
+}
+
+/// `snake_case` of a name the generator made (a type's `UpperCamelCase` name), as heck writes
+/// it: unlike [`snake`], no keyword is escaped.
+pub(crate) fn snake_words(ident: &str) -> String {
+    if ident.is_ascii() {
+        case_ascii(ident, Case::Snake)
+    } else {
+        ident.to_snake_case()
     }
 }
 
@@ -397,7 +407,6 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use heck::ToSnakeCase;
 
     /// `words` as it was written first, in three passes: the reference for the one-pass version.
     fn words_in_passes(raw: &str) -> String {

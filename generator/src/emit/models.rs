@@ -5,7 +5,6 @@ use crate::cat;
 use crate::ir::{
     Api, DefaultValue, Field, IntVariant, Presence, StructDef, TypeDef, TypeKind, UnionDef,
 };
-use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -222,7 +221,7 @@ fn field_type(api: &Api, f: &Field) -> TokenStream {
 pub(super) fn default_fn_name(type_name: &str, field: &str) -> proc_macro2::Ident {
     format_ident!(
         "default_{}_{}",
-        type_name.to_snake_case(),
+        crate::naming::snake_words(type_name),
         crate::naming::unraw(field).trim_start_matches('_')
     )
 }
