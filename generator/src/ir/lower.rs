@@ -10,16 +10,7 @@ use crate::load::{Document, Node};
 /// Lowers a document. Diagnostics include the loader's warnings; the caller decides whether the
 /// errors among them stop generation.
 pub fn lower(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
-    // Another core deserializes operations and component schemas ahead of the lowering that
-    // needs them, starting while this one reads the info, servers and security schemes and
-    // names the components.
-    crate::emit::pool().in_place_scope(|scope| {
-        if crate::emit::cores() > 1 {
-            let prefetch = doc.schema_prefetcher();
-            scope.spawn(|_| prefetch());
-        }
-        lower_prefetched(doc, None)
-    })
+    lower_with(doc, None)
 }
 
 /// [`lower`] for a document the caller owns: its deserialized operations are freed on the thread
@@ -27,13 +18,26 @@ pub fn lower(doc: &Document<'_>) -> (Api, Vec<Diagnostic>) {
 /// prefetching to the end of lowering), instead of with the rest of the document.
 pub(crate) fn lower_freeing(doc: &mut Document<'_>) -> (Api, Vec<Diagnostic>) {
     let operations = doc.take_operations();
-    let doc = &*doc;
+    lower_with(doc, Some(operations))
+}
+
+/// Lowers `doc`, its operations taken from `operations` when they were taken out of it.
+fn lower_with(
+    doc: &Document<'_>,
+    operations: Option<std::sync::Arc<crate::load::Operations>>,
+) -> (Api, Vec<Diagnostic>) {
+    // Another core deserializes operations and component schemas ahead of the lowering that
+    // needs them, starting while this one reads the info, servers and security schemes and
+    // names the components.
     crate::emit::pool().in_place_scope(|scope| {
         if crate::emit::cores() > 1 {
-            let prefetch = doc.prefetcher_of(operations.clone());
+            let prefetch: Box<dyn FnOnce() + Send + '_> = match &operations {
+                Some(operations) => Box::new(doc.prefetcher_of(operations.clone())),
+                None => Box::new(doc.schema_prefetcher()),
+            };
             scope.spawn(|_| prefetch());
         }
-        lower_prefetched(doc, Some(operations))
+        lower_prefetched(doc, operations)
     })
 }
 
